@@ -1,0 +1,17 @@
+"""presskit: Hugo posts to branded, press-ready PDFs.
+
+The public API is what this module exports; everything else is internal.
+"""
+
+__version__ = "0.1.0"
+
+from presskit.errors import PresskitError  # noqa: E402
+
+__all__ = ["PresskitError", "__version__", "render"]
+
+
+def render(post, out, config=None, **options):  # type: ignore[no-untyped-def]
+    """Render one post to a PDF; imported lazily so `import presskit` stays cheap."""
+    from presskit.render import render as _render
+
+    return _render(post, out, config, **options)
