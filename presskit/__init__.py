@@ -5,7 +5,7 @@ The public API is what this module exports; everything else is internal.
 
 __version__ = "0.1.0"
 
-from presskit.errors import PresskitError  # noqa: E402
+from presskit.errors import PresskitError
 
 __all__ = ["PresskitError", "__version__", "render"]
 

@@ -1,0 +1,44 @@
+# presskit — `make demo` and `make test` are all a fresh Debian machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.presskit-installed
+EXAMPLES := examples/content
+DEMO_POSTS := zh/blog/2023/istio-graduates-within-cncf/index.md \
+              en/blog/2023/istio-graduates-within-cncf/index.md
+
+.PHONY: all setup system demo test lint format bench clean
+all: demo
+
+system:
+	@bash .ci/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: system $(STAMP)
+
+demo: setup
+	@mkdir -p build
+	@for post in $(DEMO_POSTS); do \
+	  lang=$${post%%/*}; \
+	  $(BIN)/presskit render $(EXAMPLES)/$$post --config examples/presskit.toml \
+	    -o build/$$lang/istio-graduates-within-cncf.pdf || exit 1; \
+	done
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: setup lint
+	$(BIN)/pytest -q -n auto
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

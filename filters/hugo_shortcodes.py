@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""presskit's pandoc filter: Hugo shortcodes become real document structure.
+
+Run it under pandoc (`pandoc post.md --filter presskit-filter -o post.docx`) or in-process
+from the renderer: both go through `main(doc)`, so a press kit and a docx made from the same
+post agree. The heavy lifting (the shortcode grammar) lives in `presskit.shortcodes`; this file
+keeps to small actions, one per kind of element, like panflute's own examples.
+
+Options come from document metadata, so plain pandoc can set them with `-M`:
+`presskit.base-url` (site-relative links become absolute), `presskit.lang` (labels),
+`presskit.unknown` (`keep` | `drop` | `error` for shortcodes nobody handles).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script from a checkout: make `presskit` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import panflute as pf
+
+from presskit import markers
+from presskit.handlers import Context, handle
+from presskit.textflow import join_cjk_breaks
+
+
+def prepare(doc: pf.Doc) -> None:
+    # The renderer attaches its own context (to collect warnings); plain pandoc does not.
+    if getattr(doc, "presskit", None) is None:
+        doc.presskit = Context.from_doc(doc)
+
+
+def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list[pf.Element] | None:
+    if isinstance(elem, pf.Div | pf.Span) and markers.CLASS in elem.classes:
+        return handle(elem, doc.presskit)
+    if isinstance(elem, pf.Link):
+        elem.url = doc.presskit.absolute_url(elem.url)
+        return None
+    if isinstance(elem, pf.Image):
+        elem.url = doc.presskit.absolute_url(elem.url, for_image=True)
+        return None
+    return None
+
+
+def finalize(doc: pf.Doc) -> None:
+    # After the shortcodes are gone, so that breaks inside a rebuilt quote are joined too.
+    join_cjk_breaks(doc)
+    if not doc.presskit.in_process:
+        for warning in doc.presskit.warnings:
+            print(f"presskit-filter: warning: {warning}", file=sys.stderr)
+
+
+def main(doc: pf.Doc | None = None) -> pf.Doc | None:
+    return pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
+
+
+if __name__ == "__main__":
+    main()

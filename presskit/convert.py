@@ -1,0 +1,93 @@
+"""Post body → pandoc AST → the shortcode filter, in-process → HTML fragment.
+
+pandoc comes from the `pypandoc-binary` wheel (pandoc 3.x; Debian's 2.17 is too old). We run
+that binary ourselves rather than through `pypandoc.convert_text` because a hostile post must
+not hang a build: every call gets a timeout and a heap cap, which pypandoc cannot give.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from collections.abc import Callable
+from functools import cache
+
+import panflute as pf
+
+from presskit.errors import Diagnostic, PresskitError
+from presskit.expand import expand_source
+from presskit.filters import hugo_shortcodes
+from presskit.handlers import Context
+from presskit.post import Post
+
+# Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
+# typographer and definition lists on; it has no emoji codes, sub/superscript, `$` math or
+# fancy list markers by default, and the body reaching pandoc never has front matter.
+READER = (
+    "commonmark_x-yaml_metadata_block-emoji-subscript-superscript"
+    "-tex_math_dollars-fancy_lists+autolink_bare_uris"
+)
+PANDOC_TIMEOUT = 60
+PANDOC_HEAP = "-M1g"
+
+
+@cache
+def pandoc_path() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def pandoc(args: list[str], text: str, *, source: str | None = None) -> str:
+    command = [pandoc_path(), "+RTS", PANDOC_HEAP, "-RTS", *args]
+    try:
+        done = subprocess.run(
+            command,
+            input=text.encode("utf-8"),
+            capture_output=True,
+            timeout=PANDOC_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise PresskitError(f"pandoc took longer than {PANDOC_TIMEOUT} s", source) from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = reason[-1] if reason else f"exit status {done.returncode}"
+        raise PresskitError(f"pandoc failed: {detail}", source)
+    return done.stdout.decode("utf-8")
+
+
+def markdown_to_doc(markdown: str, *, source: str | None = None) -> pf.Doc:
+    raw = pandoc(["--from", READER, "--to", "json"], markdown, source=source)
+    return pf.load(io.StringIO(raw))
+
+
+def doc_to(doc: pf.Doc, fmt: str, *, source: str | None = None) -> str:
+    buffer = io.StringIO()
+    pf.dump(doc, buffer)
+    return pandoc(
+        ["--from", "json", "--to", fmt, "--wrap=preserve"], buffer.getvalue(), source=source
+    )
+
+
+def convert(
+    post: Post,
+    *,
+    lang: str,
+    base_url: str | None = None,
+    warn: Callable[[Diagnostic], None] | None = None,
+    fmt: str = "html5",
+) -> str:
+    """The post's body as an output-format fragment (HTML by default)."""
+    source = str(post.path)
+    markdown = expand_source(post.body, path=source, line_offset=post.body_line - 1, warn=warn)
+    doc = markdown_to_doc(markdown, source=source)
+    doc.format = fmt.split("+")[0].split("-")[0]
+    doc.presskit = Context(
+        format=doc.format, lang=lang, base_url=base_url, source=source, in_process=True
+    )
+    hugo_shortcodes.main(doc)
+    if warn is not None:
+        for warning in doc.presskit.warnings:
+            warn(warning)
+    return doc_to(doc, fmt, source=source)

@@ -1,0 +1,86 @@
+"""The source-level shortcode pass: Hugo shortcodes become pandoc-native Markdown.
+
+Hugo expands shortcodes on the raw text before Goldmark sees it; pandoc, left alone, parses a
+shortcode's body as Markdown and mangles it (`# comment` in a `text` body becomes a heading).
+So, like Hugo, we act first: each shortcode becomes a fenced Div (block use), a bracketed
+Span (inline use) or a fenced code block (verbatim bodies), carrying its name and params as
+attributes (see `presskit.markers`). The pandoc filter then decides what each becomes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from presskit import markers
+from presskit.errors import Diagnostic
+from presskit.shortcodes import Node, Shortcode, Text, parse
+
+VERBATIM = frozenset({"text"})  # bodies that are code, byte for byte
+
+
+def expand_source(
+    source: str,
+    *,
+    path: str | None = None,
+    line_offset: int = 0,
+    warn: Callable[[Diagnostic], None] | None = None,
+) -> str:
+    """Markdown with every shortcode replaced by its pandoc-native marker."""
+    if "{{" not in source:
+        return source
+    nodes = parse(source, path=path, line_offset=line_offset, warn=warn)
+    return "".join(_expand(source, nodes))
+
+
+def _expand(source: str, nodes: list[Node]) -> list[str]:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif node.name in VERBATIM and node.children is not None:
+            out.append(_code_block(source, node))
+        elif node.block:
+            out.append(_div(source, node))
+        else:
+            out.append(_span(source, node))
+    return out
+
+
+def _inner(source: str, node: Shortcode) -> str:
+    return "".join(_expand(source, node.children or []))
+
+
+def _div(source: str, node: Shortcode) -> str:
+    indent = node.indent
+    attrs = markers.attributes(node.name, node.params, node.line, node.col)
+    inner = _inner(source, node).strip("\n")
+    # Blank lines around the fences keep pandoc from gluing them to a neighbouring paragraph;
+    # the opening line's own indent is already in the output before this node.
+    body = f"\n\n{inner}\n\n" if inner.strip() else "\n"
+    return f"\n{indent}::: {attrs}{body}{indent}:::\n"
+
+
+def _span(source: str, node: Shortcode) -> str:
+    attrs = markers.attributes(node.name, node.params, node.line, node.col)
+    inner = _inner(source, node).strip() if node.children is not None else ""
+    return f"[{inner}]{attrs}"
+
+
+def _code_block(source: str, node: Shortcode) -> str:
+    """A `text` body verbatim: fence longer than any backtick run inside it."""
+    raw = source[node.inner_start : node.inner_end] if node.inner_start is not None else ""
+    raw = raw.removeprefix("\n")
+    raw = re.sub(r"\n[ \t]*\Z", "", raw)
+    indent = node.indent
+    lines = [line.removeprefix(indent) for line in raw.split("\n")]
+    longest = max((len(run) for run in re.findall(r"`+", raw)), default=0)
+    fence = "`" * max(3, longest + 1)
+    language = node.params.get("syntax") if isinstance(node.params, dict) else None
+    if isinstance(node.params, list) and node.params:
+        language = node.params[0]
+    info = re.sub(r"[^\w+-]", "", str(language or ""))
+    classes = f".{info} " if info else ""
+    opener = f"{fence} {{{classes}.hugo-text}}"
+    body = "\n".join(indent + line if line else line for line in lines)
+    return f"{opener}\n{body}\n{indent}{fence}\n"

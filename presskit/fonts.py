@@ -1,0 +1,133 @@
+"""Font stacks per language, and the check that every character has a glyph.
+
+A press release with tofu boxes is worse than no PDF, and WeasyPrint only logs a missing glyph.
+Pango falls back through every installed font, so a character is printable when any installed
+font covers it: we ask fontconfig once for the union of all charsets and check the document's
+text against it before rendering.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from presskit import i18n
+
+# Where to find a font for characters nothing installed covers (Debian package names).
+SUGGESTIONS: tuple[tuple[int, int, str], ...] = (
+    (0x1F000, 0x1FAFF, "fonts-noto-color-emoji"),
+    (0x2600, 0x27BF, "fonts-noto-color-emoji"),
+    (0x20000, 0x3FFFF, "fonts-hanazono (CJK Extension B and later)"),
+    (0x2E80, 0x9FFF, "fonts-noto-cjk"),
+    (0xAC00, 0xD7AF, "fonts-noto-cjk"),
+    (0x3040, 0x30FF, "fonts-noto-cjk"),
+)
+DEFAULT_SUGGESTION = "fonts-noto-core or fonts-noto-extra"
+SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cs", "Cn"})
+
+
+@dataclass(frozen=True)
+class FontStacks:
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+    mono: tuple[str, ...]
+
+    @staticmethod
+    def css(families: tuple[str, ...]) -> str:
+        generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+        return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in families)
+
+
+def stacks_for(
+    lang: str,
+    *,
+    serif: bool = False,
+    body: tuple[str, ...] = (),
+    heading: tuple[str, ...] = (),
+    mono: tuple[str, ...] = (),
+) -> FontStacks:
+    """Brand fonts first, then the regional Noto CJK face the language needs."""
+    region = i18n.cjk_font_suffix(lang)
+    sans = f"Noto Sans CJK {region}"
+    body_cjk = f"Noto Serif CJK {region}" if serif else sans
+    return FontStacks(
+        body=(*body, body_cjk, "serif" if serif else "sans-serif"),
+        heading=(*heading, sans, "sans-serif"),
+        mono=(*mono, "DejaVu Sans Mono", f"Noto Sans Mono CJK {region}", "monospace"),
+    )
+
+
+def _parse_charset(text: str) -> list[tuple[int, int]]:
+    ranges = []
+    for token in text.split():
+        lo, _, hi = token.partition("-")
+        ranges.append((int(lo, 16), int(hi or lo, 16)))
+    return ranges
+
+
+@cache
+def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Merged (starts, ends) of every codepoint some installed font has a glyph for."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return (), ()
+    done = subprocess.run(
+        [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, check=False
+    )
+    ranges = sorted(r for line in done.stdout.splitlines() for r in _parse_charset(line))
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple(lo for lo, _ in merged), tuple(hi for _, hi in merged)
+
+
+def is_covered(char: str) -> bool:
+    starts, ends = installed_coverage()
+    if not starts:
+        return True  # no fontconfig to ask: let the renderer decide
+    code = ord(char)
+    index = bisect.bisect_right(starts, code) - 1
+    return index >= 0 and code <= ends[index]
+
+
+def visible_text(document: str) -> str:
+    """Text an HTML document prints: tags, `<style>` and entities handled."""
+    without_style = re.sub(r"<(style|script)\b.*?</\1>", " ", document, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]*>", " ", without_style))
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters no installed font has, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for char in set(text):
+        if unicodedata.category(char) in SKIPPED_CATEGORIES or char in seen:
+            continue
+        if not is_covered(char):
+            seen[char] = None
+    return sorted(seen, key=text.index)
+
+
+def suggestion(chars: list[str]) -> str:
+    for char in chars:
+        code = ord(char)
+        for lo, hi, package in SUGGESTIONS:
+            if lo <= code <= hi:
+                return package
+    return DEFAULT_SUGGESTION
+
+
+def describe_missing(chars: list[str], limit: int = 8) -> str:
+    shown = ", ".join(f"U+{ord(c):04X} {c}" for c in chars[:limit])
+    more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
+    return f"no font has glyphs for {shown}{more}; install a font that covers them, e.g. " + (
+        suggestion(chars)
+    )

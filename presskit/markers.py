@@ -1,0 +1,40 @@
+"""The contract between the source pass and the pandoc filter.
+
+The source pass (`presskit.expand`) turns each Hugo shortcode into a pandoc-native element
+(a fenced Div, a bracketed Span or a fenced code block) carrying these attributes; the filter
+(`filters/hugo_shortcodes.py`) rewrites those elements per output format. Params travel as
+percent-encoded JSON so that no caption, however hostile, can break out of pandoc's attribute
+syntax or become markup: the AST stays self-contained and the filter a pure function of it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote, unquote
+
+CLASS = "hugo-shortcode"
+NAME = "name"
+PARAMS = "params"
+POS = "pos"
+
+Params = dict[str, Any] | list[Any]
+
+
+def encode_params(params: Params) -> str:
+    return quote(json.dumps(params, ensure_ascii=False, separators=(",", ":")), safe="")
+
+
+def decode_params(value: str) -> Params:
+    try:
+        decoded = json.loads(unquote(value)) if value else {}
+    except json.JSONDecodeError:
+        return {}
+    return decoded if isinstance(decoded, dict | list) else {}
+
+
+def attributes(name: str, params: Params, line: int | None = None, col: int | None = None) -> str:
+    """Pandoc attribute block text, e.g. `{.hugo-shortcode name="quote" params="…"}`."""
+    pos = f' {POS}="{line}:{col}"' if line is not None else ""
+    safe_name = quote(name, safe="_-.")
+    return f'{{.{CLASS} {NAME}="{safe_name}" {PARAMS}="{encode_params(params)}"{pos}}}'

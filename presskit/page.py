@@ -1,0 +1,115 @@
+"""Fragment + brand + post metadata → the full HTML document handed to WeasyPrint.
+
+Jinja2 runs with autoescape on, over the theme's template only: post text reaches it as data
+(already-converted HTML is marked safe by us, never by the post), so nothing a post says can
+run as a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from presskit import i18n
+from presskit.brand import Config
+from presskit.errors import PresskitError
+from presskit.fonts import FontStacks, stacks_for
+from presskit.post import Post
+from presskit.themes import Theme, data_uri
+
+GENERATOR = "presskit"
+PAGE_HEIGHTS = {"A4": "297mm", "A5": "210mm", "letter": "11in", "legal": "14in"}
+
+
+def css_string(value: str) -> Markup:
+    """A CSS string literal; the text cannot close the string or the `<style>` element."""
+    escaped = "".join(
+        ch
+        if ch.isalnum() or ch in " .,:;!?()[]{}@#%+-_=/|~'&*^$" or ord(ch) > 127
+        else f"\\{ord(ch):x} "
+        for ch in str(value)
+    )
+    return Markup(f'"{escaped}"')
+
+
+@cache
+def environment(template_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+@dataclass(frozen=True)
+class PageParts:
+    """What the template needs besides the post; derived once per render."""
+
+    lang: str
+    html_lang: str
+    labels: dict[str, str]
+    date_text: str
+    fonts: FontStacks
+
+
+def page_parts(post: Post, config: Config, theme: Theme) -> PageParts:
+    lang = post.lang or config.lang
+    brand = config.brand
+    return PageParts(
+        lang=lang,
+        html_lang=i18n.html_lang(lang),
+        labels=i18n.labels(lang),
+        date_text=i18n.format_date(post.date, lang),
+        fonts=stacks_for(
+            lang,
+            serif=theme.serif_body,
+            body=brand.body_fonts,
+            heading=brand.heading_fonts,
+            mono=brand.mono_fonts,
+        ),
+    )
+
+
+def iso_date(post: Post) -> str:
+    return post.date.isoformat() if post.date is not None else ""
+
+
+def build_html(post: Post, body_html: str, config: Config, theme: Theme) -> str:
+    parts = page_parts(post, config, theme)
+    brand = config.brand
+    try:
+        template = environment(theme.path).get_template("page.html.j2")
+    except jinja2.TemplateError as error:
+        raise PresskitError(f"theme template error: {error}", theme.path / "page.html.j2") from None
+    page_label = i18n.label(parts.lang, "page", page="\x00P", pages="\x00N")
+    before, _, rest = page_label.partition("\x00P")
+    middle, _, after = rest.partition("\x00N")
+    return template.render(
+        post=post,
+        title=post.title,
+        date_iso=iso_date(post),
+        parts=parts,
+        labels=parts.labels,
+        brand=brand,
+        about_title=i18n.label(parts.lang, "about", brand=brand.name),
+        logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
+        css=Markup(theme.css),
+        body=Markup(body_html),
+        page_size=config.page_size,
+        page_height=PAGE_HEIGHTS.get(config.page_size, "297mm"),
+        page_footer=(before, middle, after),
+        fonts={
+            "body": Markup(FontStacks.css(parts.fonts.body)),
+            "heading": Markup(FontStacks.css(parts.fonts.heading)),
+            "mono": Markup(FontStacks.css(parts.fonts.mono)),
+        },
+        generator=GENERATOR,
+    )

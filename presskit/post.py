@@ -1,0 +1,914 @@
+"""Reading one Hugo post: its front matter, its body and the few fields the PDF needs.
+
+Posts come from other people's repositories, so the file is treated as untrusted input: YAML is
+read with a safe loader that refuses aliases (no "billion laughs"), front matter has size and
+nesting limits, undecodable bytes are an error rather than silent mojibake, and every complaint
+names a line of the user's file instead of surfacing as a traceback. Where Hugo has a rule
+(delimiters, case-insensitive keys, language from the content folder or the file name) it is
+followed, so a post that builds with Hugo reads the same way here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from presskit.errors import Diagnostic, PresskitError
+
+__all__ = [
+    "MAX_FRONT_MATTER_BYTES",
+    "MAX_NESTING",
+    "MAX_YAML_VALUES",
+    "Post",
+    "detect_lang_from_path",
+    "load_post",
+    "normalize_lang",
+    "parse_post",
+]
+
+# Real front matter is a few hundred bytes; anything near these limits is an accident or an attack.
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+MAX_NESTING = 50  # containers, counting the top-level mapping as 1
+# PyYAML is pure Python (~25 µs a value); this keeps the worst 256 KiB under half a second.
+MAX_YAML_VALUES = 20_000
+
+
+@dataclass
+class Post:
+    """A post whose fields are already checked, so later stages never re-read front matter.
+
+    `meta` keeps everything else for themes; `body_line` lets positions found in `body` be
+    reported as lines of the file.
+    """
+
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    title: str
+    subtitle: str | None
+    description: str | None
+    date: dt.date | dt.datetime | None
+    authors: list[str]
+    keywords: list[str]
+    lang: str
+    draft: bool
+    warnings: list[Diagnostic] = field(default_factory=list)
+    front_matter_format: str | None = None
+
+
+def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
+    """Read a post from disk; the bytes are decoded here so encoding errors can name a line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PresskitError(f"cannot read post: {exc.strerror or exc}", path) from None
+    # A relative path such as `index.md` says nothing about the language; where it sits does.
+    lang_hint = detect_lang_from_path(path) or detect_lang_from_path(path.resolve())
+    return _parse(data, path, default_lang, lang_hint)
+
+
+def parse_post(text_or_bytes: str | bytes, path: str | Path, *, default_lang: str = "en") -> Post:
+    """Parse a post already in memory; `path` is only used for messages and the language."""
+    path = Path(path)
+    return _parse(text_or_bytes, path, default_lang, detect_lang_from_path(path))
+
+
+# --------------------------------------------------------------------------- language tags
+
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
+# Path components are ambiguous (`api/`, `src/`), so they must look more like a language:
+# 2-3 letters after `content/`, but only 2 letters where the evidence is weaker.
+_LANG_DIR_AFTER_CONTENT = re.compile(r"[A-Za-z]{2,3}(?:[-_](?:[A-Za-z]{2}|[A-Za-z]{4}|[0-9]{3}))?")
+_LANG_DIR_STRICT = re.compile(r"[A-Za-z]{2}(?:[-_](?:[A-Za-z]{2}|[A-Za-z]{4}))?")
+# Hugo sections that commonly sit right under a language folder (`zh/blog/…`, `en/news/…`).
+_SECTIONS = frozenset(
+    {
+        "about",
+        "announcements",
+        "article",
+        "articles",
+        "blog",
+        "blogs",
+        "doc",
+        "docs",
+        "events",
+        "faq",
+        "news",
+        "post",
+        "posts",
+        "press",
+        "releases",
+        "updates",
+    }
+)
+
+
+def normalize_lang(tag: str) -> str | None:
+    """Canonical BCP 47 casing (`zh-cn` → `zh-CN`), or None when `tag` is not shaped like one.
+
+    Case matters downstream: hyphenation and font fallback look tags up case-sensitively.
+    """
+    tag = tag.strip()
+    if not _LANG_TAG.fullmatch(tag):
+        return None
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def detect_lang_from_path(path: Path) -> str | None:
+    """The language Hugo would give this file from its name or folders, if there is evidence.
+
+    Evidence, nearest first: a file-name suffix (`index.zh.md`), a folder right after `content`
+    (`content/zh/…`), or a 2-letter folder directly holding a usual section (`…/zh/blog/…`,
+    the layout of a copied `content/` tree). Folders alone are not trusted: `src/` or `api/`
+    must not become a language.
+    """
+    path = Path(path)
+    parts = path.name.split(".")
+    if len(parts) >= 3 and parts[0] and _LANG_DIR_STRICT.fullmatch(parts[-2]):
+        return normalize_lang(parts[-2])
+    dirs = path.parent.parts
+    for index in range(len(dirs) - 1, -1, -1):
+        name = dirs[index]
+        after_content = index > 0 and dirs[index - 1] == "content"
+        if after_content and _LANG_DIR_AFTER_CONTENT.fullmatch(name):
+            return normalize_lang(name)
+        before_section = index + 1 < len(dirs) and dirs[index + 1].lower() in _SECTIONS
+        if before_section and _LANG_DIR_STRICT.fullmatch(name):
+            return normalize_lang(name)
+    return None
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _byte_line(data: bytes, offset: int) -> int:
+    prefix = data[:offset]
+    return prefix.count(b"\n") + prefix.count(b"\r") - prefix.count(b"\r\n") + 1
+
+
+def _text_line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _decode(source: str | bytes, path: Path) -> str:
+    """Text with LF line endings and no BOM, or an error naming the first undecodable line."""
+    if isinstance(source, str):
+        text = source.removeprefix("\ufeff")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line = _text_line(_normalize_newlines(text[: exc.start]), exc.start)
+            raise PresskitError(
+                f"not valid Unicode at line {line} (lone surrogate)", path, line=line
+            ) from None
+        return _reject_nul(_normalize_newlines(text), path)
+    data = bytes(source)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise PresskitError("UTF-32 text is not supported; save the post as UTF-8", path, line=1)
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                good = _normalize_newlines(data[: exc.start].decode(codec, errors="replace"))
+                line = good.count("\n") + 1
+                raise PresskitError(f"not valid UTF-16 at line {line}", path, line=line) from None
+            return _reject_nul(_normalize_newlines(text), path)
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        # Checked before UTF-8 so a binary file is called that, not "invalid UTF-8".
+        line = _byte_line(data, nul)
+        raise PresskitError(f"binary file (NUL byte at line {line})", path, line=line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _byte_line(data, exc.start)
+        raise PresskitError(f"not valid UTF-8 at line {line}", path, line=line) from None
+    return _normalize_newlines(text)
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reject_nul(text: str, path: Path) -> str:
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = _text_line(text, nul)
+        raise PresskitError(f"binary file (NUL byte at line {line})", path, line=line)
+    return text
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+@dataclass
+class _Split:
+    fmt: str | None
+    front: str  # the front matter text (for JSON: the object itself)
+    front_line: int  # file line where `front` starts
+    open_line: int  # file line of the opening delimiter
+    body: str
+    body_line: int
+    json_keys: dict[str, int] = field(default_factory=dict)
+
+
+_LEADING_SPACE = re.compile(r"[ \t\n]*")
+
+
+def _split(text: str, path: Path) -> _Split:
+    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
+    # Hugo skips blank lines before the front matter; so do we, and line numbers stay exact.
+    if text.startswith("{", start) and not text.startswith("{{", start):
+        return _split_json(text, start, path)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", line_start)
+    first = text[line_start : len(text) if line_end < 0 else line_end].rstrip(" \t")
+    if first not in ("---", "+++"):
+        return _Split(None, "", 1, 1, text, 1)
+    open_line = _text_line(text, line_start)
+    closing = None
+    if line_end >= 0:
+        closing = re.compile(rf"^{re.escape(first)}[ \t]*$", re.MULTILINE).search(
+            text, line_end + 1
+        )
+    if closing is None:
+        raise PresskitError("unterminated front matter", path, line=open_line)
+    front = text[line_end + 1 : closing.start()]
+    _check_size(front, path, open_line)
+    close_line = _text_line(text, closing.start())
+    body_start = min(closing.end() + 1, len(text))
+    return _Split(
+        "yaml" if first == "---" else "toml",
+        front,
+        open_line + 1,
+        open_line,
+        text[body_start:],
+        close_line + 1,
+    )
+
+
+def _check_size(front: str, path: Path, open_line: int) -> None:
+    if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise PresskitError(
+            f"front matter is larger than the {MAX_FRONT_MATTER_BYTES // 1024} KiB limit",
+            path,
+            line=open_line,
+        )
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_SPECIAL = re.compile(r'["{}\[\]]')
+
+
+def _split_json(text: str, start: int, path: Path) -> _Split:
+    """Find the end of the leading JSON object the way Hugo does: by matching braces.
+
+    Scanning first (rather than letting the decoder run) enforces the size and depth limits
+    before any parsing, and records on which line each top-level key sits.
+    """
+    open_line = _text_line(text, start)
+    depth = 0
+    keys: dict[str, int] = {}
+    pos = start
+    end = None
+    while True:
+        match = _JSON_SPECIAL.search(text, pos)
+        if match is None or match.start() - start > MAX_FRONT_MATTER_BYTES:
+            break
+        pos = match.start()
+        char = text[pos]
+        if char == '"':
+            string = _JSON_STRING.match(text, pos)
+            if string is None:
+                break  # unterminated string: let the decoder describe it
+            after = _LEADING_SPACE.match(text, string.end()).end()  # type: ignore[union-attr]
+            if depth == 1 and text.startswith(":", after):
+                with contextlib.suppress(ValueError):  # a bad escape: the decoder will say so
+                    keys.setdefault(json.loads(string.group()), _text_line(text, pos))
+            pos = string.end()
+            continue
+        if char in "{[":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise PresskitError(
+                    f"front matter is nested deeper than {MAX_NESTING} levels",
+                    path,
+                    line=_text_line(text, pos),
+                )
+        else:
+            depth -= 1
+            if depth == 0:
+                end = pos + 1
+                break
+        pos += 1
+    if end is None:
+        if match is not None and match.start() - start > MAX_FRONT_MATTER_BYTES:
+            _check_size(text[start : match.start() + 1], path, open_line)
+        _raise_json_error(text[start : start + MAX_FRONT_MATTER_BYTES + 1], open_line, path)
+        raise PresskitError("unterminated front matter", path, line=open_line)
+    front = text[start:end]
+    _check_size(front, path, open_line)
+    line_end = text.find("\n", end)
+    rest_of_line = text[end : len(text) if line_end < 0 else line_end]
+    end_line = _text_line(text, end)
+    if rest_of_line.strip():
+        # Hugo lets the body start right after the closing brace, on the same line.
+        body_start, body_line = end, end_line
+    else:
+        body_start = len(text) if line_end < 0 else line_end + 1
+        body_line = end_line + 1
+    return _Split("json", front, open_line, open_line, text[body_start:], body_line, keys)
+
+
+def _raise_json_error(front: str, front_line: int, path: Path) -> None:
+    """Raise the decoder's complaint, unless it only ran out of input (that is "unterminated")."""
+    try:
+        json.JSONDecoder().raw_decode(front)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(front.rstrip()):
+            return
+        raise PresskitError(
+            f"invalid JSON front matter: {exc.msg}", path, line=front_line + exc.lineno - 1
+        ) from None
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATE = re.compile(
+    r"""(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})
+    (?:(?:[Tt]|[ \t]+)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]*))?)?
+       (?:[ \t]*(?P<tz>[Zz]|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?""",
+    re.VERBOSE,
+)
+_DATE_SHAPE = "expected a date like 2023-07-12 or 2023-07-12T09:00:00+08:00"
+
+
+class _NotADate(ValueError):
+    """The text is not shaped like a date at all (as opposed to 2024-02-30, a wrong date)."""
+
+
+def _parse_date(text: str) -> dt.date | dt.datetime:
+    """One parser for YAML timestamps and quoted dates alike, so both behave the same.
+
+    Raises ValueError whose message says what is wrong (e.g. "day is out of range for month").
+    """
+    match = _DATE.fullmatch(text.strip())
+    if match is None:
+        raise _NotADate(_DATE_SHAPE)
+    year, month, day = int(match["y"]), int(match["mo"]), int(match["d"])
+    if match["h"] is None:
+        return dt.date(year, month, day)
+    tzinfo: dt.tzinfo | None = None
+    if match["tz"] in ("Z", "z"):
+        tzinfo = dt.UTC
+    elif match["tz"]:
+        digits = match["tz"][1:].replace(":", "")
+        hours, minutes = (
+            (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+        )
+        offset = dt.timedelta(hours=hours, minutes=minutes)
+        tzinfo = dt.timezone(-offset if match["tz"][0] == "-" else offset)
+    micro = int((match["f"] or "")[:6].ljust(6, "0"))
+    second = int(match["s"] or 0)
+    return dt.datetime(year, month, day, int(match["h"]), int(match["mi"]), second, micro, tzinfo)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core-schema scalars and without anchors, aliases or deep nesting.
+
+    YAML 1.1's `no`/`on`/`yes` booleans turn titles and language codes (`no` is Norwegian) into
+    bools; 1.2 keeps them strings. Aliases are refused outright because expanding them is how
+    a few hundred bytes become gigabytes.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.values = 0
+        self.duplicates: list[tuple[str, int]] = []
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused("YAML aliases are not allowed", event.start_mark)
+        self.values += 1
+        if self.values > MAX_YAML_VALUES:
+            raise _Refused(f"front matter has more than {MAX_YAML_VALUES} values", event.start_mark)
+        nests = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
+        if nests:
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise _Refused(
+                    f"front matter is nested deeper than {MAX_NESTING} levels", event.start_mark
+                )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if nests:
+                self.depth -= 1
+
+    def note_duplicates(self, node: yaml.MappingNode) -> None:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                ident = (key_node.tag, key_node.value)
+                if ident in seen:
+                    self.duplicates.append((key_node.value, key_node.start_mark.line))
+                seen.add(ident)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            self.note_duplicates(node)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_int(loader: _YamlLoader, node: yaml.ScalarNode) -> int:
+    value = str(loader.construct_scalar(node))
+    text = value.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    try:
+        if text[:2] in ("0o", "0x"):
+            return sign * int(text[2:], 8 if text[1] == "o" else 16)
+        return sign * int(text, 10)  # YAML 1.2: a leading 0 is not octal
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"invalid integer {value!r}", node.start_mark
+        ) from None
+
+
+def _construct_timestamp(loader: _YamlLoader, node: yaml.ScalarNode) -> Any:
+    value = str(loader.construct_scalar(node))
+    try:
+        return _parse_date(value)
+    except ValueError:
+        # Keep the text: only the date fields complain (with the reason), a title may be anything.
+        return value
+
+
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(f"^(?:{_DATE.pattern})$", re.VERBOSE),
+    list("0123456789"),
+)
+_YamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass
+class _Parsed:
+    meta: dict[Any, Any]
+    lines: dict[str, int]  # top-level key -> file line
+    plain: dict[str, Any]  # YAML only: source text of plain scalars (str, or list per item)
+    warnings: list[tuple[str, int]]
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, set | frozenset):
+        return "a set"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, dt.time):
+        return "a time"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
+def _parse_yaml(split: _Split, path: Path) -> _Parsed:
+    offset = split.front_line
+    loader = None
+    try:
+        try:
+            loader = _YamlLoader(split.front)  # the reader already rejects control characters
+            root = loader.get_single_node()
+            if root is None:
+                return _Parsed({}, {}, {}, [])
+            if not isinstance(root, yaml.MappingNode):
+                kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+                raise PresskitError(
+                    f"front matter must be a mapping of keys to values, got {kind}",
+                    path,
+                    line=offset + root.start_mark.line,
+                )
+            loader.note_duplicates(root)
+            meta: dict[Any, Any] = {}
+            lines: dict[str, int] = {}
+            plain: dict[str, Any] = {}
+            for key_node, value_node in root.value:
+                key = loader.construct_object(key_node, deep=True)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise PresskitError(
+                        f"front matter keys must be strings, got {_kind(key)}",
+                        path,
+                        line=offset + key_node.start_mark.line,
+                    ) from None
+                meta[key] = loader.construct_object(value_node, deep=True)
+                if isinstance(key, str):
+                    lines.setdefault(key, offset + key_node.start_mark.line)
+                    plain[key] = _plain_text(value_node)
+        except _Refused as exc:
+            raise PresskitError(exc.message, path, line=offset + exc.mark.line) from None
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = offset + mark.line if mark is not None else split.open_line
+            message = exc.problem or exc.context or "syntax error"
+            raise PresskitError(f"invalid YAML front matter: {message}", path, line=line) from None
+        except yaml.reader.ReaderError as exc:
+            line = offset + split.front.count("\n", 0, exc.position)
+            char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise PresskitError(
+                f"invalid YAML front matter: unacceptable character #x{char:04x}: {exc.reason}",
+                path,
+                line=line,
+            ) from None
+        except yaml.YAMLError as exc:
+            message = str(exc).splitlines()[0] if str(exc) else "syntax error"
+            raise PresskitError(
+                f"invalid YAML front matter: {message}", path, line=split.open_line
+            ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    dups = [
+        (f"duplicate key `{key}`; the last one wins", offset + line)
+        for key, line in loader.duplicates
+    ]
+    return _Parsed(meta, lines, plain, dups)
+
+
+def _plain_text(node: Any) -> Any:
+    """Source text of plain scalars: a title `1.10` must not become `1.1`."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.style is None else None
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _plain_text(item) if isinstance(item, yaml.ScalarNode) else None for item in node.value
+        ]
+    return None
+
+
+# --------------------------------------------------------------------------- TOML and JSON
+
+_TOML_ERROR_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+_TOML_KEY = r"""("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
+_TOML_ASSIGN = re.compile(rf"[ \t]*{_TOML_KEY}[ \t]*[=.]")
+_TOML_TABLE = re.compile(rf"[ \t]*\[\[?[ \t]*{_TOML_KEY}[ \t]*[\].]")
+
+
+def _depth(value: object) -> int:
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list | tuple):
+            children = list(item)
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _too_deep(path: Path, line: int) -> PresskitError:
+    return PresskitError(
+        f"front matter is nested deeper than {MAX_NESTING} levels", path, line=line
+    )
+
+
+def _parse_toml(split: _Split, path: Path) -> _Parsed:
+    try:
+        meta = tomllib.loads(split.front)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        at = _TOML_ERROR_AT.search(message)
+        if at is not None and at.group(1):
+            line = split.front_line + int(at.group(1)) - 1
+        else:
+            line = split.front_line + max(split.front.count("\n") - 1, 0)
+        message = message[: at.start()] if at is not None else message
+        raise PresskitError(f"invalid TOML front matter: {message}", path, line=line) from None
+    except RecursionError:
+        raise _too_deep(path, split.open_line) from None
+    if _depth(meta) > MAX_NESTING:
+        raise _too_deep(path, split.open_line)
+    return _Parsed(meta, _toml_key_lines(split), {}, [])
+
+
+def _unquote_toml_key(key: str) -> str:
+    if key.startswith('"'):
+        try:
+            return str(json.loads(key))
+        except ValueError:
+            return key[1:-1]
+    if key.startswith("'"):
+        return key[1:-1]
+    return key
+
+
+def _toml_key_lines(split: _Split) -> dict[str, int]:
+    """Lines of top-level keys, by scanning: tomllib keeps no positions."""
+    lines: dict[str, int] = {}
+    in_root = True
+    for number, line in enumerate(split.front.split("\n")):
+        table = _TOML_TABLE.match(line)
+        if line.lstrip().startswith("["):
+            in_root = False
+            if table is not None:
+                lines.setdefault(_unquote_toml_key(table.group(1)), split.front_line + number)
+        elif in_root and (assign := _TOML_ASSIGN.match(line)) is not None:
+            lines.setdefault(_unquote_toml_key(assign.group(1)), split.front_line + number)
+    return lines
+
+
+def _parse_json(split: _Split, path: Path) -> _Parsed:
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    try:
+        meta = json.loads(split.front, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        line = split.front_line + exc.lineno - 1
+        raise PresskitError(f"invalid JSON front matter: {exc.msg}", path, line=line) from None
+    warnings = [
+        (f"duplicate key `{key}`; the last one wins", split.json_keys.get(key, split.open_line))
+        for key in duplicates
+    ]
+    return _Parsed(meta, dict(split.json_keys), {}, warnings)
+
+
+# --------------------------------------------------------------------------- fields
+
+
+class _Fields:
+    """Typed access to the front matter, with errors placed on the offending key's line."""
+
+    def __init__(self, parsed: _Parsed, path: Path, fallback_line: int) -> None:
+        self.meta = parsed.meta
+        self.lines = parsed.lines
+        self.plain = parsed.plain
+        self.path = path
+        self.fallback_line = fallback_line
+        # Hugo lower-cases front matter keys, so `publishDate` and `Title` count.
+        self.keys: dict[str, str] = {}
+        for key in self.meta:
+            if isinstance(key, str):
+                self.keys.setdefault(key.lower(), key)
+
+    def find(self, name: str) -> str | None:
+        key = self.keys.get(name)
+        if key is None or self.meta[key] is None:
+            return None
+        return key
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, self.fallback_line)
+
+    def error(self, key: str, message: str) -> PresskitError:
+        return PresskitError(message, self.path, line=self.line(key))
+
+    def text(self, key: str, value: object, plain: object) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool | int | float | dt.date | dt.time):
+            if isinstance(plain, str):
+                return plain
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return str(value)
+        raise self.error(key, f"`{key}` must be a string, got {_kind(value)}")
+
+    def string(self, *names: str) -> str | None:
+        for name in names:
+            key = self.find(name)
+            if key is not None:
+                text = self.text(key, self.meta[key], self.plain.get(key)).strip()
+                if text:
+                    return text
+        return None
+
+    def strings(self, key: str) -> list[str]:
+        value = self.meta[key]
+        plain = self.plain.get(key)
+        if isinstance(value, list | tuple):
+            items = list(value)
+            plains = plain if isinstance(plain, list) else [None] * len(items)
+        elif isinstance(value, dict | set | frozenset | bytes):
+            raise self.error(
+                key, f"`{key}` must be a string or a list of strings, got {_kind(value)}"
+            )
+        else:
+            items, plains = [value], [plain]
+        result: list[str] = []
+        for item, item_plain in zip(items, plains, strict=True):
+            if item is None:
+                continue
+            if isinstance(item, list | tuple | dict | set | frozenset | bytes):
+                raise self.error(
+                    key, f"`{key}` must be a list of strings, found {_kind(item)} in it"
+                )
+            text = self.text(key, item, item_plain).strip()
+            if text and text not in result:
+                result.append(text)
+        return result
+
+    def date(self, warnings: list[Diagnostic]) -> dt.date | dt.datetime | None:
+        """The first usable of `date`, `publishdate`.
+
+        A wrong date (2024-02-30) is an error: the author meant a date and got it wrong. Text
+        that is no date at all (`08-04-2025`, which is ambiguous) is skipped with a warning,
+        as Hugo does (it logs and builds), so one odd post does not stop a batch.
+        """
+        for name in ("date", "publishdate"):
+            key = self.find(name)
+            if key is None:
+                continue
+            value = self.meta[key]
+            if isinstance(value, dt.date):
+                return value
+            if isinstance(value, str) and not value.strip():
+                continue
+            if not isinstance(value, str | bool | int | float | dt.time):
+                raise self.error(key, f"`{key}` must be a date, got {_kind(value)}")
+            text = self.text(key, value, self.plain.get(key))
+            try:
+                if not isinstance(value, str):
+                    raise _NotADate(_DATE_SHAPE)  # a bare number or a time of day
+                return _parse_date(text)
+            except _NotADate as exc:
+                message = f"ignoring `{key}: {text}`: {exc}"
+                warnings.append(Diagnostic(message, str(self.path), self.line(key)))
+            except ValueError as exc:
+                raise self.error(key, f"invalid date '{text}' for `{key}`: {exc}") from None
+        return None
+
+    def authors(self) -> list[str]:
+        key = self.find("attribution")
+        if key is not None:
+            text = self.text(key, self.meta[key], self.plain.get(key)).strip()
+            if text:
+                return [text]
+        for name in ("author", "authors"):
+            key = self.find(name)
+            if key is not None and (found := self.strings(key)):
+                return found
+        return []
+
+    def keywords(self) -> list[str]:
+        for name in ("keywords", "tags"):
+            key = self.find(name)
+            if key is not None and (found := self.strings(key)):
+                return found
+        return []
+
+    def draft(self) -> bool:
+        key = self.find("draft")
+        if key is None:
+            return False
+        value = self.meta[key]
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        shown = f"'{value}'" if isinstance(value, str) else _kind(value)
+        raise self.error(key, f"`{key}` must be true or false, got {shown}")
+
+    def lang(self, warnings: list[Diagnostic]) -> str | None:
+        key = self.find("lang")
+        if key is None:
+            return None
+        text = self.text(key, self.meta[key], self.plain.get(key)).strip()
+        if not text:
+            return None
+        tag = normalize_lang(text)
+        if tag is None:
+            warnings.append(
+                Diagnostic(
+                    f"ignoring `{key}: {text}`: not a BCP 47 language tag",
+                    str(self.path),
+                    self.line(key),
+                )
+            )
+        return tag
+
+
+# --------------------------------------------------------------------------- assembly
+
+_PARSERS = {"yaml": _parse_yaml, "toml": _parse_toml, "json": _parse_json}
+
+
+def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | None) -> Post:
+    text = _decode(source, path)
+    split = _split(text, path)
+    if split.fmt is None:
+        parsed = _Parsed({}, {}, {}, [])
+    else:
+        parsed = _PARSERS[split.fmt](split, path)
+        if not isinstance(parsed.meta, dict):
+            raise PresskitError(
+                f"front matter must be a mapping of keys to values, got {_kind(parsed.meta)}",
+                path,
+                line=split.open_line,
+            )
+    warnings = [Diagnostic(message, str(path), line) for message, line in parsed.warnings]
+    fields = _Fields(parsed, path, split.open_line)
+    title = fields.string("title") or ""
+    if not title:
+        title_key = fields.keys.get("title")
+        line = fields.line(title_key) if title_key is not None else split.open_line
+        warnings.append(Diagnostic("no title", str(path), line))
+    lang = fields.lang(warnings) or lang_hint or normalize_lang(default_lang) or default_lang
+    return Post(
+        path=path,
+        meta=parsed.meta,
+        body=split.body,
+        body_line=split.body_line,
+        title=title,
+        subtitle=fields.string("subtitle"),
+        description=fields.string("description", "summary"),
+        date=fields.date(warnings),
+        authors=fields.authors(),
+        keywords=fields.keywords(),
+        lang=lang,
+        draft=fields.draft(),
+        warnings=warnings,
+        front_matter_format=split.fmt,
+    )
