@@ -1,0 +1,686 @@
+"""Hugo shortcodes, found in a Markdown body before pandoc ever sees it.
+
+Pandoc reads `{{< quote >}}` as ordinary text and may even re-escape it, so the shortcodes have to
+be lifted out of the raw body first. Working on the raw text (stdlib only, no pandoc) keeps every
+offset exact: errors can name `file:line:col`, and callers can splice replacements into the source.
+
+The tag grammar is Hugo's own (gohugoio/hugo `parser/pageparser/pagelexer_shortcode.go`), so a post
+that builds with Hugo parses here the same way:
+
+- `{{< name params >}}` and `{{% name params %}}`; `{{<name>}}` needs no spaces; a tag may run over
+  several lines. Names are letters, digits, `_`, `-`, `/` (namespaces) and a trailing `.inline`.
+- Closing tags `{{< /name >}}`, `{{< / name >}}`, `{{</name>}}`. Hugo does not check that a closing
+  tag uses the same delimiter as its opener, so neither do we; `markdown` follows the opener.
+- Self-closing `{{< name />}}` (also `{{< name / >}}`); it never has inner content.
+- Params are all positional or all named. Values: `"double quoted"` with `\\"` escapes (as in
+  Hugo, once an escaped quote is present every backslash is dropped), `\\"escaped quotes\\"`,
+  `` `raw strings` `` that may span lines, and bare words. Only bare values are typed: `true` and
+  `false` become bool, `[-+]?[0-9]+` int, `[-+]?[0-9]*.[0-9]+` float.
+- `{{</* name */>}}` is Hugo's way to print a shortcode literally: it becomes Text `{{< name >}}`.
+  This also happens inside code, because that is exactly where documentation writes it.
+
+Where we differ from Hugo, and why:
+
+- Hugo expands shortcodes everywhere, even in code. Here fenced code (``` or ~~~, any length,
+  inside lists and block quotes too), indented code (after a blank line, outside lists and outside
+  any shortcode, never starting with a tag), and inline code spans keep `{{< x >}}` as Text, so a
+  post that shows shortcode syntax in a code sample prints it. A fence opened inside a shortcode's
+  inner ends at the line holding that shortcode's closing tag, since Hugo always sees that tag.
+- Hugo knows from the template whether a shortcode takes inner content (`.Inner`), and then every
+  use must be closed or self-closed. Without templates, a name takes inner content when a closing
+  tag for it appears anywhere in the body (outside code), or when `known_inner(name)` says so.
+- Lenient where Hugo fails on a typo that has one reading: whitespace around `=` and before `>}}`
+  in closing tags, any Unicode whitespace between params, `{{<name/>}}` is self-closing (Hugo
+  would name it `name/`), and a bare value ends at `>}}` (Hugo would swallow `>}}` into it).
+
+Problems, and how they surface. A tag that cannot be read is kept as Text and reported through
+`warn` (dropped when `warn` is None), because its words still reach the reader and the rest of the
+post is fine; these are `unclosed shortcode tag` (a `{{<` with no `>}}`), `unterminated quoted
+string`, `unterminated raw string`, `mixed named and positional params`, `comment must be closed`,
+`shortcode has no name`, `unrecognized character ...`, `unrecognized escape character`, the
+period-in-name rule, and junk after `/` in closing or self-closing tags. A closing tag with no
+opener warns `unexpected closing tag "/x"` and stays Text. A fence left open at the end of the post
+warns when it hid something that looks like a shortcode. Only `unclosed shortcode "x"` raises
+PresskitError: a shortcode that takes inner content but whose closing tag never comes (or comes
+after a closing tag of a shortcode opened before it) has no knowable extent, so no guess is safe.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from presskit.errors import Diagnostic, PresskitError
+
+__all__ = ["Node", "Param", "Shortcode", "Text", "parse"]
+
+Param = str | int | float | bool
+
+
+@dataclass
+class Text:
+    """Source text passed through; `start` maps it back to the file for messages."""
+
+    text: str
+    start: int
+
+
+@dataclass
+class Shortcode:
+    """One shortcode use, with enough positions to replace it in the source or point at it."""
+
+    name: str
+    params: dict[str, Param] | list[Param]
+    markdown: bool
+    children: list[Node] | None
+    line: int
+    col: int
+    start: int
+    end: int
+    inner_start: int | None = None
+    inner_end: int | None = None
+    self_closing: bool = False
+    indent: str = ""
+    block: bool = False
+
+    def param(self, key: str | int, default: Param | None = None) -> Param | None:
+        """Look a param up the way Hugo's `.Get` does: by name, or by position."""
+        if isinstance(self.params, dict):
+            return self.params.get(key, default) if isinstance(key, str) else default
+        if isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(self.params):
+            return self.params[key]
+        return default
+
+    def raw_inner(self, source: str) -> str:
+        """The inner text exactly as written, for shortcodes (like `text`) that print it as is."""
+        if self.inner_start is None or self.inner_end is None:
+            return ""
+        return source[self.inner_start : self.inner_end]
+
+
+Node = Text | Shortcode
+
+
+class _LexError(Exception):
+    """A tag that cannot be read; the scanner turns it into a warning and keeps the text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class _Tag:
+    name: str
+    params: dict[str, Param] | list[Param]
+    markdown: bool
+    closing: bool
+    self_closing: bool
+    start: int
+    end: int
+
+
+@dataclass
+class _Comment:
+    text: str
+    start: int
+    end: int
+
+
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?[0-9]*\.[0-9]+")
+
+
+def _is_alnum(c: str) -> bool:
+    # Hugo's isAlphaNumeric: '_', unicode.IsLetter, unicode.IsDigit (category Nd).
+    return c == "_" or c.isalpha() or c.isdecimal()
+
+
+def _is_name_char(c: str) -> bool:
+    return _is_alnum(c) or c in "-/."
+
+
+def _typed(value: str) -> Param:
+    """Type a bare value as Hugo's Item.ValTyped does; quoted values never come here."""
+    if value in ("true", "false"):
+        return value == "true"
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return value
+
+
+def _unrecognized(c: str) -> _LexError:
+    return _LexError(
+        f"unrecognized character in shortcode action: U+{ord(c):04X} '{c}'. "
+        "Note: Parameters with non-alphanumeric args must be quoted"
+    )
+
+
+class _TagLexer:
+    """Reads one tag from its `{{<` the way Hugo's lexInsideShortcode walks it."""
+
+    def __init__(self, src: str, start: int) -> None:
+        self.src = src
+        self.n = len(src)
+        self.start = start
+        self.markdown = src[start + 2] == "%"
+        self.right = "%}}" if self.markdown else ">}}"
+        self.i = start + 3
+        self.positional: list[Param] = []
+        self.named: dict[str, Param] = {}
+
+    def lex(self) -> _Tag | _Comment:
+        src = self.src
+        if src.startswith("/*", self.i):
+            return self._comment()
+        name: str | None = None
+        closing = self_closing = False
+        while not src.startswith(self.right, self.i):
+            if self.i >= self.n:
+                raise _LexError("unclosed shortcode tag")
+            c = src[self.i]
+            if c.isspace():
+                self.i += 1
+            elif closing and name is not None:
+                raise _LexError(f'unexpected text after "/{name}" in closing tag')
+            elif self_closing:
+                raise _LexError('unexpected text after "/" in self-closing tag')
+            elif c == "/":
+                if name is None and closing:
+                    raise _unrecognized(c)
+                closing = closing or name is None
+                self_closing = name is not None
+                self.i += 1
+            elif name is None:
+                if c == "\\":  # Hugo drops a stray backslash
+                    self.i += 1
+                    continue
+                if not _is_alnum(c):
+                    raise _unrecognized(c)
+                name, slash = self._name()
+                self_closing = slash and not closing
+            else:
+                self._param(c)
+        if name is None:
+            raise _LexError("shortcode has no name")
+        params: dict[str, Param] | list[Param] = self.named if self.named else self.positional
+        return _Tag(
+            name, params, self.markdown, closing, self_closing, self.start, self.i + len(self.right)
+        )
+
+    def _comment(self) -> _Comment:
+        src, open_at = self.src, self.i
+        close_at = src.find("*/" + self.right, open_at + 2)
+        if close_at < 0:
+            raise _LexError("comment must be closed")
+        text = src[self.start : self.start + 3] + src[open_at + 2 : close_at] + self.right
+        return _Comment(text, self.start, close_at + 2 + len(self.right))
+
+    def _name(self) -> tuple[str, bool]:
+        src, j = self.src, self.i
+        while j < self.n:
+            c = src[j]
+            if _is_alnum(c) or c in "-/":
+                j += 1
+            elif c == ".":
+                if src.startswith("inline", j + 1) and not _is_name_char(src[j + 7 : j + 8]):
+                    j += 7
+                else:
+                    raise _LexError("period in shortcode name only allowed for inline identifiers")
+            else:
+                break
+        name, self.i = src[self.i : j], j
+        if name.endswith("/") and src.startswith(self.right, j):
+            return name.rstrip("/"), True
+        return name, False
+
+    def _param(self, c: str) -> None:
+        src = self.src
+        if c == "\\":
+            after = src[self.i + 1 : self.i + 2]
+            if after == '"':
+                self._add_positional(self._quoted(escaped=True))
+            elif after == "`":
+                raise _LexError("unrecognized escape character")
+            else:
+                self.i += 1
+        elif c == '"':
+            self._add_positional(self._quoted(escaped=False))
+        elif c == "`":
+            self._add_positional(self._raw())
+        elif _is_alnum(c) or c == "-":
+            self._bare()
+        elif c == "=":
+            raise _LexError("parameter value without a name")
+        else:
+            raise _unrecognized(c)
+
+    def _add_positional(self, value: Param) -> None:
+        if self.named:
+            raise _LexError("mixed named and positional params")
+        self.positional.append(value)
+
+    def _bare(self) -> None:
+        src, n = self.src, self.n
+        j = self.i
+        while j < n and (_is_alnum(src[j]) or src[j] in "-."):
+            j += 1
+        word = src[self.i : j]
+        k = j
+        while k < n and src[k] in " \t":
+            k += 1
+        if k < n and src[k] == "=":
+            if self.positional:
+                raise _LexError("mixed named and positional params")
+            k += 1
+            while k < n and src[k].isspace():
+                k += 1
+            self.i = k
+            self.named[word] = self._value()
+        else:
+            self._add_positional(_typed(word))
+            self.i = j
+
+    def _value(self) -> Param:
+        src, i = self.src, self.i
+        if src.startswith('"', i):
+            return self._quoted(escaped=False)
+        if src.startswith('\\"', i):
+            return self._quoted(escaped=True)
+        if src.startswith("\\`", i):
+            raise _LexError("unrecognized escape character")
+        if src.startswith("`", i):
+            return self._raw()
+        j = i
+        while j < self.n and not src[j].isspace() and not src.startswith(self.right, j):
+            j += 1
+        self.i = j
+        return _typed(src[i:j])
+
+    def _quoted(self, *, escaped: bool) -> str:
+        """A "string", or with `escaped` a \\"string\\" whose delimiters are escaped quotes."""
+        src, n = self.src, self.n
+        i = self.i + (2 if escaped else 1)
+        begin = i
+        unescape = False
+        while True:
+            if i >= n or src[i] == "\n":
+                raise _LexError("unterminated quoted string")
+            c = src[i]
+            if c == "\\":
+                after = src[i + 1 : i + 2]
+                if after == '"':
+                    if escaped:
+                        value, self.i = src[begin:i], i + 2
+                        break
+                    unescape = True
+                    i += 2
+                    continue
+                if after == "`":
+                    raise _LexError("unrecognized escape character")
+                i += 1
+            elif c == '"':
+                value, self.i = src[begin:i], i + 1
+                break
+            else:
+                i += 1
+        return value.replace("\\", "") if unescape else value
+
+    def _raw(self) -> str:
+        close = self.src.find("`", self.i + 1)
+        if close < 0:
+            raise _LexError("unterminated raw string")
+        value, self.i = self.src[self.i + 1 : close], close + 1
+        return value
+
+
+_INLINE_STOP = re.compile(r"\n|`+|\{\{[<%]")
+_LINE_TAG = re.compile(r"[ \t>]*\{\{[<%]")
+_FENCE_OPEN = re.compile(
+    r"(?P<lead>[ \t]*)(?P<marks>(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*)*)"
+    r"(?P<fence>`{3,}|~{3,})(?P<info>.*)"
+)
+_FENCE_CLOSE = re.compile(r"(?P<lead>[ \t]*(?:>[ \t]*)*)(?P<fence>`{3,}|~{3,})[ \t\r]*")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|\r?$)")
+_COMMENT_OPEN = re.compile(r"\{\{([<%])/\*")
+_LOOKS_LIKE_TAG = re.compile(r"\{\{[<%](?!/\*)")
+_CLOSE_START = re.compile(r"\{\{[<%]\s*/(?!\*)")
+
+
+@cache
+def _span_closer(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!`)`{{{length}}}(?!`)")
+
+
+def _width(prefix: str) -> int:
+    width = 0
+    for c in prefix:
+        width = width + 4 - width % 4 if c == "\t" else width + 1
+    return width
+
+
+def _leading(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t\r")
+
+
+def _fence_info_ok(m: re.Match[str]) -> bool:
+    return m["fence"][0] == "~" or "`" not in m["info"]
+
+
+class _Scanner:
+    """Pass 1: finds tags and comment forms left to right, skipping code as Markdown sees it."""
+
+    def __init__(
+        self, src: str, line_starts: list[int], warn_at: Callable[[str, int], None]
+    ) -> None:
+        self.src = src
+        self.n = len(src)
+        self.line_starts = line_starts
+        self.warn_at = warn_at
+        self.tokens: list[_Tag | _Comment] = []
+        # Names closed somewhere in the raw text: only their openers can still be waiting for a
+        # closing tag, which is what ends a fence early and rules out indented code.
+        self.closable = self._closable_names()
+        self.open: Counter[str] = Counter()
+        self.open_total = 0
+        self.prev_blank = True
+        self.in_list = False
+        self._next_boundary: list[int] | None = None
+
+    def _closable_names(self) -> set[str]:
+        names: set[str] = set()
+        for m in _CLOSE_START.finditer(self.src):
+            tag = self._try_lex(m.start())
+            if isinstance(tag, _Tag) and tag.closing:
+                names.add(tag.name)
+        return names
+
+    def _try_lex(self, at: int) -> _Tag | _Comment | None:
+        try:
+            return _TagLexer(self.src, at).lex()
+        except _LexError:
+            return None
+
+    def _line_end(self, pos: int) -> int:
+        end = self.src.find("\n", pos)
+        return self.n if end < 0 else end
+
+    def run(self) -> list[_Tag | _Comment]:
+        pos, at_line_start = 0, True
+        while pos < self.n:
+            if at_line_start:
+                after_block = self._block(pos)
+                if after_block is not None:
+                    pos = after_block
+                    continue
+            pos, at_line_start = self._inline(pos)
+        return self.tokens
+
+    def _block(self, pos: int) -> int | None:
+        """Handles what Markdown decides per line: blank lines, fences, indented code, lists."""
+        eol = self._line_end(pos)
+        line = self.src[pos:eol]
+        if _is_blank(line):
+            self.prev_blank = True
+            return min(eol + 1, self.n)
+        was_blank, self.prev_blank = self.prev_blank, False
+        lead = _width(_leading(line))
+        if (
+            lead >= 4
+            and was_blank
+            and not self.in_list
+            and not self.open_total
+            and not _LINE_TAG.match(line)
+        ):
+            return self._indented_code(pos)
+        if _LIST_ITEM.match(line):
+            self.in_list = True
+        elif lead == 0 and (was_blank or _HEADING.match(line)):
+            self.in_list = False
+        m = _FENCE_OPEN.match(line)
+        if m and _fence_info_ok(m) and (m["marks"] or self.in_list or _width(m["lead"]) <= 3):
+            return self._fence(pos, eol, m)
+        return None
+
+    def _indented_code(self, pos: int) -> int:
+        src, p, end = self.src, pos, pos
+        while p < self.n:
+            eol = self._line_end(p)
+            line = src[p:eol]
+            if not _is_blank(line):
+                if _width(_leading(line)) < 4:
+                    break
+                end = min(eol + 1, self.n)
+            p = min(eol + 1, self.n)
+        self._protect(pos, end)
+        return end
+
+    def _fence(self, pos: int, eol: int, m: re.Match[str]) -> int:
+        src = self.src
+        char, length = m["fence"][0], len(m["fence"])
+        width = _width(m["lead"] + m["marks"])
+        p = min(eol + 1, self.n)
+        closed = False
+        while p < self.n:
+            line_end = self._line_end(p)
+            c = _FENCE_CLOSE.fullmatch(src, p, line_end)
+            if (
+                c
+                and c["fence"][0] == char
+                and len(c["fence"]) >= length
+                and _width(c["lead"]) <= width + 3
+            ):
+                p, closed = min(line_end + 1, self.n), True
+                break
+            if self._closes_open_shortcode(p):
+                break
+            p = min(line_end + 1, self.n)
+        self._protect(pos, p)
+        if not closed and p >= self.n and _LOOKS_LIKE_TAG.search(src, eol, p):
+            self.warn_at("unclosed code fence; shortcodes after it are left as text", pos)
+        return p
+
+    def _closes_open_shortcode(self, pos: int) -> bool:
+        m = _LINE_TAG.match(self.src, pos)
+        if not m:
+            return False
+        tag = self._try_lex(m.end() - 3)
+        return isinstance(tag, _Tag) and tag.closing and self.open[tag.name] > 0
+
+    def _inline(self, pos: int) -> tuple[int, bool]:
+        src = self.src
+        while True:
+            m = _INLINE_STOP.search(src, pos)
+            if m is None:
+                return self.n, False
+            start, found = m.start(), m.group()
+            if found == "\n":
+                return start + 1, True
+            if found[0] == "`":
+                if _escaped(src, start):
+                    pos = start + 1
+                    continue
+                end = self._code_span_end(m.end(), len(found))
+                if end is None:
+                    pos = m.end()
+                else:
+                    self._protect(start, end)
+                    pos = end
+                continue
+            pos = self._tag(start)
+
+    def _tag(self, at: int) -> int:
+        try:
+            tag = _TagLexer(self.src, at).lex()
+        except _LexError as e:
+            self.warn_at(e.message, at)
+            return at + 3
+        self.tokens.append(tag)
+        if isinstance(tag, _Tag) and not tag.self_closing and tag.name in self.closable:
+            if not tag.closing:
+                self.open[tag.name] += 1
+                self.open_total += 1
+            elif self.open[tag.name] > 0:
+                self.open[tag.name] -= 1
+                self.open_total -= 1
+        return tag.end
+
+    def _protect(self, start: int, end: int) -> None:
+        """Code keeps its text, but `{{</* x */>}}` still prints as `{{< x >}}`, as in Hugo."""
+        src, i = self.src, start
+        while m := _COMMENT_OPEN.search(src, i, end):
+            right = "%}}" if m.group(1) == "%" else ">}}"
+            close_at = src.find("*/" + right, m.end(), end)
+            if close_at < 0:
+                i = m.end()
+                continue
+            text = src[m.start() : m.start() + 3] + src[m.end() : close_at] + right
+            self.tokens.append(_Comment(text, m.start(), close_at + 5))
+            i = close_at + 5
+
+    def _code_span_end(self, after: int, length: int) -> int | None:
+        m = _span_closer(length).search(self.src, after, self._paragraph_end(after))
+        return m.end() if m else None
+
+    def _paragraph_end(self, pos: int) -> int:
+        """A code span cannot run past its paragraph; a tag line counts as a break too."""
+        if self._next_boundary is None:
+            self._next_boundary = self._boundaries()
+        line = bisect_right(self.line_starts, pos) - 1
+        nxt = self._next_boundary[line]
+        return self.line_starts[nxt] if nxt < len(self.line_starts) else self.n
+
+    def _boundaries(self) -> list[int]:
+        starts, count = self.line_starts, len(self.line_starts)
+        nxt = [count] * count
+        following = count
+        for idx in range(count - 1, -1, -1):
+            nxt[idx] = following
+            line = self.src[starts[idx] : self._line_end(starts[idx])]
+            fence = _FENCE_OPEN.match(line)
+            if (
+                _is_blank(line)
+                or _LINE_TAG.match(line)
+                or _HEADING.match(line)
+                or (fence and _fence_info_ok(fence))
+            ):
+                following = idx
+        return nxt
+
+
+def _escaped(src: str, pos: int) -> bool:
+    slashes = 0
+    while pos - slashes - 1 >= 0 and src[pos - slashes - 1] == "\\":
+        slashes += 1
+    return slashes % 2 == 1
+
+
+def parse(
+    source: str,
+    *,
+    path: str | None = None,
+    line_offset: int = 0,
+    known_inner: Callable[[str], bool] | None = None,
+    warn: Callable[[Diagnostic], None] | None = None,
+) -> list[Node]:
+    """Split a Markdown body into Text and (nested) Shortcode nodes; see the module docstring."""
+    if "{{" not in source:
+        return [Text(source, 0)] if source else []
+    line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+
+    def position(offset: int) -> tuple[int, int]:
+        line = bisect_right(line_starts, offset) - 1
+        return line + 1 + line_offset, offset - line_starts[line] + 1
+
+    def warn_at(message: str, offset: int) -> None:
+        if warn is not None:
+            line, col = position(offset)
+            warn(Diagnostic(message, path, line, col))
+
+    tokens = _Scanner(source, line_starts, warn_at).run()
+    closed_names = {t.name for t in tokens if isinstance(t, _Tag) and t.closing}
+
+    def takes_inner(name: str) -> bool:
+        return name in closed_names or (known_inner is not None and bool(known_inner(name)))
+
+    def starts_line(offset: int) -> str | None:
+        before = source[line_starts[bisect_right(line_starts, offset) - 1] : offset]
+        return before if not before.strip(" \t") else None
+
+    def ends_line(offset: int) -> bool:
+        eol = source.find("\n", offset)
+        return not source[offset : len(source) if eol < 0 else eol].strip(" \t\r")
+
+    def unclosed(sc: Shortcode) -> PresskitError:
+        return PresskitError(f'unclosed shortcode "{sc.name}"', path, sc.line, sc.col)
+
+    root: list[Node] = []
+    stack: list[tuple[Shortcode, list[Node]]] = []
+    cursor = 0
+    for tok in tokens:
+        out = stack[-1][1] if stack else root
+        _add_text(out, source, cursor, tok.start)
+        cursor = tok.end
+        if isinstance(tok, _Comment):
+            out.append(Text(tok.text, tok.start))
+        elif tok.closing:
+            if stack and stack[-1][0].name == tok.name:
+                sc = stack.pop()[0]
+                sc.inner_end, sc.end = tok.start, tok.end
+                sc.block = starts_line(sc.start) is not None and ends_line(tok.end)
+            elif any(open_sc.name == tok.name for open_sc, _ in stack):
+                raise unclosed(stack[-1][0])
+            else:
+                warn_at(f'unexpected closing tag "/{tok.name}"', tok.start)
+                _add_text(out, source, tok.start, tok.end)
+        else:
+            line, col = position(tok.start)
+            indent = starts_line(tok.start)
+            sc = Shortcode(
+                name=tok.name,
+                params=tok.params,
+                markdown=tok.markdown,
+                children=None,
+                line=line,
+                col=col,
+                start=tok.start,
+                end=tok.end,
+                self_closing=tok.self_closing,
+                indent=indent or "",
+                block=indent is not None and ends_line(tok.end),
+            )
+            out.append(sc)
+            if not tok.self_closing and takes_inner(tok.name):
+                children: list[Node] = []
+                sc.children, sc.inner_start = children, tok.end
+                stack.append((sc, children))
+    if stack:
+        raise unclosed(stack[-1][0])
+    _add_text(root, source, cursor, len(source))
+    return root
+
+
+def _add_text(out: list[Node], source: str, start: int, end: int) -> None:
+    """Appends source[start:end], merging with plain Text just before it.
+
+    A comment's Text is shorter than the source it came from, so it never looks contiguous and is
+    never merged: callers can still tell it apart by its `start`.
+    """
+    if end <= start:
+        return
+    last = out[-1] if out else None
+    if isinstance(last, Text) and last.start + len(last.text) == start:
+        last.text += source[start:end]
+    else:
+        out.append(Text(source[start:end], start))
