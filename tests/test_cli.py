@@ -1,0 +1,98 @@
+"""The CLI contract: exit codes, one-line errors, help everywhere, outputs never half-written."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE_ZH, run_presskit
+
+from presskit import __version__
+
+
+def test_version():
+    done = run_presskit("--version")
+    assert done.returncode == 0
+    assert __version__ in done.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["render"], ["html"]])
+def test_help_on_every_command(command):
+    done = run_presskit(*command, "--help")
+    assert done.returncode == 0
+    assert "Usage:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["render"], id="missing-argument"),
+        pytest.param(["render", "does-not-exist.md"], id="missing-file"),
+        pytest.param(["render", str(SAMPLE_ZH), "--bogus"], id="unknown-option"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+    ],
+)
+def test_usage_errors_exit_2(args):
+    done = run_presskit(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("---\ntitle: [unclosed\n---\nx\n", "invalid YAML", id="bad-yaml"),
+        pytest.param("+++\ntitle = \n+++\nx\n", "invalid TOML", id="bad-toml"),
+        pytest.param('{"title": 1,,}\nx\n', "invalid JSON", id="bad-json"),
+        pytest.param("---\ndate: 2024-02-30\n---\nx\n", ":2: invalid date", id="bad-date"),
+        pytest.param(
+            "---\ntitle: t\n---\n\n{{< tip >}}\n{{< quote >}}\nx\n{{< /tip >}}\n{{< /quote >}}\n",
+            ':6:1: unclosed shortcode "quote"',
+            id="crossed-shortcodes",
+        ),
+    ],
+)
+def test_bad_posts_exit_1_with_one_line_naming_the_file(tmp_path, content, message):
+    post = tmp_path / "bad.md"
+    post.write_bytes(content.encode("utf-8"))
+    out = tmp_path / "bad.pdf"
+    done = run_presskit("render", str(post), "-o", str(out))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, done.stderr
+    assert errors[0].startswith(f"error: {post}")
+    assert message in errors[0]
+    assert not out.exists()
+
+
+def test_failed_render_leaves_previous_output_untouched(tmp_path):
+    post = tmp_path / "post.md"
+    out = tmp_path / "post.pdf"
+    out.write_bytes(b"%PDF-previous")
+    post.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    done = run_presskit("render", str(post), "-o", str(out))
+    assert done.returncode == 1
+    assert out.read_bytes() == b"%PDF-previous"
+    assert [p.name for p in tmp_path.iterdir()] == sorted(["post.md", "post.pdf"]) or set(
+        p.name for p in tmp_path.iterdir()
+    ) == {"post.md", "post.pdf"}
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: t\n---\nx\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    done = run_presskit("html", str(post), "-o", str(blocker / "out.html"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ")
+    assert "cannot write output" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_default_output_name_follows_the_bundle(tmp_path):
+    bundle = tmp_path / "my-news"
+    bundle.mkdir()
+    (bundle / "index.md").write_text("---\ntitle: t\n---\nHello.\n", encoding="utf-8")
+    done = run_presskit("render", str(bundle / "index.md"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "my-news.pdf").read_bytes().startswith(b"%PDF")
