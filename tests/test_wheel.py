@@ -21,7 +21,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(
         ROOT,
         source,
-        ignore=shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__"
+        ),
     )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
@@ -42,6 +44,11 @@ def test_wheel_ships_styles_templates_and_filter(wheel):
         "presskit/cli.py",
     ):
         assert required in names
+    for theme in (ROOT / "styles").iterdir():
+        if (theme / "page.html.j2").is_file():
+            for asset in theme.iterdir():
+                if asset.suffix in {".j2", ".css", ".svg", ".toml"}:
+                    assert f"presskit/styles/{theme.name}/{asset.name}" in names, asset
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "presskit = presskit.cli:main" in scripts
