@@ -42,3 +42,6 @@ format: setup
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache
+
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
