@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
   fonts-noto-cjk        # CJK text: Noto Sans/Serif CJK SC/TC/HK/JP/KR
-  fonts-dejavu-core     # Latin fallback and monospace code
+  fonts-noto-core       # Noto Sans/Serif: Latin text that matches Noto CJK, many scripts
+  fonts-dejavu-core     # monospace code
   fontconfig            # fc-list: glyph-coverage check
   libpango-1.0-0        # WeasyPrint's text layout
   libpangoft2-1.0-0

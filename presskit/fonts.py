@@ -52,13 +52,28 @@ def stacks_for(
     heading: tuple[str, ...] = (),
     mono: tuple[str, ...] = (),
 ) -> FontStacks:
-    """Brand fonts first, then the regional Noto CJK face the language needs."""
+    """Brand fonts first, then Noto: Latin before CJK except in CJK documents.
+
+    Noto Sans CJK SC draws `’` and `“` full-width, as Chinese wants them; an English post set
+    in it reads `Istio’ s`. So non-CJK text gets Noto Sans/Serif first and the regional CJK face
+    only as the fallback for CJK words, while CJK documents keep the CJK face first.
+    """
     region = i18n.cjk_font_suffix(lang)
-    sans = f"Noto Sans CJK {region}"
-    body_cjk = f"Noto Serif CJK {region}" if serif else sans
+    sans_cjk = f"Noto Sans CJK {region}"
+    body_cjk = f"Noto Serif CJK {region}" if serif else sans_cjk
+    latin_body = ("Noto Serif",) if serif else ("Noto Sans",)
+    cjk_first = i18n.is_cjk(lang)
     return FontStacks(
-        body=(*body, body_cjk, "serif" if serif else "sans-serif"),
-        heading=(*heading, sans, "sans-serif"),
+        body=(
+            *body,
+            *((body_cjk, *latin_body) if cjk_first else (*latin_body, body_cjk)),
+            "serif" if serif else "sans-serif",
+        ),
+        heading=(
+            *heading,
+            *((sans_cjk, "Noto Sans") if cjk_first else ("Noto Sans", sans_cjk)),
+            "sans-serif",
+        ),
         mono=(*mono, "DejaVu Sans Mono", f"Noto Sans Mono CJK {region}", "monospace"),
     )
 

@@ -120,19 +120,19 @@ def test_quote_with_blank_lines_and_hostile_caption(tmp_path):
 
 
 def test_missing_glyphs_fail_with_the_characters_and_a_font_to_install(tmp_path):
-    char = "\U00013000"  # an Egyptian hieroglyph: no font from our install list covers it
+    char = "\U0002a6d6"  # CJK Extension B: rare in names, absent from Noto CJK
     covered = subprocess.run(
         ["fc-list", f":charset={ord(char):x}", "family"], capture_output=True, text=True
     ).stdout.strip()
     if covered:
-        pytest.skip(f"this machine has a font for U+13000: {covered}")
+        pytest.skip(f"this machine has a font for U+2A6D6: {covered}")
     post = tmp_path / "post.md"
     post.write_text(f"---\ntitle: Glyphs\n---\n\nHello {char}.\n", encoding="utf-8")
     out = tmp_path / "post.pdf"
     done = run_presskit("render", str(post), "-o", str(out))
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
-    assert done.stderr.startswith(f"error: {post}: no font has glyphs for U+13000")
+    assert done.stderr.startswith(f"error: {post}: no font has glyphs for U+2A6D6")
     assert "install" in done.stderr
     assert not out.exists()
 
