@@ -6,9 +6,16 @@ from the renderer: both go through `main(doc)`, so a press kit and a docx made f
 post agree. The heavy lifting (the shortcode grammar) lives in `presskit.shortcodes`; this file
 keeps to small actions, one per kind of element, like panflute's own examples.
 
+Under plain pandoc the shortcodes reach us as words pandoc already parsed (`{{<`, `quote`,
+smart quotes, code spans); `presskit.recover` puts them back together first, into the same marker
+elements the renderer's source pass writes, so both paths end in the same handlers.
+
 Options come from document metadata, so plain pandoc can set them with `-M`:
-`presskit.base-url` (site-relative links become absolute), `presskit.lang` (labels),
-`presskit.unknown` (`keep` | `drop` | `error` for shortcodes nobody handles).
+`presskit.base-url` (site-relative links become absolute), `presskit.page-url` (the post's path
+on the site, for `../other-post/` links), `presskit.lang` (labels), `presskit.unknown` (`keep` |
+`drop` | `error` for shortcodes nobody handles), `presskit.resource-path` (the folder images must
+be in; missing ones become a placeholder), `presskit.values.NAME` (what a site-data shortcode
+such as `istio_release_name` prints).
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 import panflute as pf
 
 from presskit import markers
-from presskit.handlers import Context, handle
+from presskit.errors import PresskitError
+from presskit.handlers import Context, handle, substitute_values
+from presskit.recover import recover
 from presskit.textflow import join_cjk_breaks
 
 
@@ -30,13 +39,19 @@ def prepare(doc: pf.Doc) -> None:
     # The renderer attaches its own context (to collect warnings); plain pandoc does not.
     if getattr(doc, "presskit", None) is None:
         doc.presskit = Context.from_doc(doc)
+    if not doc.presskit.in_process:
+        recover(doc, doc.presskit)
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list[pf.Element] | None:
     if isinstance(elem, pf.Div | pf.Span) and markers.CLASS in elem.classes:
         return handle(elem, doc.presskit)
+    if isinstance(elem, pf.CodeBlock) and markers.TEXT_CLASS in elem.classes:
+        elem.classes = [c for c in elem.classes if c != markers.TEXT_CLASS]
+        return None
     if isinstance(elem, pf.Link):
-        elem.url = doc.presskit.absolute_url(elem.url)
+        url = substitute_values(elem.url, doc.presskit)
+        elem.url = doc.presskit.absolute_url(url)
         return None
     if isinstance(elem, pf.Image):
         elem.url = doc.presskit.absolute_url(elem.url, for_image=True)
@@ -53,7 +68,13 @@ def finalize(doc: pf.Doc) -> None:
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
-    return pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
+    if doc is not None:
+        return pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
+    try:
+        return pf.run_filter(action, prepare=prepare, finalize=finalize)
+    except PresskitError as error:  # under pandoc: one line, no traceback, non-zero exit
+        print(f"presskit-filter: error: {error}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import panflute as pf
 from presskit.errors import Diagnostic, PresskitError
 from presskit.expand import expand_source
 from presskit.filters import hugo_shortcodes
-from presskit.handlers import Context
+from presskit.handlers import Context, site_path
 from presskit.post import Post
 
 # Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
@@ -84,7 +84,14 @@ def convert(
     doc = markdown_to_doc(markdown, source=source)
     doc.format = fmt.split("+")[0].split("-")[0]
     doc.presskit = Context(
-        format=doc.format, lang=lang, base_url=base_url, source=source, in_process=True
+        format=doc.format,
+        lang=lang,
+        base_url=base_url,
+        source=source,
+        in_process=True,
+        page=dict(post.meta),
+        resource_root=post.path.parent,
+        page_url=site_path(post.path.resolve()),
     )
     hugo_shortcodes.main(doc)
     if warn is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
 
 from presskit import markers
 from presskit.errors import Diagnostic
@@ -33,11 +35,27 @@ def expand_source(
     return "".join(_expand(source, nodes))
 
 
+def text_language(params: dict[str, Any] | list[Any]) -> str:
+    """The code language of a `text` shortcode (`{{< text bash >}}`), safe as a class name."""
+    language = params.get("syntax") if isinstance(params, dict) else None
+    if isinstance(params, list) and params:
+        language = params[0]
+    return re.sub(r"[^\w+-]", "", str(language or ""))
+
+
+# A shortcode right after `](` (or inside such a target) is part of a link destination, where
+# Markdown allows no spaces: it travels percent-encoded, as pandoc itself would write it, and
+# the filter replaces it with its value (`handlers.substitute_values`).
+_LINK_TARGET = re.compile(r"\]\([^\s()]*\Z")
+
+
 def _expand(source: str, nodes: list[Node]) -> list[str]:
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
+        elif node.children is None and out and _LINK_TARGET.search(out[-1]):
+            out.append(quote(source[node.start : node.end], safe=""))
         elif node.name in VERBATIM and node.children is not None:
             out.append(_code_block(source, node))
         elif node.block:
@@ -76,11 +94,8 @@ def _code_block(source: str, node: Shortcode) -> str:
     lines = [line.removeprefix(indent) for line in raw.split("\n")]
     longest = max((len(run) for run in re.findall(r"`+", raw)), default=0)
     fence = "`" * max(3, longest + 1)
-    language = node.params.get("syntax") if isinstance(node.params, dict) else None
-    if isinstance(node.params, list) and node.params:
-        language = node.params[0]
-    info = re.sub(r"[^\w+-]", "", str(language or ""))
+    info = text_language(node.params)
     classes = f".{info} " if info else ""
-    opener = f"{fence} {{{classes}.hugo-text}}"
+    opener = f"{fence} {{{classes}.{markers.TEXT_CLASS}}}"
     body = "\n".join(indent + line if line else line for line in lines)
     return f"{opener}\n{body}\n{indent}{fence}\n"

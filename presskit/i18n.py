@@ -123,6 +123,78 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# Words the shortcode handlers print (presskit/handlers.py). Kept apart from LABELS so that
+# the page's words and the shortcodes' words can change without touching each other; a key
+# missing for a language falls back to English, like every label.
+SHORTCODE_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "image_missing": "Image not available: {file}",
+        "boilerplate": "The standard text “{name}” from the website is not included here.",
+        "latest_release": "the latest release",
+        "relnote_download": "Download Istio {version}",
+        "relnote_docs": "Istio {version} documentation",
+        "relnote_changes": "Istio {version} changes",
+        "relnote_notes": "Istio {version} release notes",
+        "bulletin_title": "Disclosure details",
+        "bulletin_cves": "CVE(s)",
+        "bulletin_cvss": "CVSS impact score",
+        "bulletin_releases": "Affected releases",
+    },
+    "zh-CN": {
+        "image_missing": "图片不可用：{file}",
+        "boilerplate": "此处为网站上的标准文本“{name}”，本文档未收录。",
+        "latest_release": "最新版本",
+        "relnote_download": "下载 Istio {version}",
+        "relnote_docs": "Istio {version} 文档",
+        "relnote_changes": "Istio {version} 变更",
+        "relnote_notes": "Istio {version} 发布说明",
+        "bulletin_title": "披露详情",
+        "bulletin_cves": "CVE",
+        "bulletin_cvss": "CVSS 影响评分",
+        "bulletin_releases": "受影响的版本",
+    },
+    "zh-TW": {
+        "image_missing": "圖片無法使用：{file}",
+        "boilerplate": "此處為網站上的標準文字「{name}」，本文件未收錄。",
+        "latest_release": "最新版本",
+        "relnote_download": "下載 Istio {version}",
+        "relnote_docs": "Istio {version} 文件",
+        "relnote_changes": "Istio {version} 變更",
+        "relnote_notes": "Istio {version} 發布說明",
+        "bulletin_title": "披露詳情",
+        "bulletin_cves": "CVE",
+        "bulletin_cvss": "CVSS 影響評分",
+        "bulletin_releases": "受影響的版本",
+    },
+    "ja": {
+        "image_missing": "画像を表示できません：{file}",
+        "boilerplate": "ウェブサイトの定型文「{name}」はここには含まれていません。",
+        "latest_release": "最新リリース",
+    },
+    "ko": {
+        "image_missing": "이미지를 사용할 수 없음: {file}",
+        "boilerplate": "웹사이트의 표준 문구 “{name}”은(는) 여기에 포함되지 않았습니다.",
+        "latest_release": "최신 릴리스",
+    },
+    "es": {
+        "image_missing": "Imagen no disponible: {file}",
+        "boilerplate": "El texto estándar «{name}» del sitio web no se incluye aquí.",
+        "latest_release": "la última versión",
+    },
+    "fr": {
+        "image_missing": "Image non disponible : {file}",
+        "boilerplate": "Le texte standard « {name} » du site web n’est pas inclus ici.",
+        "latest_release": "la dernière version",
+    },
+    "de": {
+        "image_missing": "Bild nicht verfügbar: {file}",
+        "boilerplate": "Der Standardtext „{name}“ der Website ist hier nicht enthalten.",
+        "latest_release": "die neueste Version",
+    },
+}
+for _lang, _words in SHORTCODE_LABELS.items():
+    LABELS[_lang] = {**_words, **LABELS[_lang]}
+
 MONTHS = {
     "en": "January February March April May June July August September October November December",
     "es": (

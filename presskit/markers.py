@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 CLASS = "hugo-shortcode"
+TEXT_CLASS = "hugo-text"  # on the code block a `text` shortcode became
 NAME = "name"
 PARAMS = "params"
 POS = "pos"

@@ -56,7 +56,7 @@ from functools import cache
 
 from presskit.errors import Diagnostic, PresskitError
 
-__all__ = ["Node", "Param", "Shortcode", "Text", "parse"]
+__all__ = ["Comment", "Node", "Param", "Shortcode", "Tag", "TagError", "Text", "parse", "read_tag"]
 
 Param = str | int | float | bool
 
@@ -105,7 +105,7 @@ class Shortcode:
 Node = Text | Shortcode
 
 
-class _LexError(Exception):
+class TagError(Exception):
     """A tag that cannot be read; the scanner turns it into a warning and keeps the text."""
 
     def __init__(self, message: str) -> None:
@@ -114,7 +114,7 @@ class _LexError(Exception):
 
 
 @dataclass
-class _Tag:
+class Tag:
     name: str
     params: dict[str, Param] | list[Param]
     markdown: bool
@@ -125,7 +125,7 @@ class _Tag:
 
 
 @dataclass
-class _Comment:
+class Comment:
     text: str
     start: int
     end: int
@@ -155,8 +155,8 @@ def _typed(value: str) -> Param:
     return value
 
 
-def _unrecognized(c: str) -> _LexError:
-    return _LexError(
+def _unrecognized(c: str) -> TagError:
+    return TagError(
         f"unrecognized character in shortcode action: U+{ord(c):04X} '{c}'. "
         "Note: Parameters with non-alphanumeric args must be quoted"
     )
@@ -175,7 +175,7 @@ class _TagLexer:
         self.positional: list[Param] = []
         self.named: dict[str, Param] = {}
 
-    def lex(self) -> _Tag | _Comment:
+    def lex(self) -> Tag | Comment:
         src = self.src
         if src.startswith("/*", self.i):
             return self._comment()
@@ -183,14 +183,14 @@ class _TagLexer:
         closing = self_closing = False
         while not src.startswith(self.right, self.i):
             if self.i >= self.n:
-                raise _LexError("unclosed shortcode tag")
+                raise TagError("unclosed shortcode tag")
             c = src[self.i]
             if c.isspace():
                 self.i += 1
             elif closing and name is not None:
-                raise _LexError(f'unexpected text after "/{name}" in closing tag')
+                raise TagError(f'unexpected text after "/{name}" in closing tag')
             elif self_closing:
-                raise _LexError('unexpected text after "/" in self-closing tag')
+                raise TagError('unexpected text after "/" in self-closing tag')
             elif c == "/":
                 if name is None and closing:
                     raise _unrecognized(c)
@@ -208,19 +208,19 @@ class _TagLexer:
             else:
                 self._param(c)
         if name is None:
-            raise _LexError("shortcode has no name")
+            raise TagError("shortcode has no name")
         params: dict[str, Param] | list[Param] = self.named if self.named else self.positional
-        return _Tag(
+        return Tag(
             name, params, self.markdown, closing, self_closing, self.start, self.i + len(self.right)
         )
 
-    def _comment(self) -> _Comment:
+    def _comment(self) -> Comment:
         src, open_at = self.src, self.i
         close_at = src.find("*/" + self.right, open_at + 2)
         if close_at < 0:
-            raise _LexError("comment must be closed")
+            raise TagError("comment must be closed")
         text = src[self.start : self.start + 3] + src[open_at + 2 : close_at] + self.right
-        return _Comment(text, self.start, close_at + 2 + len(self.right))
+        return Comment(text, self.start, close_at + 2 + len(self.right))
 
     def _name(self) -> tuple[str, bool]:
         src, j = self.src, self.i
@@ -232,7 +232,7 @@ class _TagLexer:
                 if src.startswith("inline", j + 1) and not _is_name_char(src[j + 7 : j + 8]):
                     j += 7
                 else:
-                    raise _LexError("period in shortcode name only allowed for inline identifiers")
+                    raise TagError("period in shortcode name only allowed for inline identifiers")
             else:
                 break
         name, self.i = src[self.i : j], j
@@ -247,7 +247,7 @@ class _TagLexer:
             if after == '"':
                 self._add_positional(self._quoted(escaped=True))
             elif after == "`":
-                raise _LexError("unrecognized escape character")
+                raise TagError("unrecognized escape character")
             else:
                 self.i += 1
         elif c == '"':
@@ -257,13 +257,13 @@ class _TagLexer:
         elif _is_alnum(c) or c == "-":
             self._bare()
         elif c == "=":
-            raise _LexError("parameter value without a name")
+            raise TagError("parameter value without a name")
         else:
             raise _unrecognized(c)
 
     def _add_positional(self, value: Param) -> None:
         if self.named:
-            raise _LexError("mixed named and positional params")
+            raise TagError("mixed named and positional params")
         self.positional.append(value)
 
     def _bare(self) -> None:
@@ -277,7 +277,7 @@ class _TagLexer:
             k += 1
         if k < n and src[k] == "=":
             if self.positional:
-                raise _LexError("mixed named and positional params")
+                raise TagError("mixed named and positional params")
             k += 1
             while k < n and src[k].isspace():
                 k += 1
@@ -294,7 +294,7 @@ class _TagLexer:
         if src.startswith('\\"', i):
             return self._quoted(escaped=True)
         if src.startswith("\\`", i):
-            raise _LexError("unrecognized escape character")
+            raise TagError("unrecognized escape character")
         if src.startswith("`", i):
             return self._raw()
         j = i
@@ -311,7 +311,7 @@ class _TagLexer:
         unescape = False
         while True:
             if i >= n or src[i] == "\n":
-                raise _LexError("unterminated quoted string")
+                raise TagError("unterminated quoted string")
             c = src[i]
             if c == "\\":
                 after = src[i + 1 : i + 2]
@@ -323,7 +323,7 @@ class _TagLexer:
                     i += 2
                     continue
                 if after == "`":
-                    raise _LexError("unrecognized escape character")
+                    raise TagError("unrecognized escape character")
                 i += 1
             elif c == '"':
                 value, self.i = src[begin:i], i + 1
@@ -335,9 +335,20 @@ class _TagLexer:
     def _raw(self) -> str:
         close = self.src.find("`", self.i + 1)
         if close < 0:
-            raise _LexError("unterminated raw string")
+            raise TagError("unterminated raw string")
         value, self.i = self.src[self.i + 1 : close], close + 1
         return value
+
+
+def read_tag(text: str, at: int) -> Tag | Comment:
+    """Reads the one tag starting at `text[at:]` (`{{<` or `{{%`); raises TagError if unreadable.
+
+    The pandoc filter uses this on text rebuilt from pandoc's AST, where only single tags can be
+    told apart; `parse` is the whole-body reader.
+    """
+    if not text.startswith(("{{<", "{{%"), at):
+        raise TagError("not a shortcode tag")
+    return _TagLexer(text, at).lex()
 
 
 _INLINE_STOP = re.compile(r"\n|`+|\{\{[<%]")
@@ -388,7 +399,7 @@ class _Scanner:
         self.n = len(src)
         self.line_starts = line_starts
         self.warn_at = warn_at
-        self.tokens: list[_Tag | _Comment] = []
+        self.tokens: list[Tag | Comment] = []
         # Names closed somewhere in the raw text: only their openers can still be waiting for a
         # closing tag, which is what ends a fence early and rules out indented code.
         self.closable = self._closable_names()
@@ -402,21 +413,21 @@ class _Scanner:
         names: set[str] = set()
         for m in _CLOSE_START.finditer(self.src):
             tag = self._try_lex(m.start())
-            if isinstance(tag, _Tag) and tag.closing:
+            if isinstance(tag, Tag) and tag.closing:
                 names.add(tag.name)
         return names
 
-    def _try_lex(self, at: int) -> _Tag | _Comment | None:
+    def _try_lex(self, at: int) -> Tag | Comment | None:
         try:
             return _TagLexer(self.src, at).lex()
-        except _LexError:
+        except TagError:
             return None
 
     def _line_end(self, pos: int) -> int:
         end = self.src.find("\n", pos)
         return self.n if end < 0 else end
 
-    def run(self) -> list[_Tag | _Comment]:
+    def run(self) -> list[Tag | Comment]:
         pos, at_line_start = 0, True
         while pos < self.n:
             if at_line_start:
@@ -496,7 +507,7 @@ class _Scanner:
         if not m:
             return False
         tag = self._try_lex(m.end() - 3)
-        return isinstance(tag, _Tag) and tag.closing and self.open[tag.name] > 0
+        return isinstance(tag, Tag) and tag.closing and self.open[tag.name] > 0
 
     def _inline(self, pos: int) -> tuple[int, bool]:
         src = self.src
@@ -523,11 +534,11 @@ class _Scanner:
     def _tag(self, at: int) -> int:
         try:
             tag = _TagLexer(self.src, at).lex()
-        except _LexError as e:
+        except TagError as e:
             self.warn_at(e.message, at)
             return at + 3
         self.tokens.append(tag)
-        if isinstance(tag, _Tag) and not tag.self_closing and tag.name in self.closable:
+        if isinstance(tag, Tag) and not tag.self_closing and tag.name in self.closable:
             if not tag.closing:
                 self.open[tag.name] += 1
                 self.open_total += 1
@@ -546,7 +557,7 @@ class _Scanner:
                 i = m.end()
                 continue
             text = src[m.start() : m.start() + 3] + src[m.end() : close_at] + right
-            self.tokens.append(_Comment(text, m.start(), close_at + 5))
+            self.tokens.append(Comment(text, m.start(), close_at + 5))
             i = close_at + 5
 
     def _code_span_end(self, after: int, length: int) -> int | None:
@@ -609,7 +620,7 @@ def parse(
             warn(Diagnostic(message, path, line, col))
 
     tokens = _Scanner(source, line_starts, warn_at).run()
-    closed_names = {t.name for t in tokens if isinstance(t, _Tag) and t.closing}
+    closed_names = {t.name for t in tokens if isinstance(t, Tag) and t.closing}
 
     def takes_inner(name: str) -> bool:
         return name in closed_names or (known_inner is not None and bool(known_inner(name)))
@@ -632,7 +643,7 @@ def parse(
         out = stack[-1][1] if stack else root
         _add_text(out, source, cursor, tok.start)
         cursor = tok.end
-        if isinstance(tok, _Comment):
+        if isinstance(tok, Comment):
             out.append(Text(tok.text, tok.start))
         elif tok.closing:
             if stack and stack[-1][0].name == tok.name:

@@ -1,0 +1,454 @@
+"""Shortcodes back out of pandoc's AST, for the filter run under plain pandoc.
+
+`pandoc post.md --filter presskit-filter` hands us a post pandoc has already parsed as Markdown:
+`{{< quote caption="Jane" >}}` arrives as `Str "{{<"`, `Space`, `Str "quote"`, a smart `Quoted`
+caption, `Str ">}}"`; `{{<tip>}}` as a raw HTML `<tip>` between two `{{`/`}}` words; backticks as
+`Code`. This module puts the text back together (straight quotes, backticks, raw HTML as typed),
+reads each tag with the same lexer as the source pass (`shortcodes.read_tag`), and rebuilds the
+marker elements that pass writes: a Div for a tag alone on its line(s), wrapping the blocks up to
+its closing tag; a Span for a tag inside a line; a code block for `text`. From there on, the two
+entry points share every handler.
+
+What pandoc has already thrown away cannot come back; the README lists it. In short: inside a
+`text` body, indentation and runs of spaces, backslash escapes, entities and blank-line counts are
+gone, and `---` YAML blocks may have been eaten as metadata; a tag that opens in one block
+structure and closes in another (a list item and the paragraph after the list) stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import panflute as pf
+
+from presskit import markers
+from presskit.expand import VERBATIM, text_language
+from presskit.shortcodes import Comment, Tag, TagError, read_tag
+
+_SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
+_CLOSING = re.compile(r"\{\{[<%]\s*/\s*([^\s/>%]+)")
+_BREAKS = (pf.SoftBreak, pf.LineBreak)
+# pandoc's `smart` extension: undone where the text is code, and for apostrophes in params.
+_UNSMART_CODE = str.maketrans({"’": "'", "‘": "'", "–": "--", "—": "---", "…": "..."})
+_UNSMART_PARAM = str.maketrans({"’": "'"})
+
+
+class _Warner:
+    def __init__(self, ctx: object) -> None:
+        self.ctx = ctx
+
+    def __call__(self, message: str) -> None:
+        warn = getattr(self.ctx, "warn", None)
+        if warn is not None:
+            warn(message)
+
+
+@dataclass
+class _TagItem:
+    """A tag that stood alone on its line(s), lifted out of its paragraph."""
+
+    tag: Tag | Comment
+    text: str
+    continues: bool  # on the line right after the previous item, in the same paragraph
+
+
+def recover(doc: pf.Doc, ctx: object) -> None:
+    """Rewrites shortcode text in `doc` into marker Divs, Spans and code blocks, in place."""
+    everything = _all_text(doc)
+    if "{{" not in everything:
+        return
+    state = _State(set(_CLOSING.findall(everything)), _Warner(ctx))
+    doc.content = state.blocks(list(doc.content))
+    doc.walk(state.inline_action)
+
+
+def _all_text(doc: pf.Doc) -> str:
+    parts: list[str] = []
+
+    def collect(elem: pf.Element, doc: pf.Doc) -> None:
+        if isinstance(elem, pf.Str | pf.RawInline | pf.RawBlock):
+            parts.append(elem.text)
+        elif isinstance(elem, pf.Space | pf.SoftBreak | pf.LineBreak):
+            parts.append(" ")
+
+    doc.walk(collect)
+    return "".join(parts)
+
+
+class _State:
+    def __init__(self, closable: set[str], warn: _Warner) -> None:
+        self.closable = closable
+        self.warn = warn
+        self.continues: set[int] = set()
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def blocks(self, blocks: list[pf.Block]) -> list[pf.Block]:
+        for block in blocks:
+            self._descend(block)
+        items: list[pf.Block | _TagItem] = []
+        for block in _merge_raw_html(blocks):
+            if isinstance(block, pf.Para | pf.Plain):
+                items.extend(self._split_lines(block))
+            else:
+                items.append(block)
+        return self._match(items)
+
+    def _descend(self, block: pf.Block) -> None:
+        if isinstance(block, pf.BlockQuote | pf.Div):
+            block.content = self.blocks(list(block.content))
+        elif isinstance(block, pf.BulletList | pf.OrderedList):
+            for item in block.content:
+                item.content = self.blocks(list(item.content))
+        elif isinstance(block, pf.DefinitionList):
+            for entry in block.content:
+                for definition in entry.definitions:
+                    definition.content = self.blocks(list(definition.content))
+
+    def _split_lines(self, block: pf.Para | pf.Plain) -> list[pf.Block | _TagItem]:
+        inlines = _split_strs(list(block.content))
+        found = self._find_tags(inlines, warn=False)
+        lines = [
+            (i, j, tag, text)
+            for i, j, tag, text in found
+            if _starts_line(inlines, i) and _ends_line(inlines, j)
+        ]
+        if not lines:
+            block.content = inlines
+            return [block]
+        items: list[pf.Block | _TagItem] = []
+        cursor, continues = 0, False
+        for i, j, tag, text in lines:
+            before = _trim(inlines[cursor:i])
+            if before:
+                para = type(block)(*before)
+                if continues:
+                    self.continues.add(id(para))
+                items.append(para)
+                continues = True
+            items.append(_TagItem(tag, text, continues))
+            cursor, continues = j, True
+        after = _trim(inlines[cursor:])
+        if after:
+            para = type(block)(*after)
+            self.continues.add(id(para))
+            items.append(para)
+        return items
+
+    def _match(self, items: list[pf.Block | _TagItem]) -> list[pf.Block]:
+        out: list[pf.Block | _TagItem] = []
+        stack: list[tuple[_TagItem, list[pf.Block | _TagItem]]] = []
+        for item in items:
+            if not isinstance(item, _TagItem):
+                out.append(item)
+                continue
+            tag = item.tag
+            verbatim = bool(stack) and stack[-1][0].tag.name in VERBATIM
+            if isinstance(tag, Comment):
+                out.append(item if verbatim else pf.Para(*_words(tag.text)))
+            elif verbatim and not (tag.closing and tag.name == stack[-1][0].tag.name):
+                out.append(item)
+            elif tag.closing:
+                if stack and stack[-1][0].tag.name == tag.name:
+                    opener, saved = stack.pop()
+                    saved.append(self._close(opener, out))
+                    out = saved
+                else:
+                    self.warn(f'unexpected closing tag "/{tag.name}"')
+                    out.append(pf.Para(*_words(item.text)))
+            elif tag.self_closing or tag.name not in self.closable:
+                out.append(_marker(pf.Div, tag, []))
+            else:
+                stack.append((item, out))
+                out = []
+        while stack:
+            opener, saved = stack.pop()
+            self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
+            saved.append(pf.Para(*_words(opener.text)))
+            saved.extend(out)
+            out = saved
+        return [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in out]
+
+    def _close(self, opener: _TagItem, content: list[pf.Block | _TagItem]) -> pf.Block:
+        tag = opener.tag
+        assert isinstance(tag, Tag)
+        if tag.name in VERBATIM:
+            language = text_language(tag.params)
+            classes = [language, markers.TEXT_CLASS] if language else [markers.TEXT_CLASS]
+            return pf.CodeBlock(self._verbatim(content), classes=classes)
+        blocks = [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in content]
+        return _marker(pf.Div, tag, blocks)
+
+    def _verbatim(self, content: list[pf.Block | _TagItem]) -> str:
+        out = ""
+        for item in content:
+            if isinstance(item, _TagItem):
+                text, continues = item.text, item.continues
+            else:
+                text, continues = unparse_blocks([item]), id(item) in self.continues
+            if out:
+                out += "\n" if continues else "\n\n"
+            out += text
+        return out
+
+    # --- inlines --------------------------------------------------------------------------
+
+    def inline_action(self, elem: pf.Element, doc: pf.Doc) -> None:
+        if isinstance(elem, pf.Code | pf.CodeBlock | pf.Math | pf.RawInline | pf.RawBlock):
+            return
+        if not isinstance(elem, pf.Block | pf.Inline):
+            return
+        content = getattr(elem, "content", None)
+        if not isinstance(content, pf.ListContainer) or not len(content):
+            return
+        if not isinstance(content[0], pf.Inline):
+            return
+        if not any(isinstance(x, pf.Str) and "{{" in x.text for x in content):
+            return
+        elem.content = self._inline_tags(_split_strs(list(content)))
+
+    def _inline_tags(self, inlines: list[pf.Inline]) -> list[pf.Inline]:
+        found = self._find_tags(inlines, warn=True)
+        if not found:
+            return inlines
+        out: list[pf.Inline] = []
+        stack: list[tuple[Tag, list[pf.Inline], list[pf.Inline]]] = []
+        cursor = 0
+        for i, j, tag, _text in found:
+            out.extend(inlines[cursor:i])
+            cursor = j
+            original = inlines[i:j]
+            if isinstance(tag, Comment):
+                out.extend(_words(tag.text))
+            elif tag.closing:
+                if stack and stack[-1][0].name == tag.name:
+                    opener, saved, _ = stack.pop()
+                    saved.append(_marker(pf.Span, opener, out))
+                    out = saved
+                else:
+                    self.warn(f'unexpected closing tag "/{tag.name}"')
+                    out.extend(original)
+            elif tag.self_closing or tag.name not in self.closable:
+                out.append(_marker(pf.Span, tag, []))
+            else:
+                stack.append((tag, out, original))
+                out = []
+        out.extend(inlines[cursor:])
+        while stack:
+            opener, saved, original = stack.pop()
+            self.warn(f'unclosed shortcode "{opener.name}"; its tag is kept as text')
+            out = [*saved, *original, *out]
+        return out
+
+    def _find_tags(
+        self, inlines: list[pf.Inline], *, warn: bool
+    ) -> list[tuple[int, int, Tag | Comment, str]]:
+        """Tags whose text starts and ends on inline boundaries (Strs are split to allow it)."""
+        texts = [_tag_text(x) for x in inlines]
+        starts, ends = [], {}
+        offset = 0
+        for k, text in enumerate(texts):
+            starts.append(offset)
+            offset += len(text)
+            ends[offset] = k + 1
+        flat = "".join(texts)
+        found = []
+        pos = 0
+        for k, inline in enumerate(inlines):
+            at = starts[k]
+            if at < pos or not isinstance(inline, pf.Str):
+                continue
+            if not flat.startswith(("{{<", "{{%"), at):
+                continue
+            try:
+                tag = read_tag(flat, at)
+            except TagError as error:
+                if warn:
+                    self.warn(f"{error.message}: {flat[at : at + 40]!r}")
+                continue
+            if tag.end not in ends:
+                continue
+            text = tag.text if isinstance(tag, Comment) else flat[at : tag.end]
+            found.append((k, ends[tag.end], tag, text))
+            pos = tag.end
+        return found
+
+
+def _marker(kind: type, tag: Tag, content: list) -> pf.Div | pf.Span:  # type: ignore[type-arg]
+    attributes = {markers.NAME: tag.name, markers.PARAMS: markers.encode_params(tag.params)}
+    return kind(*content, classes=[markers.CLASS], attributes=attributes)
+
+
+def _words(text: str) -> list[pf.Inline]:
+    out: list[pf.Inline] = []
+    for part in re.split(r"(\s+)", text):
+        if part:
+            out.append(pf.Space() if part.isspace() else pf.Str(part))
+    return out
+
+
+def _split_strs(inlines: list[pf.Inline]) -> list[pf.Inline]:
+    """`>}}ns{{<` → `>}}`, `ns`, `{{<`: every tag then starts and ends on an inline boundary."""
+    out: list[pf.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, pf.Str) and ("{{" in inline.text or "}}" in inline.text):
+            out.extend(pf.Str(part) for part in _SPLIT.split(inline.text) if part)
+        else:
+            out.append(inline)
+    return out
+
+
+def _starts_line(inlines: list[pf.Inline], i: int) -> bool:
+    k = i - 1
+    while k >= 0 and isinstance(inlines[k], pf.Space):
+        k -= 1
+    return k < 0 or isinstance(inlines[k], _BREAKS)
+
+
+def _ends_line(inlines: list[pf.Inline], j: int) -> bool:
+    k = j
+    while k < len(inlines) and isinstance(inlines[k], pf.Space):
+        k += 1
+    return k >= len(inlines) or isinstance(inlines[k], _BREAKS)
+
+
+def _trim(inlines: list[pf.Inline]) -> list[pf.Inline]:
+    edge = (pf.Space, *_BREAKS)
+    start, end = 0, len(inlines)
+    while start < end and isinstance(inlines[start], edge):
+        start += 1
+    while end > start and isinstance(inlines[end - 1], edge):
+        end -= 1
+    return inlines[start:end]
+
+
+def _merge_raw_html(blocks: list[pf.Block]) -> list[pf.Block]:
+    """`{{<tip>}}` alone on a line: pandoc makes `{{`, a raw HTML block `<tip>`, then `}}`."""
+    out: list[pf.Block] = []
+    for block in blocks:
+        if (
+            len(out) >= 2
+            and isinstance(block, pf.Para | pf.Plain)
+            and isinstance(out[-1], pf.RawBlock)
+            and out[-1].format == "html"
+            and isinstance(out[-2], pf.Para | pf.Plain)
+            and _edge_str(out[-2], -1).endswith("{{")
+            and _edge_str(block, 0).startswith("}}")
+        ):
+            raw = out.pop()
+            before = out.pop()
+            block = pf.Para(*before.content, pf.RawInline(raw.text, format="html"), *block.content)
+        out.append(block)
+    return out
+
+
+def _edge_str(block: pf.Para | pf.Plain, index: int) -> str:
+    if not len(block.content):
+        return ""
+    inline = block.content[index]
+    return inline.text if isinstance(inline, pf.Str) else ""
+
+
+# --- unparse: inlines and blocks back to the text an author typed ----------------------------
+
+
+def _tag_text(inline: pf.Inline) -> str:
+    return _unparse_inline(inline, _UNSMART_PARAM)
+
+
+def _fenced(text: str, char: str = "`", minimum: int = 1) -> str:
+    longest = max((len(run) for run in re.findall(re.escape(char) + "+", text)), default=0)
+    return char * max(minimum, longest + 1)
+
+
+def _unparse_inline(inline: pf.Inline, table: dict[int, str]) -> str:
+    def inner(elem: pf.Element) -> str:
+        return "".join(_unparse_inline(x, table) for x in elem.content)
+
+    if isinstance(inline, pf.Str):
+        return inline.text.translate(table)
+    if isinstance(inline, pf.Space):
+        return " "
+    if isinstance(inline, _BREAKS):
+        return "\n"
+    if isinstance(inline, pf.Quoted):
+        mark = '"' if inline.quote_type == "DoubleQuote" else "'"
+        return mark + inner(inline) + mark
+    if isinstance(inline, pf.Code):
+        fence = _fenced(inline.text)
+        pad = " " if inline.text.startswith("`") or inline.text.endswith("`") else ""
+        return f"{fence}{pad}{inline.text}{pad}{fence}"
+    if isinstance(inline, pf.Math):
+        mark = "$" if inline.format == "InlineMath" else "$$"
+        return mark + inline.text + mark
+    if isinstance(inline, pf.RawInline):
+        return inline.text
+    if isinstance(inline, pf.Emph):
+        return "*" + inner(inline) + "*"
+    if isinstance(inline, pf.Strong):
+        return "**" + inner(inline) + "**"
+    if isinstance(inline, pf.Strikeout):
+        return "~~" + inner(inline) + "~~"
+    if isinstance(inline, pf.Superscript):
+        return "^" + inner(inline) + "^"
+    if isinstance(inline, pf.Subscript):
+        return "~" + inner(inline) + "~"
+    if isinstance(inline, pf.Link):
+        text = inner(inline)
+        return f"<{inline.url}>" if text == inline.url else f"[{text}]({inline.url})"
+    if isinstance(inline, pf.Image):
+        return f"![{inner(inline)}]({inline.url})"
+    if isinstance(inline, pf.Note):
+        return ""
+    if hasattr(inline, "content"):
+        return inner(inline)  # Cite, Span, SmallCaps, Underline: the words as typed
+    return pf.stringify(inline)
+
+
+def unparse_inlines(inlines: list[pf.Inline]) -> str:
+    """Inlines as the text that produced them, for code (`text`) bodies."""
+    return "".join(_unparse_inline(x, _UNSMART_CODE) for x in inlines)
+
+
+def _prefixed(text: str, first: str, rest: str) -> str:
+    lines = text.split("\n")
+    return "\n".join(
+        (first if k == 0 else (rest if line else "")) + line for k, line in enumerate(lines)
+    )
+
+
+def _unparse_block(block: pf.Block) -> str:
+    if isinstance(block, pf.Para | pf.Plain):
+        return unparse_inlines(list(block.content))
+    if isinstance(block, pf.Header):
+        return "#" * block.level + " " + unparse_inlines(list(block.content))
+    if isinstance(block, pf.CodeBlock):
+        if not block.classes:
+            return _prefixed(block.text, "    ", "    ")
+        fence = _fenced(block.text, minimum=3)
+        return f"{fence}{block.classes[0]}\n{block.text}\n{fence}"
+    if isinstance(block, pf.RawBlock):
+        return block.text
+    if isinstance(block, pf.BlockQuote):
+        return _prefixed(unparse_blocks(list(block.content)), "> ", "> ")
+    if isinstance(block, pf.BulletList | pf.OrderedList):
+        start = block.start if isinstance(block, pf.OrderedList) else 1
+        items = []
+        for k, item in enumerate(block.content):
+            marker = f"{start + k}. " if isinstance(block, pf.OrderedList) else "- "
+            body = unparse_blocks(list(item.content))
+            items.append(_prefixed(body, marker, " " * len(marker)))
+        return "\n".join(items)
+    if isinstance(block, pf.HorizontalRule):
+        return "---"
+    if isinstance(block, pf.LineBlock):
+        return "\n".join("| " + unparse_inlines(list(line.content)) for line in block.content)
+    if isinstance(block, pf.Div):
+        return unparse_blocks(list(block.content))
+    return pf.stringify(block)
+
+
+def unparse_blocks(blocks: list[pf.Block]) -> str:
+    """Blocks as the text that produced them (one blank line between blocks)."""
+    return "\n\n".join(_unparse_block(block) for block in blocks)
