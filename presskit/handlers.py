@@ -295,7 +295,7 @@ def unknown(call: Call, ctx: Context) -> list[pf.Element]:
 def _plain_or_para(call: Call, inlines: list[pf.Inline]) -> pf.Element | list[pf.Element]:
     if call.is_block:
         return pf.Para(*inlines) if inlines else []
-    return pf.Span(*inlines) if inlines else []
+    return list(inlines)
 
 
 def site_value(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:

@@ -53,6 +53,14 @@ class _TagItem:
     continues: bool  # on the line right after the previous item, in the same paragraph
 
 
+@dataclass
+class _Raw:
+    """Code text already rebuilt from blocks (the part of a block before a closing tag)."""
+
+    text: str
+    continues: bool
+
+
 def recover(doc: pf.Doc, ctx: object) -> None:
     """Rewrites shortcode text in `doc` into marker Divs, Spans and code blocks, in place."""
     everything = _all_text(doc)
@@ -61,6 +69,8 @@ def recover(doc: pf.Doc, ctx: object) -> None:
     state = _State(set(_CLOSING.findall(everything)), _Warner(ctx))
     doc.content = state.blocks(list(doc.content))
     doc.walk(state.inline_action)
+    for message in state.pending.values():
+        state.warn(message)
 
 
 def _all_text(doc: pf.Doc) -> str:
@@ -81,6 +91,9 @@ class _State:
         self.closable = closable
         self.warn = warn
         self.continues: set[int] = set()
+        # Stray closing tags of verbatim shortcodes, warned about only if no outer `text`
+        # claims them (pandoc may have pushed `{{< /text >}}` into a list it found in the code).
+        self.pending: dict[int, str] = {}
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -155,8 +168,13 @@ class _State:
                     saved.append(self._close(opener, out))
                     out = saved
                 else:
-                    self.warn(f'unexpected closing tag "/{tag.name}"')
-                    out.append(pf.Para(*_words(item.text)))
+                    stray = pf.Para(*_words(item.text))
+                    message = f'unexpected closing tag "/{tag.name}"'
+                    if tag.name in VERBATIM:
+                        self.pending[id(stray)] = message
+                    else:
+                        self.warn(message)
+                    out.append(stray)
             elif tag.self_closing or tag.name not in self.closable:
                 out.append(_marker(pf.Div, tag, []))
             else:
@@ -164,9 +182,13 @@ class _State:
                 out = []
         while stack:
             opener, saved = stack.pop()
-            self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
-            saved.append(pf.Para(*_words(opener.text)))
-            saved.extend(out)
+            rescued = self._rescue(opener, out) if opener.tag.name in VERBATIM else None
+            if rescued is not None:
+                saved.extend(rescued)
+            else:
+                self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
+                saved.append(pf.Para(*_words(opener.text)))
+                saved.extend(out)
             out = saved
         return [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in out]
 
@@ -180,10 +202,40 @@ class _State:
         blocks = [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in content]
         return _marker(pf.Div, tag, blocks)
 
+    def _rescue(
+        self, opener: _TagItem, after: list[pf.Block | _TagItem]
+    ) -> list[pf.Block | _TagItem] | None:
+        """A `text` whose closing tag pandoc buried in a structure it read from the code.
+
+        YAML `- item` lines in a code body become a bullet list, and the closing tag lands in
+        its last item. The blocks up to the one holding the closing tag are code; what follows
+        the tag in that block (usually nothing) is kept as a paragraph.
+        """
+        closing = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(opener.tag.name) + r"\s*[>%]\}\}")
+        for k, item in enumerate(after):
+            if isinstance(item, _TagItem):
+                continue
+            text = _unparse_block(item)
+            found = closing.search(text)
+            if found is None:
+                continue
+            item.walk(self._forget_pending)
+            head = [*after[:k], _Raw(text[: found.start()].rstrip(), self._continues(item))]
+            code = self._close(opener, head)
+            rest = text[found.end() :].strip()
+            return [code, *([pf.Para(*_words(rest))] if rest else []), *after[k + 1 :]]
+        return None
+
+    def _forget_pending(self, elem: pf.Element, doc: pf.Doc | None) -> None:
+        self.pending.pop(id(elem), None)
+
+    def _continues(self, item: pf.Block | _TagItem) -> bool:
+        return item.continues if isinstance(item, _TagItem) else id(item) in self.continues
+
     def _verbatim(self, content: list[pf.Block | _TagItem]) -> str:
         out = ""
         for item in content:
-            if isinstance(item, _TagItem):
+            if isinstance(item, _TagItem | _Raw):
                 text, continues = item.text, item.continues
             else:
                 text, continues = unparse_blocks([item]), id(item) in self.continues
