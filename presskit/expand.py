@@ -19,6 +19,12 @@ from presskit.errors import Diagnostic
 from presskit.shortcodes import Node, Shortcode, Text, parse
 
 VERBATIM = frozenset({"text"})  # bodies that are code, byte for byte
+# Shortcodes whose templates use `.Inner`: as in Hugo, an opening tag must be closed (or
+# self-closed), so a forgotten `{{< /quote >}}` is `file:line:col: unclosed shortcode "quote"`
+# instead of an empty quote followed by what should have been in it.
+TAKES_INNER = frozenset(
+    {"quote", "tip", "warning", "idea", "text", "tabset", "tab", "gloss", "centered_block"}
+)
 
 
 def expand_source(
@@ -31,7 +37,9 @@ def expand_source(
     """Markdown with every shortcode replaced by its pandoc-native marker."""
     if "{{" not in source:
         return source
-    nodes = parse(source, path=path, line_offset=line_offset, warn=warn)
+    nodes = parse(
+        source, path=path, line_offset=line_offset, known_inner=TAKES_INNER.__contains__, warn=warn
+    )
     return "".join(_expand(source, nodes))
 
 

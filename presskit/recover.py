@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import panflute as pf
 
 from presskit import markers
-from presskit.expand import VERBATIM, text_language
+from presskit.expand import TAKES_INNER, VERBATIM, text_language
 from presskit.shortcodes import Comment, Tag, TagError, read_tag
 
 _SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
@@ -66,7 +66,7 @@ def recover(doc: pf.Doc, ctx: object) -> None:
     everything = _all_text(doc)
     if "{{" not in everything:
         return
-    state = _State(set(_CLOSING.findall(everything)), _Warner(ctx))
+    state = _State(set(_CLOSING.findall(everything)) | TAKES_INNER, _Warner(ctx))
     doc.content = state.blocks(list(doc.content))
     doc.walk(state.inline_action)
     for message in state.pending.values():

@@ -201,3 +201,9 @@ def test_unknown_policy_error_names_position(tmp_path: Path) -> None:
     with pytest.raises(PresskitError) as info:
         hugo_shortcodes.main(doc)
     assert 'unsupported shortcode "mystery"' in str(info.value)
+
+
+def test_forgotten_closing_tag_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(PresskitError) as info:
+        render(tmp_path, "Intro.\n\n{{< quote >}}\nWords that belong in it.\n")
+    assert str(info.value).endswith('index.md:6:1: unclosed shortcode "quote"')
