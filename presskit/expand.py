@@ -104,6 +104,12 @@ def _code_block(source: str, node: Shortcode) -> str:
     fence = "`" * max(3, longest + 1)
     info = text_language(node.params)
     classes = f".{info} " if info else ""
+    if not node.block:
+        # Used inside a line: an inline code span (pandoc's `code{.lang}`), not a broken fence.
+        inline = raw.replace("\n", " ")
+        pad = " " if inline.startswith("`") or inline.endswith("`") else ""
+        ticks = "`" * (longest + 1)
+        return f"{ticks}{pad}{inline}{pad}{ticks}{{{classes.strip()}}}"
     opener = f"{fence} {{{classes}.{markers.TEXT_CLASS}}}"
     body = "\n".join(indent + line if line else line for line in lines)
     return f"{opener}\n{body}\n{indent}{fence}\n"

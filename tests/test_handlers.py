@@ -207,3 +207,12 @@ def test_forgotten_closing_tag_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(PresskitError) as info:
         render(tmp_path, "Intro.\n\n{{< quote >}}\nWords that belong in it.\n")
     assert str(info.value).endswith('index.md:6:1: unclosed shortcode "quote"')
+
+
+def test_text_used_inside_a_line_is_inline_code(tmp_path: Path) -> None:
+    html, _ = render(
+        tmp_path,
+        "Run {{< text bash >}}$ ls{{< /text >}} or {{< text plain >}}a `b`{{< /text >}}.\n",
+    )
+    assert '<p>Run <code class="sourceCode bash">' in html and "ls</code> or" in html
+    assert '<code class="plain">a `b`</code>.</p>' in html
