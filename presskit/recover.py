@@ -422,6 +422,8 @@ def _unparse_inline(inline: pf.Inline, table: dict[int, str]) -> str:
         return inline.text.translate(table)
     if isinstance(inline, pf.Space):
         return " "
+    if isinstance(inline, pf.LineBreak) and table is _UNSMART_CODE:
+        return "\\\n"  # in shell code a hard break was a `\` line continuation
     if isinstance(inline, _BREAKS):
         return "\n"
     if isinstance(inline, pf.Quoted):
