@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from presskit.errors import Diagnostic, PresskitError
-from presskit.shortcodes import Node, Shortcode, Text, parse
+from presskit.shortcodes import Comment, Node, Shortcode, Tag, TagError, Text, parse, read_tag
 
 
 def _norm(params: Any) -> Any:
@@ -721,3 +721,30 @@ def test_nodes_rebuild_the_source(source: str) -> None:
     if nodes is not None:
         assert rebuild(nodes, source) == source
         check_inner(nodes, source)
+
+
+# --- read_tag: one tag, for text rebuilt from pandoc's AST -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "name", "params", "closing", "end"),
+    [
+        pytest.param('x {{< quote caption="a b" >}} y', 2, "quote", {"caption": "a b"}, False, 29,
+                     id="named"),
+        pytest.param("{{< / text >}}", 0, "text", [], True, 14, id="closing-spaced"),
+        pytest.param("{{<istio_release_name>}}", 0, "istio_release_name", [], False, 24,
+                     id="no-spaces"),
+    ],
+)  # fmt: skip
+def test_read_tag(text: str, at: int, name: str, params: Any, closing: bool, end: int) -> None:
+    tag = read_tag(text, at)
+    assert isinstance(tag, Tag)
+    assert (tag.name, tag.params, tag.closing, tag.end) == (name, params, closing, end)
+
+
+def test_read_tag_comment_and_errors() -> None:
+    comment = read_tag("{{</* tip */>}}", 0)
+    assert isinstance(comment, Comment) and comment.text == "{{< tip >}}"
+    for bad in ("{{< x", '{{< x a="b >}}', "no tag"):
+        with pytest.raises(TagError):
+            read_tag(bad, 0)
