@@ -40,7 +40,7 @@ def prepare(doc: pf.Doc) -> None:
     if getattr(doc, "presskit", None) is None:
         doc.presskit = Context.from_doc(doc)
     if not doc.presskit.in_process:
-        recover(doc, doc.presskit)
+        recover(doc, doc.presskit.warn)
 
 
 def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list[pf.Element] | None:

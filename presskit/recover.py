@@ -18,6 +18,7 @@ structure and closes in another (a list item and the paragraph after the list) s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import panflute as pf
@@ -32,16 +33,6 @@ _BREAKS = (pf.SoftBreak, pf.LineBreak)
 # pandoc's `smart` extension: undone where the text is code, and for apostrophes in params.
 _UNSMART_CODE = str.maketrans({"’": "'", "‘": "'", "–": "--", "—": "---", "…": "..."})
 _UNSMART_PARAM = str.maketrans({"’": "'"})
-
-
-class _Warner:
-    def __init__(self, ctx: object) -> None:
-        self.ctx = ctx
-
-    def __call__(self, message: str) -> None:
-        warn = getattr(self.ctx, "warn", None)
-        if warn is not None:
-            warn(message)
 
 
 @dataclass
@@ -61,12 +52,12 @@ class _Raw:
     continues: bool
 
 
-def recover(doc: pf.Doc, ctx: object) -> None:
+def recover(doc: pf.Doc, warn: Callable[[str], None]) -> None:
     """Rewrites shortcode text in `doc` into marker Divs, Spans and code blocks, in place."""
     everything = _all_text(doc)
     if "{{" not in everything:
         return
-    state = _State(set(_CLOSING.findall(everything)) | TAKES_INNER, _Warner(ctx))
+    state = _State(set(_CLOSING.findall(everything)) | TAKES_INNER, warn)
     doc.content = state.blocks(list(doc.content))
     doc.walk(state.inline_action)
     for message in state.pending.values():
@@ -87,7 +78,7 @@ def _all_text(doc: pf.Doc) -> str:
 
 
 class _State:
-    def __init__(self, closable: set[str], warn: _Warner) -> None:
+    def __init__(self, closable: set[str], warn: Callable[[str], None]) -> None:
         self.closable = closable
         self.warn = warn
         self.continues: set[int] = set()
