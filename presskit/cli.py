@@ -23,7 +23,47 @@ CONFIG = click.option(
     default=None,
     help="presskit.toml to use (default: the nearest one next to or above the post).",
 )
-THEME = click.option("--theme", default=None, help="Built-in theme name or a theme folder.")
+THEME = click.option(
+    "--theme", default=None, help="Built-in theme name (default, formal) or a theme folder PATH."
+)
+
+
+def release_options(command):  # type: ignore[no-untyped-def]
+    """Press-release switches shared by `render` and `html`."""
+    for option in reversed(
+        [
+            click.option(
+                "--ignore-embargo",
+                is_flag=True,
+                help="Print 'For immediate release' even while the embargo holds.",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                default=None,
+                metavar="DATETIME",
+                help="Judge the embargo as of this moment (ISO 8601), not now.",
+            ),
+            click.option(
+                "--quotes-sheet/--no-quotes-sheet",
+                default=None,
+                help="Add a page gathering every quote (default: `quotes_sheet` in config).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def options_from(ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None):  # type: ignore[no-untyped-def]
+    from presskit.page import Options
+    from presskit.release import parse_moment
+
+    try:
+        now = parse_moment(as_of) if as_of else None
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date-time: {as_of!r}", param_hint="--as-of") from None
+    return Options(now=now, ignore_embargo=ignore_embargo, quotes_sheet=quotes_sheet)
 
 
 def fail(error: PresskitError | str) -> None:
@@ -54,15 +94,39 @@ def cli() -> None:
 @CONFIG
 @THEME
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
+@release_options
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    default=None,
+    help="Archival PDF/A-3b or accessible PDF/UA-1 (tagged).",
+)
 def render(
-    post: Path, output: Path | None, config: Path | None, theme: str | None, offline: bool | None
+    post: Path,
+    output: Path | None,
+    config: Path | None,
+    theme: str | None,
+    offline: bool | None,
+    ignore_embargo: bool,
+    as_of: str | None,
+    quotes_sheet: bool | None,
+    pdf_variant: str | None,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
     from presskit.render import render as render_post
 
     out = output or Path(default_name(post) + ".pdf")
+    options = options_from(ignore_embargo, as_of, quotes_sheet)
     try:
-        result = render_post(post, out, config, theme=theme, offline=offline)
+        result = render_post(
+            post,
+            out,
+            config,
+            theme=theme,
+            offline=offline,
+            options=options,
+            pdf_variant=pdf_variant,
+        )
     except PresskitError as error:
         fail(error.located(post))
         return
@@ -81,16 +145,26 @@ def render(
 )
 @CONFIG
 @THEME
-def html(post: Path, output: Path | None, config: Path | None, theme: str | None) -> None:
+@release_options
+def html(
+    post: Path,
+    output: Path | None,
+    config: Path | None,
+    theme: str | None,
+    ignore_embargo: bool,
+    as_of: str | None,
+    quotes_sheet: bool | None,
+) -> None:
     """Write the exact HTML document that is handed to WeasyPrint for POST."""
     from presskit.render import prepare, render_html
 
+    options = options_from(ignore_embargo, as_of, quotes_sheet)
     try:
         if output is None:
-            prepared = prepare(post, config, theme=theme)
+            prepared = prepare(post, config, theme=theme, options=options)
             click.echo(prepared.html, nl=False)
         else:
-            prepared = render_html(post, output, config, theme=theme)
+            prepared = render_html(post, output, config, theme=theme, options=options)
     except PresskitError as error:
         fail(error.located(post))
         return
