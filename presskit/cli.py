@@ -173,6 +173,42 @@ def html(
         click.echo(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Start a press kit in FOLDER: commented presskit.toml, a sample post, a logo placeholder."""
+    from presskit.scaffold import init_kit
+
+    try:
+        written = init_kit(folder)
+    except PresskitError as error:
+        fail(error)
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@CONFIG
+@THEME
+def doctor(config: Path | None, theme: str | None) -> None:
+    """Check pandoc, WeasyPrint, Pango, HarfBuzz and the fonts for each configured language."""
+    from presskit.brand import find_config, load_config
+    from presskit.doctor import diagnose, table
+    from presskit.themes import load_theme
+
+    try:
+        cfg = load_config(config if config is not None else find_config(Path.cwd()))
+        serif = load_theme(theme or cfg.theme, cfg.root).serif_body
+    except PresskitError as error:
+        fail(error)
+        return
+    checks = diagnose(cfg, serif=serif)
+    click.echo(table(checks))
+    if any(check.failed for check in checks):
+        sys.exit(1)
+
+
 def default_name(post: Path) -> str:
     """A page bundle (`slug/index.md`) is named after its folder, as Hugo names its URL."""
     if post.stem in ("index", "_index") and post.resolve().parent.name:
