@@ -49,13 +49,20 @@ def release_options(command):  # type: ignore[no-untyped-def]
                 default=None,
                 help="Add a page gathering every quote (default: `quotes_sheet` in config).",
             ),
+            click.option(
+                "--link-notes/--no-link-notes",
+                default=None,
+                help="Print external links' URLs as footnotes (default: `link_notes` in config).",
+            ),
         ]
     ):
         command = option(command)
     return command
 
 
-def options_from(ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None):  # type: ignore[no-untyped-def]
+def options_from(
+    ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None, link_notes: bool | None
+):  # type: ignore[no-untyped-def]
     from presskit.page import Options
     from presskit.release import parse_moment
 
@@ -63,7 +70,9 @@ def options_from(ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | N
         now = parse_moment(as_of) if as_of else None
     except ValueError:
         raise click.BadParameter(f"not an ISO date-time: {as_of!r}", param_hint="--as-of") from None
-    return Options(now=now, ignore_embargo=ignore_embargo, quotes_sheet=quotes_sheet)
+    return Options(
+        now=now, ignore_embargo=ignore_embargo, quotes_sheet=quotes_sheet, link_notes=link_notes
+    )
 
 
 def fail(error: PresskitError | str) -> None:
@@ -110,13 +119,14 @@ def render(
     ignore_embargo: bool,
     as_of: str | None,
     quotes_sheet: bool | None,
+    link_notes: bool | None,
     pdf_variant: str | None,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
     from presskit.render import render as render_post
 
     out = output or Path(default_name(post) + ".pdf")
-    options = options_from(ignore_embargo, as_of, quotes_sheet)
+    options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
         result = render_post(
             post,
@@ -154,11 +164,12 @@ def html(
     ignore_embargo: bool,
     as_of: str | None,
     quotes_sheet: bool | None,
+    link_notes: bool | None,
 ) -> None:
     """Write the exact HTML document that is handed to WeasyPrint for POST."""
     from presskit.render import prepare, render_html
 
-    options = options_from(ignore_embargo, as_of, quotes_sheet)
+    options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
         if output is None:
             prepared = prepare(post, config, theme=theme, options=options)
