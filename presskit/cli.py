@@ -23,8 +23,22 @@ CONFIG = click.option(
     default=None,
     help="presskit.toml to use (default: the nearest one next to or above the post).",
 )
+
+
+def _theme_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A folder given on the command line is relative to where the command runs."""
+    from presskit.themes import builtin_themes
+
+    if value and Path(value).is_dir() and ("/" in value or value not in builtin_themes()):
+        return str(Path(value).resolve())
+    return value
+
+
 THEME = click.option(
-    "--theme", default=None, help="Built-in theme name (default, formal) or a theme folder PATH."
+    "--theme",
+    default=None,
+    callback=_theme_path,
+    help="Built-in theme name (default, formal) or a theme folder PATH.",
 )
 
 

@@ -143,6 +143,17 @@ def test_user_theme_folder(tmp_path):
     assert "#123456" in done.stdout and "Noto Serif" in done.stdout
 
 
+def test_theme_folder_on_the_command_line_is_relative_to_the_working_directory(tmp_path):
+    folder = tmp_path / "mytheme"
+    folder.mkdir()
+    (folder / "theme.toml").write_text('extends = "default"\n', encoding="utf-8")
+    (folder / "press.css").write_text(".cover-band { background: #654321; }\n", encoding="utf-8")
+    post = FIXTURES / "release/content/en/news/launch/index.md"
+    done = run_presskit("html", str(post), "--theme", "mytheme", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "#654321" in done.stdout
+
+
 def test_theme_without_press_css_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(PresskitError, match="theme folder has no"):
