@@ -31,6 +31,16 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class FontFile:
+    """A font shipped with the brand (not installed): embedded through @font-face."""
+
+    family: str
+    path: Path
+    weight: str = "normal"
+    style: str = "normal"
+
+
+@dataclass(frozen=True)
 class Brand:
     name: str = "Press Office"
     logo: Path | None = None
@@ -45,6 +55,7 @@ class Brand:
     body_fonts: tuple[str, ...] = ()
     heading_fonts: tuple[str, ...] = ()
     mono_fonts: tuple[str, ...] = ()
+    font_files: tuple[FontFile, ...] = ()
 
     def about_for(self, lang: str) -> str:
         """The About text in the post's language when the brand has one, else the default."""
@@ -142,6 +153,29 @@ def _about(raw: dict[str, Any], path: Path) -> tuple[str, tuple[tuple[str, str],
     return default, by_lang
 
 
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+
+
+def _font_files(value: Any, path: Path) -> tuple[FontFile, ...]:
+    where = "[[brand.font_files]]"
+    if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
+        raise PresskitError(f"`{where}` must be a list of tables (family, path)", path)
+    files = []
+    for entry in value:
+        family, rel = _str(entry, "family", path), _str(entry, "path", path)
+        font = path.parent / rel
+        if not family or not rel:
+            raise PresskitError(f"`{where}` needs `family` and `path`", path)
+        if font.suffix.lower() not in FONT_SUFFIXES or not font.is_file():
+            raise PresskitError(f"font file not found (.otf, .ttf, .woff, .woff2): {rel}", path)
+        weight = str(entry.get("weight", "normal"))
+        style = _str(entry, "style", path, "normal")
+        if not re.fullmatch(r"normal|bold|[1-9]00", weight) or style not in ("normal", "italic"):
+            raise PresskitError(f"`{where}`: weight 100…900 or bold, style normal or italic", path)
+        files.append(FontFile(family, font, weight, style))
+    return tuple(files)
+
+
 def contacts_from(value: Any, path: Path, where: str) -> tuple[Contact, ...]:
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         raise PresskitError(f"`{where}` must be a list of tables (name, email, phone)", path)
@@ -203,6 +237,7 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         body_fonts=_fonts(fonts, "body", path),
         heading_fonts=_fonts(fonts, "headings", path),
         mono_fonts=_fonts(fonts, "mono", path),
+        font_files=_font_files(raw_brand.get("font_files", []), path),
     )
     page_size = _str(data, "page_size", path, "A4")
     if page_size.lower() not in PAGE_SIZES:

@@ -132,6 +132,9 @@ def build_html(
         quotes=[Markup(q) for q in quotes],
         qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
         margin=config.margin,
+        font_faces=[
+            (face.family, data_uri(face.path), face.weight, face.style) for face in brand.font_files
+        ],
         logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
         css=Markup(theme.css),
         body=Markup(body_html),

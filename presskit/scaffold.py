@@ -45,6 +45,10 @@ your organisation's boilerplate.
 # headings = ["Inter"]
 # mono = ["JetBrains Mono"]
 
+# [[brand.font_files]]            # a font file of the brand's, used without installing it
+# family = "Source Serif 4"
+# path = "fonts/SourceSerif4-Regular.otf"
+
 [[brand.contacts]]                # media contacts: on the cover and after About
 name = "Press office"
 email = "press@example.org"

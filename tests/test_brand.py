@@ -158,3 +158,31 @@ def test_theme_without_press_css_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(PresskitError, match="theme folder has no"):
         load_theme(str(tmp_path / "empty"))
+
+
+def test_brand_font_files_are_embedded(tmp_path):
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not dejavu.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts/BrandSerif.ttf").write_bytes(dejavu.read_bytes())
+    config = write_kit(
+        tmp_path,
+        '[brand.fonts]\nbody = ["Brand Serif"]\n'
+        '[[brand.font_files]]\nfamily = "Brand Serif"\npath = "fonts/BrandSerif.ttf"\n',
+        brand_yml=None,
+    )
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Font files\n---\nBody text.\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    done = run_presskit("render", str(post), "-o", str(out), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(out))
+
+
+def test_missing_font_file_names_the_config(tmp_path):
+    config = write_kit(
+        tmp_path, '[[brand.font_files]]\nfamily = "X"\npath = "nope.otf"\n', brand_yml=None
+    )
+    with pytest.raises(PresskitError, match="font file not found"):
+        load_config(config)
