@@ -112,4 +112,27 @@ def read_brand_yml(path: Path) -> dict[str, Any]:
                 fonts[ours] = [family]
         if fonts:
             brand["fonts"] = fonts
+        files = _font_files(typography.get("fonts"), path.parent)
+        if files:
+            brand["font_files"] = files
     return brand
+
+
+def _font_files(value: Any, folder: Path) -> list[dict[str, str]]:
+    """`typography.fonts` entries with `source: file`: the brand's own font files."""
+    found: list[dict[str, str]] = []
+    if not isinstance(value, list):
+        return found
+    for entry in value:
+        if not isinstance(entry, dict) or entry.get("source") != "file":
+            continue
+        family = entry.get("family")
+        for item in entry.get("files") or []:
+            rel = item if isinstance(item, str) else (item or {}).get("path")
+            if not isinstance(family, str) or not isinstance(rel, str):
+                continue
+            face = {"family": family, "path": str((folder / rel).resolve())}
+            if isinstance(item, dict):
+                face.update({k: str(item[k]) for k in ("weight", "style") if k in item})
+            found.append(face)
+    return found

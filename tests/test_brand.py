@@ -180,6 +180,21 @@ def test_brand_font_files_are_embedded(tmp_path):
     assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(out))
 
 
+def test_brand_yml_font_files(tmp_path):
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts/Brand-Bold.otf").write_bytes(b"not checked until rendering")
+    brand_yml = (
+        "typography:\n  fonts:\n    - family: Brand Sans\n      source: file\n"
+        "      files:\n        - path: fonts/Brand-Bold.otf\n          weight: 700\n"
+        "  base: Brand Sans\n"
+    )
+    brand = load_config(write_kit(tmp_path, "", brand_yml=brand_yml)).brand
+    assert brand.body_fonts == ("Brand Sans",)
+    [face] = brand.font_files
+    assert (face.family, face.weight) == ("Brand Sans", "700")
+    assert face.path == (tmp_path / "fonts/Brand-Bold.otf").resolve()
+
+
 def test_missing_font_file_names_the_config(tmp_path):
     config = write_kit(
         tmp_path, '[[brand.font_files]]\nfamily = "X"\npath = "nope.otf"\n', brand_yml=None
