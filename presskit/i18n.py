@@ -94,7 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
         "quotes_sheet": "関係者コメント",
         "read_online": "オンラインで読む",
         "notes": "リンク",
-        "dateline": "【{place}】{date} —",
+        "dateline": "【{place}】{date}――",
         "datetime": "{date} {time}（{zone}）",
     },
     "ko": {

@@ -108,7 +108,7 @@ def build_html(
     link_notes = config.link_notes if options.link_notes is None else options.link_notes
     quotes = paper.quote_figures(body_html) if quotes_sheet else []
     body_html = paper.add_dateline(
-        body_html, release.dateline, "" if i18n.is_cjk(parts.lang) else " "
+        body_html, release.dateline, "" if parts.html_lang.split("-")[0] in ("zh", "ja") else " "
     )
     if link_notes:
         body_html = paper.footnote_links(body_html)

@@ -87,7 +87,7 @@ def test_dates_numbers_and_embargo_lines(lang, date, number, embargo):
     [
         ("en", "SHANGHAI, July 12, 2023 —"),
         ("zh-CN", "上海，2023年7月12日——"),
-        ("ja", "【東京】2023年7月12日 —"),
+        ("ja", "【東京】2023年7月12日――"),
         ("de", "Berlin, 12. Juli 2023 –"),
         ("fr", "Paris, le 12 juillet 2023 –"),
         ("es", "MADRID, 12 de julio de 2023.–"),
