@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from presskit import i18n
 from presskit.brand import Config
+from presskit.errors import PresskitError
 from presskit.fonts import stacks_for
 
 GENERIC = {"serif", "sans-serif", "monospace"}
@@ -76,8 +77,6 @@ def fallback_family(generic: str, lang: str) -> str | None:
 
 
 def check_pandoc() -> Check:
-    from presskit.errors import PresskitError
-
     try:
         from presskit.convert import pandoc_path
 
