@@ -201,3 +201,13 @@ def test_missing_font_file_names_the_config(tmp_path):
     )
     with pytest.raises(PresskitError, match="font file not found"):
         load_config(config)
+
+
+def test_formal_theme_sets_chinese_in_serif_without_fake_italics(tmp_path):
+    post = FIXTURES / "release/content/zh/news/launch/index.md"
+    out = tmp_path / "formal.pdf"
+    done = run_presskit("render", str(post), "-o", str(out), "--theme", "formal")
+    assert done.returncode == 0, done.stderr
+    names = [row[0] for row in pdffonts(out)]
+    assert any("Noto-Serif-CJK-SC" in name for name in names), names
+    assert not any("Oblique" in name or "Italic" in name for name in names), names
