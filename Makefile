@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.presskit-installed
 EXAMPLES := examples/content
 DEMO_POSTS := zh/blog/2023/istio-graduates-within-cncf/index.md \
               en/blog/2023/istio-graduates-within-cncf/index.md
+# The demo kit is shown as journalists got it: the day before its embargo lifts.
+DEMO_AS_OF := 2023-07-11T09:00:00-07:00
 
 .PHONY: all setup system demo test lint format bench clean
 all: demo
@@ -25,7 +27,7 @@ demo: setup
 	@mkdir -p build
 	@for post in $(DEMO_POSTS); do \
 	  lang=$${post%%/*}; \
-	  $(BIN)/presskit render $(EXAMPLES)/$$post --config examples/presskit.toml \
+	  $(BIN)/presskit render $(EXAMPLES)/$$post --config examples/presskit.toml --as-of $(DEMO_AS_OF) \
 	    -o build/$$lang/istio-graduates-within-cncf.pdf || exit 1; \
 	done
 

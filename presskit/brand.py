@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from presskit.brandyml import find_brand_yml, read_brand_yml
 from presskit.errors import PresskitError
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}
+SWITCHES = {"quotes_sheet": False, "link_notes": True}
 COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
@@ -25,6 +27,17 @@ class Contact:
     name: str
     email: str = ""
     phone: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A font shipped with the brand (not installed): embedded through @font-face."""
+
+    family: str
+    path: Path
+    weight: str = "normal"
+    style: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -34,12 +47,27 @@ class Brand:
     primary: str = "#1F3A5F"
     accent: str = "#D9822B"
     text: str = "#1D232B"
+    background: str = "#FFFFFF"
     about: str = ""
+    about_by_lang: tuple[tuple[str, str], ...] = ()
     website: str = ""
     contacts: tuple[Contact, ...] = ()
     body_fonts: tuple[str, ...] = ()
     heading_fonts: tuple[str, ...] = ()
     mono_fonts: tuple[str, ...] = ()
+    font_files: tuple[FontFile, ...] = ()
+
+    def about_for(self, lang: str) -> str:
+        """The About text in the post's language when the brand has one, else the default."""
+        wanted = lang.lower()
+        for key, text in self.about_by_lang:
+            if key.lower() == wanted:
+                return text
+        primary = wanted.split("-")[0]
+        for key, text in self.about_by_lang:
+            if key.lower().split("-")[0] == primary:
+                return text
+        return self.about
 
 
 @dataclass(frozen=True)
@@ -52,6 +80,11 @@ class Config:
     theme: str = "default"
     offline: bool = False
     strict_fonts: bool = True
+    margin: str | None = None
+    quotes_sheet: bool = False
+    link_notes: bool = True
+    languages: tuple[str, ...] = ()
+    brand_file: Path | None = None
 
     @property
     def root(self) -> Path | None:
@@ -108,10 +141,79 @@ def _color(data: dict[str, Any], key: str, path: Path, default: str) -> str:
     return value
 
 
-def config_from_dict(data: dict[str, Any], path: Path) -> Config:
+def _about(raw: dict[str, Any], path: Path) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """`about` is one text, or a table of texts by language (`en` is the default)."""
+    value = raw.get("about", "")
+    if isinstance(value, str):
+        return value.strip(), ()
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise PresskitError("`brand.about` must be a text or a table of texts by language", path)
+    by_lang = tuple((key, text.strip()) for key, text in value.items())
+    default = dict(by_lang).get("en") or (by_lang[0][1] if by_lang else "")
+    return default, by_lang
+
+
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+
+
+def _font_files(value: Any, path: Path) -> tuple[FontFile, ...]:
+    where = "[[brand.font_files]]"
+    if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
+        raise PresskitError(f"`{where}` must be a list of tables (family, path)", path)
+    files = []
+    for entry in value:
+        family, rel = _str(entry, "family", path), _str(entry, "path", path)
+        font = path.parent / rel
+        if not family or not rel:
+            raise PresskitError(f"`{where}` needs `family` and `path`", path)
+        if font.suffix.lower() not in FONT_SUFFIXES or not font.is_file():
+            raise PresskitError(f"font file not found (.otf, .ttf, .woff, .woff2): {rel}", path)
+        weight = str(entry.get("weight", "normal"))
+        style = _str(entry, "style", path, "normal")
+        if not re.fullmatch(r"normal|bold|[1-9]00", weight) or style not in ("normal", "italic"):
+            raise PresskitError(f"`{where}`: weight 100…900 or bold, style normal or italic", path)
+        files.append(FontFile(family, font, weight, style))
+    return tuple(files)
+
+
+def contacts_from(value: Any, path: Path, where: str) -> tuple[Contact, ...]:
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise PresskitError(f"`{where}` must be a list of tables (name, email, phone)", path)
+    return tuple(
+        Contact(
+            _str(c, "name", path),
+            _str(c, "email", path),
+            _str(c, "phone", path),
+            _str(c, "role", path),
+        )
+        for c in value
+    )
+
+
+def _merged_brand(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], Path | None]:
+    """`[brand]` over `_brand.yml` (found beside the config, or named by `brand_file`)."""
     raw_brand = data.get("brand", {})
     if not isinstance(raw_brand, dict):
         raise PresskitError("`[brand]` must be a table", path)
+    named = _str(data, "brand_file", path)
+    brand_file = (path.parent / named) if named else find_brand_yml(path.parent)
+    if named and not brand_file.is_file():
+        raise PresskitError(f"brand file not found: {named}", path)
+    if brand_file is None:
+        return raw_brand, None
+    from_yml = read_brand_yml(brand_file)
+    fonts = {**from_yml.get("fonts", {}), **(raw_brand.get("fonts") or {})}
+    merged = {**from_yml, **raw_brand}
+    if fonts:
+        merged["fonts"] = fonts
+    return merged, brand_file
+
+
+MARGIN = re.compile(r"(?:\d+(?:\.\d+)?(?:mm|cm|in|pt)\s*){1,4}")
+
+
+def config_from_dict(data: dict[str, Any], path: Path) -> Config:
+    raw_brand, brand_file = _merged_brand(data, path)
     defaults = Brand()
     logo_name = _str(raw_brand, "logo", path)
     logo = (path.parent / logo_name) if logo_name else None
@@ -120,24 +222,22 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     fonts = raw_brand.get("fonts", {})
     if not isinstance(fonts, dict):
         raise PresskitError("`[brand.fonts]` must be a table", path)
-    contacts_raw = raw_brand.get("contacts", [])
-    if not isinstance(contacts_raw, list) or not all(isinstance(c, dict) for c in contacts_raw):
-        raise PresskitError("`[[brand.contacts]]` must be a list of tables", path)
+    about, about_by_lang = _about(raw_brand, path)
     brand = Brand(
         name=_str(raw_brand, "name", path, defaults.name),
         logo=logo,
         primary=_color(raw_brand, "primary", path, defaults.primary),
         accent=_color(raw_brand, "accent", path, defaults.accent),
         text=_color(raw_brand, "text", path, defaults.text),
-        about=_str(raw_brand, "about", path).strip(),
+        background=_color(raw_brand, "background", path, defaults.background),
+        about=about,
+        about_by_lang=about_by_lang,
         website=_str(raw_brand, "website", path),
-        contacts=tuple(
-            Contact(_str(c, "name", path), _str(c, "email", path), _str(c, "phone", path))
-            for c in contacts_raw
-        ),
+        contacts=contacts_from(raw_brand.get("contacts", []), path, "[[brand.contacts]]"),
         body_fonts=_fonts(fonts, "body", path),
         heading_fonts=_fonts(fonts, "headings", path),
         mono_fonts=_fonts(fonts, "mono", path),
+        font_files=_font_files(raw_brand.get("font_files", []), path),
     )
     page_size = _str(data, "page_size", path, "A4")
     if page_size.lower() not in PAGE_SIZES:
@@ -149,6 +249,16 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     strict_fonts = data.get("strict_fonts", True)
     if not isinstance(offline, bool) or not isinstance(strict_fonts, bool):
         raise PresskitError("`offline` and `strict_fonts` must be true or false", path)
+    margin = _str(data, "margin", path) or None
+    if margin and not MARGIN.fullmatch(margin.strip()):
+        raise PresskitError(f"`margin` must be 1 to 4 lengths like 20mm, got {margin!r}", path)
+    switches = {key: data.get(key, default) for key, default in SWITCHES.items()}
+    for key, value in switches.items():
+        if not isinstance(value, bool):
+            raise PresskitError(f"`{key}` must be true or false", path)
+    languages = data.get("languages", [])
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise PresskitError("`languages` must be a list of language tags", path)
     return Config(
         brand=brand,
         path=path,
@@ -158,4 +268,9 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         theme=_str(data, "theme", path, "default"),
         offline=offline,
         strict_fonts=strict_fonts,
+        margin=margin,
+        quotes_sheet=switches["quotes_sheet"],
+        link_notes=switches["link_notes"],
+        languages=tuple(languages),
+        brand_file=brand_file,
     )

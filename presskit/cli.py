@@ -23,7 +23,70 @@ CONFIG = click.option(
     default=None,
     help="presskit.toml to use (default: the nearest one next to or above the post).",
 )
-THEME = click.option("--theme", default=None, help="Built-in theme name or a theme folder.")
+
+
+def _theme_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A folder given on the command line is relative to where the command runs."""
+    from presskit.themes import builtin_themes
+
+    if value and Path(value).is_dir() and ("/" in value or value not in builtin_themes()):
+        return str(Path(value).resolve())
+    return value
+
+
+THEME = click.option(
+    "--theme",
+    default=None,
+    callback=_theme_path,
+    help="Built-in theme name (default, formal) or a theme folder PATH.",
+)
+
+
+def release_options(command):  # type: ignore[no-untyped-def]
+    """Press-release switches shared by `render` and `html`."""
+    for option in reversed(
+        [
+            click.option(
+                "--ignore-embargo",
+                is_flag=True,
+                help="Print 'For immediate release' even while the embargo holds.",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                default=None,
+                metavar="DATETIME",
+                help="Judge the embargo as of this moment (ISO 8601), not now.",
+            ),
+            click.option(
+                "--quotes-sheet/--no-quotes-sheet",
+                default=None,
+                help="Add a page gathering every quote (default: `quotes_sheet` in config).",
+            ),
+            click.option(
+                "--link-notes/--no-link-notes",
+                default=None,
+                help="Print external links' URLs as footnotes (default: `link_notes` in config).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def options_from(
+    ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None, link_notes: bool | None
+):  # type: ignore[no-untyped-def]
+    from presskit.page import Options
+    from presskit.release import parse_moment
+
+    try:
+        now = parse_moment(as_of) if as_of else None
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date-time: {as_of!r}", param_hint="--as-of") from None
+    return Options(
+        now=now, ignore_embargo=ignore_embargo, quotes_sheet=quotes_sheet, link_notes=link_notes
+    )
 
 
 def fail(error: PresskitError | str) -> None:
@@ -54,15 +117,40 @@ def cli() -> None:
 @CONFIG
 @THEME
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
+@release_options
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    default=None,
+    help="Archival PDF/A-3b or accessible PDF/UA-1 (tagged).",
+)
 def render(
-    post: Path, output: Path | None, config: Path | None, theme: str | None, offline: bool | None
+    post: Path,
+    output: Path | None,
+    config: Path | None,
+    theme: str | None,
+    offline: bool | None,
+    ignore_embargo: bool,
+    as_of: str | None,
+    quotes_sheet: bool | None,
+    link_notes: bool | None,
+    pdf_variant: str | None,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
     from presskit.render import render as render_post
 
     out = output or Path(default_name(post) + ".pdf")
+    options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
-        result = render_post(post, out, config, theme=theme, offline=offline)
+        result = render_post(
+            post,
+            out,
+            config,
+            theme=theme,
+            offline=offline,
+            options=options,
+            pdf_variant=pdf_variant,
+        )
     except PresskitError as error:
         fail(error.located(post))
         return
@@ -81,22 +169,69 @@ def render(
 )
 @CONFIG
 @THEME
-def html(post: Path, output: Path | None, config: Path | None, theme: str | None) -> None:
+@release_options
+def html(
+    post: Path,
+    output: Path | None,
+    config: Path | None,
+    theme: str | None,
+    ignore_embargo: bool,
+    as_of: str | None,
+    quotes_sheet: bool | None,
+    link_notes: bool | None,
+) -> None:
     """Write the exact HTML document that is handed to WeasyPrint for POST."""
     from presskit.render import prepare, render_html
 
+    options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
         if output is None:
-            prepared = prepare(post, config, theme=theme)
+            prepared = prepare(post, config, theme=theme, options=options)
             click.echo(prepared.html, nl=False)
         else:
-            prepared = render_html(post, output, config, theme=theme)
+            prepared = render_html(post, output, config, theme=theme, options=options)
     except PresskitError as error:
         fail(error.located(post))
         return
     report(prepared.warnings)
     if output is not None:
         click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Start a press kit in FOLDER: commented presskit.toml, a sample post, a logo placeholder."""
+    from presskit.scaffold import init_kit
+
+    try:
+        written = init_kit(folder)
+    except PresskitError as error:
+        fail(error)
+        return
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@CONFIG
+@THEME
+def doctor(config: Path | None, theme: str | None) -> None:
+    """Check pandoc, WeasyPrint, Pango, HarfBuzz and the fonts for each configured language."""
+    from presskit.brand import find_config, load_config
+    from presskit.doctor import diagnose, table
+    from presskit.themes import load_theme
+
+    try:
+        cfg = load_config(config if config is not None else find_config(Path.cwd()))
+        serif = load_theme(theme or cfg.theme, cfg.root).serif_body
+    except PresskitError as error:
+        fail(error)
+        return
+    checks = diagnose(cfg, serif=serif)
+    click.echo(table(checks))
+    if any(check.failed for check in checks):
+        sys.exit(1)
 
 
 def default_name(post: Path) -> str:

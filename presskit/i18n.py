@@ -22,6 +22,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "Idea",
         "quote": "Quote",
         "end": "###",
+        "embargoed": "Embargoed until {when}",
+        "immediate": "For immediate release",
+        "media_contacts": "Media contacts",
+        "quotes_sheet": "Supporting quotes",
+        "read_online": "Read online",
+        "notes": "Links",
+        "dateline": "{place}, {date} —",
+        "datetime": "{date}, {time} {zone}",
     },
     "zh-CN": {
         "press_release": "新闻稿",
@@ -35,7 +43,15 @@ LABELS: dict[str, dict[str, str]] = {
         "warning": "警告",
         "idea": "建议",
         "quote": "引言",
-        "end": "###",
+        "end": "（完）",
+        "embargoed": "新闻禁发，解禁时间：{when}",
+        "immediate": "即时发布",
+        "media_contacts": "媒体联系人",
+        "quotes_sheet": "引言摘录",
+        "read_online": "在线阅读",
+        "notes": "链接",
+        "dateline": "{place}，{date}——",
+        "datetime": "{date} {time}（{zone}）",
     },
     "zh-TW": {
         "press_release": "新聞稿",
@@ -49,7 +65,15 @@ LABELS: dict[str, dict[str, str]] = {
         "warning": "警告",
         "idea": "建議",
         "quote": "引言",
-        "end": "###",
+        "end": "（完）",
+        "embargoed": "新聞禁發，解禁時間：{when}",
+        "immediate": "即時發布",
+        "media_contacts": "媒體聯絡人",
+        "quotes_sheet": "引言摘錄",
+        "read_online": "線上閱讀",
+        "notes": "連結",
+        "dateline": "{place}，{date}——",
+        "datetime": "{date} {time}（{zone}）",
     },
     "ja": {
         "press_release": "プレスリリース",
@@ -64,6 +88,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "アイデア",
         "quote": "引用",
         "end": "以上",
+        "embargoed": "報道解禁：{when}",
+        "immediate": "即日発表",
+        "media_contacts": "報道関係者お問い合わせ先",
+        "quotes_sheet": "関係者コメント",
+        "read_online": "オンラインで読む",
+        "notes": "リンク",
+        "dateline": "【{place}】{date}――",
+        "datetime": "{date} {time}（{zone}）",
     },
     "ko": {
         "press_release": "보도자료",
@@ -78,6 +110,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "아이디어",
         "quote": "인용",
         "end": "###",
+        "embargoed": "엠바고: {when} 이후 보도",
+        "immediate": "즉시 보도 가능",
+        "media_contacts": "언론 문의",
+        "quotes_sheet": "관계자 인용문",
+        "read_online": "온라인에서 읽기",
+        "notes": "링크",
+        "dateline": "[{place}] {date} —",
+        "datetime": "{date} {time} ({zone})",
     },
     "es": {
         "press_release": "Comunicado de prensa",
@@ -92,6 +132,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "Idea",
         "quote": "Cita",
         "end": "###",
+        "embargoed": "Bajo embargo hasta el {when}",
+        "immediate": "Para publicación inmediata",
+        "media_contacts": "Contacto de prensa",
+        "quotes_sheet": "Citas de apoyo",
+        "read_online": "Leer en línea",
+        "notes": "Enlaces",
+        "dateline": "{place}, {date}.–",
+        "datetime": "{date}, {time} ({zone})",
     },
     "fr": {
         "press_release": "Communiqué de presse",
@@ -106,6 +154,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "Idée",
         "quote": "Citation",
         "end": "###",
+        "embargoed": "Sous embargo jusqu’au {when}",
+        "immediate": "Pour diffusion immédiate",
+        "media_contacts": "Contacts presse",
+        "quotes_sheet": "Citations",
+        "read_online": "Lire en ligne",
+        "notes": "Liens",
+        "dateline": "{place}, le {date} –",
+        "datetime": "{date} à {time} ({zone})",
     },
     "de": {
         "press_release": "Pressemitteilung",
@@ -120,6 +176,14 @@ LABELS: dict[str, dict[str, str]] = {
         "idea": "Idee",
         "quote": "Zitat",
         "end": "###",
+        "embargoed": "Sperrfrist: {when}",
+        "immediate": "Zur sofortigen Veröffentlichung",
+        "media_contacts": "Pressekontakt",
+        "quotes_sheet": "Zitate",
+        "read_online": "Online lesen",
+        "notes": "Links",
+        "dateline": "{place}, {date} –",
+        "datetime": "{date}, {time} Uhr ({zone})",
     },
 }
 
@@ -215,6 +279,22 @@ DATE_FORMATS = {
     "de": "{day}. {month} {year}",
 }
 
+# Digit grouping and decimal mark per language (fr groups with a narrow no-break space).
+NUMBER_FORMATS = {
+    "en": (",", "."),
+    "zh-CN": (",", "."),
+    "zh-TW": (",", "."),
+    "ja": (",", "."),
+    "ko": (",", "."),
+    "es": (".", ","),
+    "fr": ("\u202f", ","),
+    "de": (".", ","),
+}
+
+# Clock times: English press style says "9:00 a.m."; the others use the 24-hour clock.
+TIME_FORMATS = {"en": "{h12}:{mm} {ampm}"}
+DEFAULT_TIME_FORMAT = "{hh}:{mm}"
+
 # Regional CJK glyphs follow the tag: Noto CJK picks JP shapes for a bare `zh` (measured), so
 # the HTML gets the regional tag and the CSS names the regional font outright.
 CJK_REGIONS = {
@@ -258,6 +338,15 @@ def table_key(lang: str) -> str | None:
     return primary if primary in LABELS else None
 
 
+def is_known(lang: str) -> bool:
+    """Whether the language has its own table (else English is used and callers warn)."""
+    return table_key(lang) is not None
+
+
+def unknown_language_warning(lang: str) -> str:
+    return f"no labels for language {lang!r}; using English (have: {', '.join(LABELS)})"
+
+
 def labels(lang: str) -> dict[str, str]:
     return LABELS[table_key(lang) or "en"]
 
@@ -285,3 +374,47 @@ def format_date(value: dt.date | dt.datetime | None, lang: str) -> str:
 
 def is_cjk(lang: str) -> bool:
     return html_lang(lang).split("-")[0] in {"zh", "ja", "ko"}
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    group, point = NUMBER_FORMATS[table_key(lang) or "en"]
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+
+
+def format_time(value: dt.datetime, lang: str) -> str:
+    key = (table_key(lang) or "en").split("-")[0]
+    h12 = value.hour % 12 or 12
+    return TIME_FORMATS.get(key, DEFAULT_TIME_FORMAT).format(
+        h12=h12,
+        hh=f"{value.hour:02d}",
+        mm=f"{value.minute:02d}",
+        ampm="a.m." if value.hour < 12 else "p.m.",
+    )
+
+
+def zone_name(value: dt.datetime) -> str:
+    """`PDT` when the time zone has a name, else the offset as `UTC−07:00`."""
+    name = value.tzname()
+    offset = value.utcoffset()
+    if name and not name.startswith(("UTC", "GMT", "+", "-")):
+        return name
+    if offset is None:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "\u2212"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def format_datetime(value: dt.datetime, lang: str) -> str:
+    """A moment in its own time zone, in the language's style: date, clock time, zone."""
+    return label(
+        lang,
+        "datetime",
+        date=format_date(value, lang),
+        time=format_time(value, lang),
+        zone=zone_name(value),
+    )

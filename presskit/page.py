@@ -7,6 +7,7 @@ run as a template.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,11 +15,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from presskit import i18n
+from presskit import i18n, paper
 from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.fonts import FontStacks, stacks_for
 from presskit.post import Post
+from presskit.release import Release, qr_svg_uri, release_for
 from presskit.themes import Theme, data_uri
 
 GENERATOR = "presskit"
@@ -37,9 +39,10 @@ def css_string(value: str) -> Markup:
 
 
 @cache
-def environment(template_dir: Path) -> jinja2.Environment:
+def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    """A theme's own templates first, then those of the theme it extends."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -82,11 +85,35 @@ def iso_date(post: Post) -> str:
     return post.date.isoformat() if post.date is not None else ""
 
 
-def build_html(post: Post, body_html: str, config: Config, theme: Theme) -> str:
+@dataclass(frozen=True)
+class Options:
+    """Per-render switches (CLI flags); None means "as presskit.toml says"."""
+
+    now: dt.datetime | None = None
+    ignore_embargo: bool = False
+    quotes_sheet: bool | None = None
+    link_notes: bool | None = None
+
+
+def build_html(
+    post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
+) -> str:
+    options = options or Options()
     parts = page_parts(post, config, theme)
     brand = config.brand
+    release: Release = release_for(
+        post, config, now=options.now, ignore_embargo=options.ignore_embargo
+    )
+    quotes_sheet = config.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
+    link_notes = config.link_notes if options.link_notes is None else options.link_notes
+    quotes = paper.quote_figures(body_html) if quotes_sheet else []
+    body_html = paper.add_dateline(
+        body_html, release.dateline, "" if parts.html_lang.split("-")[0] in ("zh", "ja") else " "
+    )
+    if link_notes:
+        body_html = paper.footnote_links(body_html)
     try:
-        template = environment(theme.path).get_template("page.html.j2")
+        template = environment(theme.template_dirs).get_template("page.html.j2")
     except jinja2.TemplateError as error:
         raise PresskitError(f"theme template error: {error}", theme.path / "page.html.j2") from None
     page_label = i18n.label(parts.lang, "page", page="\x00P", pages="\x00N")
@@ -100,6 +127,14 @@ def build_html(post: Post, body_html: str, config: Config, theme: Theme) -> str:
         labels=parts.labels,
         brand=brand,
         about_title=i18n.label(parts.lang, "about", brand=brand.name),
+        about=brand.about_for(parts.lang),
+        release=release,
+        quotes=[Markup(q) for q in quotes],
+        qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
+        margin=config.margin,
+        font_faces=[
+            (face.family, data_uri(face.path), face.weight, face.style) for face in brand.font_files
+        ],
         logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
         css=Markup(theme.css),
         body=Markup(body_html),

@@ -79,7 +79,13 @@ class PdfResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def render_pdf(html: str, out: Path, *, base_url: Path, policy: FetchPolicy) -> PdfResult:
+# `--pdf-variant` values: archival PDF/A-3b and accessible PDF/UA-1 (both tagged).
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+def render_pdf(
+    html: str, out: Path, *, base_url: Path, policy: FetchPolicy, variant: str | None = None
+) -> PdfResult:
     from weasyprint import HTML
 
     logger = logging.getLogger("weasyprint")
@@ -89,7 +95,7 @@ def render_pdf(html: str, out: Path, *, base_url: Path, policy: FetchPolicy) -> 
         document = HTML(
             string=html, base_url=str(base_url) + os.sep, url_fetcher=make_fetcher(policy)
         ).render()
-        data = document.write_pdf()
+        data = document.write_pdf(**({"pdf_variant": variant, "pdf_tags": True} if variant else {}))
     except RecursionError:
         raise PresskitError("document nested too deeply to lay out", policy.source) from None
     finally:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from presskit import i18n
 from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
 from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import describe_missing, missing_glyphs, visible_text
-from presskit.page import build_html
+from presskit.page import Options, build_html
 from presskit.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
 from presskit.post import Post, load_post
 from presskit.themes import Theme, load_theme
@@ -53,6 +54,7 @@ def prepare(
     config: Config | str | Path | None = None,
     *,
     theme: str | None = None,
+    options: Options | None = None,
 ) -> Prepared:
     """Everything up to the HTML handed to WeasyPrint (what `presskit html` writes)."""
     path = Path(post_path)
@@ -61,8 +63,10 @@ def prepare(
     warnings: list[Diagnostic] = []
     post = load_post(path, default_lang=cfg.lang)
     warnings.extend(post.warnings)
+    if not i18n.is_known(post.lang):
+        warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
     body = convert(post, lang=post.lang, base_url=cfg.base_url, warn=warnings.append)
-    html = build_html(post, body, cfg, theme_obj)
+    html = build_html(post, body, cfg, theme_obj, options)
     missing = missing_glyphs(visible_text(html))
     if missing:
         if cfg.strict_fonts:
@@ -77,8 +81,9 @@ def render_html(
     config: Config | str | Path | None = None,
     *,
     theme: str | None = None,
+    options: Options | None = None,
 ) -> Prepared:
-    prepared = prepare(post_path, config, theme=theme)
+    prepared = prepare(post_path, config, theme=theme, options=options)
     write_atomic(Path(out), prepared.html)
     return prepared
 
@@ -90,8 +95,10 @@ def render(
     *,
     theme: str | None = None,
     offline: bool | None = None,
+    options: Options | None = None,
+    pdf_variant: str | None = None,
 ) -> RenderResult:
-    prepared = prepare(post_path, config, theme=theme)
+    prepared = prepare(post_path, config, theme=theme, options=options)
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
     policy = FetchPolicy(
@@ -101,7 +108,9 @@ def render(
         offline=cfg.offline if offline is None else offline,
         source=str(post_path),
     )
-    result = render_pdf(prepared.html, Path(out), base_url=post_dir, policy=policy)
+    result = render_pdf(
+        prepared.html, Path(out), base_url=post_dir, policy=policy, variant=pdf_variant
+    )
     return RenderResult(
         output=Path(out),
         post=prepared.post,

@@ -26,6 +26,7 @@ class Theme:
     css: str
     serif_body: bool
     default_logo_uri: str | None
+    template_dirs: tuple[Path, ...] = ()
 
 
 def data_uri(path: Path) -> str:
@@ -40,7 +41,7 @@ def builtin_root() -> Path:
 
 def builtin_themes() -> list[str]:
     root = builtin_root()
-    return sorted(p.name for p in root.iterdir() if (p / "page.html.j2").is_file())
+    return sorted(p.name for p in root.iterdir() if (p / "press.css").is_file())
 
 
 @cache
@@ -55,20 +56,36 @@ def load_theme(name_or_path: str, relative_to: Path | None = None) -> Theme:
     if not folder.is_dir():
         known = ", ".join(builtin_themes())
         raise PresskitError(f"unknown theme {name_or_path!r} (built-in: {known})")
-    for required in REQUIRED:
-        if not (folder / required).is_file():
-            raise PresskitError(f"theme folder has no {required}", folder)
     settings: dict[str, object] = {}
     if (folder / "theme.toml").is_file():
         try:
             settings = tomllib.loads((folder / "theme.toml").read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise PresskitError(f"invalid theme.toml: {error}", folder / "theme.toml") from None
+    parent_name = settings.get("extends")
+    parent: Theme | None = None
+    if parent_name is not None:
+        if not isinstance(parent_name, str) or parent_name not in builtin_themes():
+            known = ", ".join(builtin_themes())
+            raise PresskitError(
+                f"`extends` must name a built-in theme ({known})", folder / "theme.toml"
+            )
+        if parent_name == folder.name and folder.resolve() == (builtin_root() / parent_name):
+            raise PresskitError("a theme cannot extend itself", folder / "theme.toml")
+        parent = load_theme(parent_name)
+    for required in REQUIRED:
+        if not (folder / required).is_file() and not (parent and required != "press.css"):
+            raise PresskitError(f"theme folder has no {required}", folder)
     logo = folder / "logo.svg"
+    css = (folder / "press.css").read_text(encoding="utf-8")
     return Theme(
         name=folder.name,
         path=folder.resolve(),
-        css=(folder / "press.css").read_text(encoding="utf-8"),
-        serif_body=bool(settings.get("serif_body", False)),
-        default_logo_uri=data_uri(logo) if logo.is_file() else None,
+        # The parent's rules first, so the child's win at equal specificity.
+        css=(parent.css + "\n" + css) if parent else css,
+        serif_body=bool(settings.get("serif_body", parent.serif_body if parent else False)),
+        default_logo_uri=(
+            data_uri(logo) if logo.is_file() else (parent.default_logo_uri if parent else None)
+        ),
+        template_dirs=(folder.resolve(), *(parent.template_dirs if parent else ())),
     )

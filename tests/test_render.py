@@ -91,7 +91,9 @@ def test_english_sample_is_localized_in_english(sample_en_pdf):
 
 def test_html_command_writes_quote_figures(tmp_path):
     out = tmp_path / "zh.html"
-    done = run_presskit("html", str(SAMPLE_ZH), "--config", str(EXAMPLE_CONFIG), "-o", str(out))
+    done = run_presskit(
+        "html", str(SAMPLE_ZH), "--config", str(EXAMPLE_CONFIG), "-o", str(out), "--no-quotes-sheet"
+    )
     assert done.returncode == 0, done.stderr
     html = out.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html

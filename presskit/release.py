@@ -1,0 +1,159 @@
+"""Press-release conventions a post's front matter drives: embargo, dateline, contacts, URL.
+
+All optional. `embargo` is a moment with its time zone (`2023-07-12T09:00:00-07:00`, or a
+`timezone: America/Los_Angeles` key beside it for a named zone); until it passes, every page
+carries "Embargoed until …" in the post's language and the embargo's zone, and after it the
+same rebuild says "For immediate release". `dateline: SHANGHAI` opens the first paragraph in
+the language's house style, dated by the embargo when there is one, else by the post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from presskit import i18n
+from presskit.brand import Config, Contact, contacts_from
+from presskit.errors import PresskitError
+from presskit.post import Post
+
+CONTENT_DIR = "content"
+
+
+@dataclass(frozen=True)
+class Release:
+    lang: str
+    embargo: dt.datetime | None
+    embargoed: bool  # the embargo is still in force at render time
+    status: str  # "Embargoed until …" or "For immediate release"
+    dateline: str  # "SHANGHAI, July 12, 2023 —" or ""
+    contacts: tuple[Contact, ...]
+    end_mark: str
+    canonical_url: str | None
+
+
+def _moment(value: Any, post: Post, key: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise PresskitError(
+                f"front matter `{key}`: not a date and time like 2023-07-12T09:00:00-07:00, "
+                f"got {value!r}",
+                post.path,
+            ) from None
+    else:
+        raise PresskitError(f"front matter `{key}` must be a date and time", post.path)
+    zone_name = post.meta.get("timezone")
+    if zone_name is not None:
+        if not isinstance(zone_name, str):
+            raise PresskitError(
+                "front matter `timezone` must be a name like Asia/Shanghai", post.path
+            )
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PresskitError(f"unknown time zone {zone_name!r}", post.path) from None
+        moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """`--as-of` values: an ISO date or date-time; UTC when no zone is given."""
+    moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def canonical_path(post: Post, default_lang: str) -> str | None:
+    """The post's URL path as Hugo makes it: `url`/`slug` win, else its place under content/.
+
+    The site's default language lives at the root (Hugo's default), others under `/<lang>/`.
+    """
+    url = post.meta.get("url")
+    if isinstance(url, str) and url.strip():
+        return "/" + url.strip().strip("/") + "/"
+    parts = post.path.resolve().parts
+    if CONTENT_DIR not in parts:
+        return None
+    rel = list(parts[len(parts) - parts[::-1].index(CONTENT_DIR) :])
+    name = rel.pop()
+    stem = name.split(".")[0]
+    if stem not in ("index", "_index"):
+        rel.append(stem)
+    slug = post.meta.get("slug")
+    if isinstance(slug, str) and slug.strip() and rel:
+        rel[-1] = slug.strip()
+    if rel and rel[0].lower() == default_lang.lower():
+        rel = rel[1:]
+    return "/" + "/".join(rel) + ("/" if rel else "")
+
+
+def canonical_url(post: Post, config: Config) -> str | None:
+    explicit = post.meta.get("canonical")
+    if isinstance(explicit, str) and re.match(r"https?://", explicit):
+        return explicit
+    if not config.base_url:
+        return None
+    path = canonical_path(post, config.lang)
+    return config.base_url.rstrip("/") + path if path else None
+
+
+def release_for(
+    post: Post,
+    config: Config,
+    *,
+    now: dt.datetime | None = None,
+    ignore_embargo: bool = False,
+) -> Release:
+    lang = post.lang or config.lang
+    now = now or dt.datetime.now(dt.UTC)
+    raw_embargo = post.meta.get("embargo")
+    embargo = _moment(raw_embargo, post, "embargo") if raw_embargo is not None else None
+    embargoed = embargo is not None and not ignore_embargo and now < embargo
+    status = (
+        i18n.label(lang, "embargoed", when=i18n.format_datetime(embargo, lang))
+        if embargoed and embargo is not None
+        else i18n.label(lang, "immediate")
+    )
+    place = post.meta.get("dateline")
+    if place is not None and not isinstance(place, str):
+        raise PresskitError("front matter `dateline` must be a place name", post.path)
+    day = embargo or post.date
+    dateline = (
+        i18n.label(lang, "dateline", place=place.strip(), date=i18n.format_date(day, lang))
+        if place and place.strip() and day is not None
+        else ""
+    )
+    raw_contacts = post.meta.get("contacts")
+    contacts = (
+        contacts_from(raw_contacts, post.path, "contacts")
+        if raw_contacts is not None
+        else config.brand.contacts
+    )
+    return Release(
+        lang=lang,
+        embargo=embargo,
+        embargoed=embargoed,
+        status=status,
+        dateline=dateline,
+        contacts=contacts,
+        end_mark=i18n.label(lang, "end"),
+        canonical_url=canonical_url(post, config),
+    )
+
+
+def qr_svg_uri(url: str, colour: str = "#000000") -> str:
+    """The canonical URL as a QR code: SVG, so it stays sharp in print."""
+    import segno
+
+    code = segno.make(url, error="m")
+    return code.svg_data_uri(scale=4, dark=colour, border=0, nl=False)

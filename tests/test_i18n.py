@@ -1,0 +1,117 @@
+"""Every language has every label, with the same placeholders; dates and numbers per language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+
+import pytest
+from conftest import run_presskit
+
+from presskit import i18n
+
+LANGS = ["zh-CN", "zh-TW", "ja", "ko", "en", "es", "fr", "de"]
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_the_eight_languages_have_tables():
+    assert sorted(i18n.LABELS) == sorted(LANGS)
+    assert sorted(i18n.NUMBER_FORMATS) == sorted(LANGS)
+    assert sorted(i18n.DATE_FORMATS) == sorted(LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_label_in_every_language(lang):
+    table = i18n.LABELS[lang]
+    assert set(table) == set(i18n.LABELS["en"]), set(i18n.LABELS["en"]) ^ set(table)
+    for key, text in table.items():
+        assert text.strip(), key
+        assert placeholders(text) == placeholders(i18n.LABELS["en"][key]), (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "number", "embargo"),
+    [
+        (
+            "en",
+            "July 12, 2023",
+            "1,234,567.5",
+            "Embargoed until July 12, 2023, 9:00 a.m. UTC−07:00",
+        ),
+        (
+            "zh-CN",
+            "2023年7月12日",
+            "1,234,567.5",
+            "新闻禁发，解禁时间：2023年7月12日 09:00（UTC−07:00）",
+        ),
+        (
+            "zh-TW",
+            "2023年7月12日",
+            "1,234,567.5",
+            "新聞禁發，解禁時間：2023年7月12日 09:00（UTC−07:00）",
+        ),
+        ("ja", "2023年7月12日", "1,234,567.5", "報道解禁：2023年7月12日 09:00（UTC−07:00）"),
+        (
+            "ko",
+            "2023년 7월 12일",
+            "1,234,567.5",
+            "엠바고: 2023년 7월 12일 09:00 (UTC−07:00) 이후 보도",
+        ),
+        (
+            "es",
+            "12 de julio de 2023",
+            "1.234.567,5",
+            "Bajo embargo hasta el 12 de julio de 2023, 09:00 (UTC−07:00)",
+        ),
+        (
+            "fr",
+            "12 juillet 2023",
+            "1\u202f234\u202f567,5",
+            "Sous embargo jusqu’au 12 juillet 2023 à 09:00 (UTC−07:00)",
+        ),
+        ("de", "12. Juli 2023", "1.234.567,5", "Sperrfrist: 12. Juli 2023, 09:00 Uhr (UTC−07:00)"),
+    ],
+)
+def test_dates_numbers_and_embargo_lines(lang, date, number, embargo):
+    moment = dt.datetime.fromisoformat("2023-07-12T09:00:00-07:00")
+    assert i18n.format_date(moment, lang) == date
+    assert i18n.format_number(1234567.5, lang, 1) == number
+    assert i18n.label(lang, "embargoed", when=i18n.format_datetime(moment, lang)) == embargo
+
+
+@pytest.mark.parametrize(
+    ("lang", "dateline"),
+    [
+        ("en", "SHANGHAI, July 12, 2023 —"),
+        ("zh-CN", "上海，2023年7月12日——"),
+        ("ja", "【東京】2023年7月12日――"),
+        ("de", "Berlin, 12. Juli 2023 –"),
+        ("fr", "Paris, le 12 juillet 2023 –"),
+        ("es", "MADRID, 12 de julio de 2023.–"),
+    ],
+)
+def test_datelines_in_house_style(lang, dateline):
+    place = dateline.split("，")[0].split(",")[0].strip("【").split("】")[0]
+    date = i18n.format_date(dt.date(2023, 7, 12), lang)
+    assert i18n.label(lang, "dateline", place=place, date=date) == dateline
+
+
+def test_regional_and_bare_tags_find_their_table():
+    assert i18n.table_key("zh") == "zh-CN"
+    assert i18n.table_key("zh-Hant") == "zh-TW"
+    assert i18n.table_key("zh-HK") == "zh-TW"
+    assert i18n.table_key("de-AT") == "de"
+    assert i18n.table_key("pt-BR") is None
+
+
+def test_unknown_language_falls_back_to_english_with_a_warning(tmp_path):
+    assert i18n.labels("pt") == i18n.LABELS["en"]
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Olá\nlang: pt\n---\nTexto.\n", encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert "warning:" in done.stderr and "'pt'" in done.stderr and "English" in done.stderr
+    assert "Press release" in done.stdout

@@ -1,0 +1,223 @@
+"""Press-release conventions, read back from the PDF as a journalist (and a machine) would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import FIXTURES, pdftotext, run_presskit
+
+from presskit.brand import load_config
+from presskit.page import Options
+from presskit.post import parse_post
+from presskit.release import canonical_path, release_for
+from presskit.render import prepare
+
+KIT = FIXTURES / "release"
+EN = KIT / "content/en/news/launch/index.md"
+ZH = KIT / "content/zh/news/launch/index.md"
+BEFORE = "2023-07-12T08:59:00-07:00"
+AFTER = "2023-07-12T09:00:00-07:00"
+
+
+def render(post: Path, out: Path, *args: str) -> Path:
+    done = run_presskit("render", str(post), "-o", str(out), *args)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def pages(pdf: Path) -> list[str]:
+    count = len(pypdf.PdfReader(pdf).pages)
+    return [pdftotext_page(pdf, number) for number in range(1, count + 1)]
+
+
+def pdftotext_page(pdf: Path, number: int) -> str:
+    args = ["pdftotext", "-enc", "UTF-8", "-f", str(number), "-l", str(number), str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def en_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(EN, tmp_path_factory.mktemp("release") / "en.pdf", "--as-of", BEFORE)
+
+
+@pytest.fixture(scope="module")
+def zh_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(ZH, tmp_path_factory.mktemp("release") / "zh.pdf", "--as-of", BEFORE)
+
+
+def test_embargo_banner_on_every_page_in_the_embargo_zone(en_pdf):
+    texts = pages(en_pdf)
+    assert len(texts) == 3
+    assert "EMBARGOED UNTIL JULY 12, 2023, 9:00 A.M. UTC−07:00" in texts[0]
+    for text in texts[1:]:
+        assert "Embargoed until July 12, 2023, 9:00 a.m. UTC−07:00" in text
+
+
+def test_embargo_banner_in_chinese(zh_pdf):
+    for text in pages(zh_pdf):
+        assert "新闻禁发，解禁时间：2023年7月12日 09:00（UTC−07:00）" in text
+
+
+def test_banner_gone_once_the_embargo_passes(tmp_path):
+    pdf = render(EN, tmp_path / "after.pdf", "--as-of", AFTER)
+    text = pdftotext(pdf)
+    assert "FOR IMMEDIATE RELEASE" in text
+    assert "embargoed" not in text.lower()
+
+
+def test_ignore_embargo_releases_early(tmp_path):
+    pdf = render(EN, tmp_path / "early.pdf", "--as-of", BEFORE, "--ignore-embargo")
+    text = pdftotext(pdf)
+    assert "FOR IMMEDIATE RELEASE" in text
+    assert "embargoed" not in text.lower()
+
+
+def test_named_time_zone_prints_its_abbreviation():
+    config = load_config(KIT / "presskit.toml")
+    post = parse_post(
+        "---\ntitle: t\nembargo: 2023-07-12T09:00:00-07:00\ntimezone: America/Los_Angeles\n---\n",
+        KIT / "content/en/news/x/index.md",
+    )
+    release = release_for(post, config, now=dt.datetime(2023, 1, 1, tzinfo=dt.UTC))
+    assert release.status == "Embargoed until July 12, 2023, 9:00 a.m. PDT"
+
+
+def test_dateline_opens_the_first_paragraph(en_pdf, zh_pdf):
+    body = pages(en_pdf)[1]
+    first = body.split("\n\n")[2]  # after the running header: brand, then the banner
+    assert first.startswith("SHANGHAI, July 12, 2023 — We are delighted")
+    assert "上海，2023年7月12日——我们很高兴宣布" in pages(zh_pdf)[1]
+
+
+def test_end_mark_then_about_then_contacts(en_pdf, zh_pdf):
+    body = pages(en_pdf)[1]
+    order = [
+        body.index(s)
+        for s in (
+            "Plain text",
+            "###",
+            "About Example Foundation",
+            "a neutral home",
+            "Media contacts",
+            "+1 555 0100",
+        )
+    ]
+    assert order == sorted(order)
+    zh = pages(zh_pdf)[1]
+    assert zh.index("（完）") < zh.index("关于 Example Foundation") < zh.index("中立之家")
+    assert "媒体联系人" in zh
+
+
+def test_contacts_from_front_matter_replace_the_brand_ones():
+    text = EN.read_text(encoding="utf-8").replace(
+        "keywords: [example]", 'contacts:\n  - {name: "Jane Doe", email: "jane@example.net"}'
+    )
+    config = load_config(KIT / "presskit.toml")
+    release = release_for(parse_post(text, EN), config)
+    assert [(c.name, c.email) for c in release.contacts] == [("Jane Doe", "jane@example.net")]
+
+
+def test_quotes_sheet_is_a_page_of_its_own(en_pdf, zh_pdf):
+    sheet = pages(en_pdf)[-1]
+    lines = [line for line in sheet.splitlines() if line.strip()]
+    assert lines[2] == "Supporting quotes"  # right under the running header
+    assert "— Ada Lovelace, Chair, Example Foundation" in sheet
+    assert "— Grace Hopper, Maintainer" in sheet
+    assert "Plain text between the quotes" not in sheet
+    assert "引言摘录" in pages(zh_pdf)[-1]
+
+
+def test_quotes_sheet_off(tmp_path):
+    pdf = render(EN, tmp_path / "no-sheet.pdf", "--as-of", BEFORE, "--no-quotes-sheet")
+    texts = pages(pdf)
+    assert len(texts) == 2
+    assert "Supporting quotes" not in "".join(texts)
+
+
+def test_external_links_become_footnotes_on_the_same_page(en_pdf):
+    body = pages(en_pdf)[1]
+    assert re.search(r"press kit\s*1", body)
+    assert "1. https://example.org/press/kit-announcement" in body
+    assert "2. https://blog.example.net/2023/press" in body
+    # The link itself still works on screen.
+    reader = pypdf.PdfReader(en_pdf)
+    uris = [
+        a.get_object()["/A"]["/URI"]
+        for a in reader.pages[1].get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert "https://example.org/press/kit-announcement" in uris
+
+
+def test_canonical_url_as_text_and_qr_code_on_the_cover(en_pdf, zh_pdf):
+    assert "https://example.org/news/launch/" in pages(en_pdf)[0]
+    assert "https://example.org/zh/news/launch/" in pages(zh_pdf)[0]
+    cover = pypdf.PdfReader(en_pdf).pages[0]
+    images = [
+        x
+        for x in cover["/Resources"].get("/XObject", {}).values()
+        if x.get_object()["/Subtype"] == "/Image"
+    ]
+    assert images == []  # the QR code stays vector: no bitmap on the cover
+    ops = [
+        line.split()[-1]
+        for line in cover.get_contents().get_data().decode("latin-1").splitlines()
+        if line.strip()
+    ]
+    assert ops.count("m") > 150  # one subpath per run of dark modules (the logo has ~10)
+
+
+def test_qr_code_is_the_canonical_url():
+    import segno
+
+    prepared = prepare(EN, options=Options(now=dt.datetime(2023, 1, 1, tzinfo=dt.UTC)))
+    src = re.search(r'<img class="qr" src="([^"]+)"', prepared.html).group(1)
+    assert src.startswith("data:image/svg+xml")
+    expected = segno.make("https://example.org/news/launch/", error="m")
+    assert expected.designator  # the same payload gives the same symbol
+    assert src == expected.svg_data_uri(scale=4, dark="#1F3A5F", border=0, nl=False)
+
+
+@pytest.mark.parametrize(
+    ("front", "rel", "expected"),
+    [
+        ("", "content/zh/blog/2023/news/index.md", "/zh/blog/2023/news/"),
+        ("", "content/en/blog/2023/news/index.md", "/blog/2023/news/"),
+        ("", "content/en/blog/post.md", "/blog/post/"),
+        ("slug: other\n", "content/zh/blog/news/index.md", "/zh/blog/other/"),
+        ("url: /press/2023/launch\n", "content/zh/blog/news/index.md", "/press/2023/launch/"),
+        ("", "elsewhere/news.md", None),
+    ],
+)
+def test_canonical_path_follows_hugo(tmp_path, front, rel, expected):
+    post = parse_post(f"---\ntitle: t\n{front}---\n", tmp_path / rel)
+    assert canonical_path(post, "en") == expected
+
+
+def test_bad_embargo_is_one_line_error(tmp_path):
+    post = tmp_path / "content/en/news/bad/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: t\nembargo: next tuesday\n---\nText.\n", encoding="utf-8")
+    done = run_presskit("html", str(post), "--config", str(KIT / "presskit.toml"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: ") and "embargo" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
+def test_pdf_variants(tmp_path, variant):
+    pdf = render(EN, tmp_path / "v.pdf", "--as-of", AFTER, "--pdf-variant", variant)
+    reader = pypdf.PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "/StructTreeRoot" in root  # tagged
+    if variant == "pdf/a-3b":
+        assert re.search(r"pdfaid:part[^0-9]*3", xmp)
+    else:
+        assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
+        assert root["/MarkInfo"]["/Marked"]
