@@ -35,6 +35,7 @@ class RenderResult:
     pages: int
     size: int
     warnings: tuple[Diagnostic, ...]
+    files: tuple[Path, ...] = ()  # local files the render asked for, found or not
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
@@ -108,4 +109,5 @@ def render(
         pages=result.pages,
         size=result.size,
         warnings=prepared.warnings + result.warnings,
+        files=tuple(policy.read),
     )
