@@ -38,7 +38,8 @@ class LineReporter(Reporter):
         if doc.status == "failed":
             self.write(f"failed    {doc.error}")
         elif not self.quiet and doc.status == "built":
-            extra = f", {len(doc.warnings)} warnings" if doc.warnings else ""
+            count = len(doc.warnings)
+            extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
             self.write(f"built     {doc.output} ({doc.pages} pages{extra})")
 
     def note(self, message: str) -> None:
