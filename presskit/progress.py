@@ -16,7 +16,7 @@ from presskit.build import BuildResult, Document, Reporter
 
 
 class LineReporter(Reporter):
-    """A line per post that went to the workers (and per failure); `quiet` keeps failures only."""
+    """A line per post rendered or failed; `quiet` leaves only the summary and its failures."""
 
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr
@@ -35,7 +35,7 @@ class LineReporter(Reporter):
 
     def document(self, doc: Document) -> None:
         self.seen += 1
-        if doc.status == "failed":
+        if doc.status == "failed" and not self.quiet:  # the summary lists it again
             self.write(f"failed    {doc.error}")
         elif not self.quiet and doc.status == "built":
             count = len(doc.warnings)
