@@ -236,7 +236,6 @@ def file_digest(path: Path) -> str:
         return f"unreadable: {error.strerror}"
 
 
-@cache
 def tree_digest(folder: Path) -> str:
     """Every file of a theme folder: editing the CSS or the template must rebuild every post."""
     digest = hashlib.sha256()
@@ -286,6 +285,7 @@ class Inputs:
         self.settings = settings
         self._configs: dict[Path | None, Config] = {}
         self._found: dict[Path, Path | None] = {}
+        self._trees: dict[Path, str] = {}
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
@@ -312,9 +312,14 @@ class Inputs:
             f"offline={self.settings.offline} theme={self.settings.theme}",
             "config " + (file_digest(config_path) if config_path else "none"),
             "logo " + (file_digest(config.brand.logo) if config.brand.logo else "none"),
-            "theme " + tree_digest(theme.path),
+            "theme " + self.theme_digest(theme.path),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def theme_digest(self, folder: Path) -> str:
+        if folder not in self._trees:
+            self._trees[folder] = tree_digest(folder)
+        return self._trees[folder]
 
     def key(self, post: Path, depends: Iterable[str]) -> tuple[str, list[str]]:
         """The post's input hash, and the dependency list it covers (relative to the post)."""

@@ -308,11 +308,12 @@ def render_kit(
     theme: str | None,
     offline: bool | None,
 ) -> dict[str, Any]:
+    from presskit.brand import Config
     from presskit.pdf import FetchPolicy, allowed_roots, render_pdf
     from presskit.render import resolve_config
     from presskit.themes import load_theme
 
-    cfg = resolve_config(Path(out), config) if config else resolve_config(Path(out), None)
+    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
     document = kit_html(entries, name, cfg, theme_obj)
     roots = [Path(e["folder"]) for e in entries]

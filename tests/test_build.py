@@ -225,9 +225,6 @@ def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log)
     assert run(site, out, theme=str(theme)).count("built") == 0
     with (theme / "press.css").open("a", encoding="utf-8") as css:
         css.write("h1 { color: red; }\n")
-    from presskit.build import tree_digest
-
-    tree_digest.cache_clear()
     assert run(site, out, theme=str(theme)).count("built") == 3
 
 
