@@ -36,6 +36,7 @@ from presskit.post import Post, load_post, normalize_lang
 from presskit.themes import load_theme
 
 MANIFEST = "manifest.json"
+KIT_TEMPLATE = "kit.html.j2"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_RUNNER = "presskit.workers:render_post"
 STATUSES = ("built", "unchanged", "failed", "skipped")
@@ -236,10 +237,14 @@ def file_digest(path: Path) -> str:
         return f"unreadable: {error.strerror}"
 
 
-def tree_digest(folder: Path) -> str:
+def tree_digest(folder: Path, *, skip: tuple[str, ...] = ()) -> str:
     """Every file of a theme folder: editing the CSS or the template must rebuild every post."""
     digest = hashlib.sha256()
-    files = [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.name not in skip
+    ]
     for file in sorted(files):
         digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(file_digest(file).encode() + b"\0")
@@ -285,7 +290,7 @@ class Inputs:
         self.settings = settings
         self._configs: dict[Path | None, Config] = {}
         self._found: dict[Path, Path | None] = {}
-        self._trees: dict[Path, str] = {}
+        self._trees: dict[tuple[Path, bool], str] = {}
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
@@ -316,10 +321,15 @@ class Inputs:
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
-    def theme_digest(self, folder: Path) -> str:
-        if folder not in self._trees:
-            self._trees[folder] = tree_digest(folder)
-        return self._trees[folder]
+    def theme_digest(self, folder: Path, *, kit: bool = False) -> str:
+        """The kit's template counts for the kit only: editing it re-renders no post."""
+        if (folder, kit) not in self._trees:
+            self._trees[folder, kit] = tree_digest(folder, skip=() if kit else (KIT_TEMPLATE,))
+        return self._trees[folder, kit]
+
+    def theme_path(self, config_path: Path | None) -> Path:
+        config = self._configs.get(config_path) or load_config(config_path)
+        return load_theme(self.settings.theme or config.theme, config.root).path
 
     def key(self, post: Path, depends: Iterable[str]) -> tuple[str, list[str]]:
         """The post's input hash, and the dependency list it covers (relative to the post)."""
@@ -600,7 +610,7 @@ def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) ->
         doc.status = "failed"
         doc.error = result.get("error") or "failed"
         doc.warnings = list(result.get("warnings", []))
-        doc.inputs = None
+        doc.output = doc.inputs = None  # an older PDF may still be there, but it is not this one
 
 
 def _link_translations(documents: list[Document], posts: dict[int, Post]) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from presskit import __version__
 from presskit.build import (
+    KIT_TEMPLATE,
     MANIFEST,
     BuildResult,
     Document,
@@ -32,7 +33,6 @@ from presskit.errors import PresskitError
 from presskit.pdf import write_atomic
 from presskit.post import Post
 
-KIT_TEMPLATE = "kit.html.j2"
 _SRC = re.compile(r'(<(?:img|source|video|audio)\b[^>]*?\bsrc=")([^"]*)(")')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -76,6 +76,7 @@ def make_kit(
     config_path = inputs.config_path(first)
     digest = hashlib.sha256(f"kit {name} {__version__}\n".encode())
     digest.update(inputs.shared_digest(config_path).encode() + b"\n")
+    digest.update(inputs.theme_digest(inputs.theme_path(config_path), kit=True).encode())
     for i in order:
         doc = result.documents[i]
         digest.update(f"{doc.output} {doc.inputs} {doc.sha256}\n".encode())

@@ -40,7 +40,8 @@ class LineReporter(Reporter):
         elif not self.quiet and doc.status == "built":
             count = len(doc.warnings)
             extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
-            self.write(f"built     {doc.output} ({doc.pages} pages{extra})")
+            pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+            self.write(f"built     {doc.output} ({pages}{extra})")
 
     def note(self, message: str) -> None:
         if not self.quiet:

@@ -7,6 +7,7 @@ batch machinery is tested in seconds; the real renderer runs in test_kit.py and 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -390,3 +391,28 @@ def test_real_render_records_warnings_not_failures(tmp_path):
     assert doc.depends == ["chart.png"]  # a missing image is a dependency: adding it rebuilds
     (root / "en/blog/pic/chart.png").write_bytes(b"now it exists")
     assert build([root], tmp_path / "out", jobs=1, runner=FAKE).count("built") == 1
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_lines_elsewhere(site, tmp_path):
+    from presskit.progress import BarReporter, LineReporter, reporter_for
+
+    terminal, log = Terminal(), io.StringIO()
+    assert isinstance(reporter_for(terminal, quiet=False), BarReporter)
+    assert isinstance(reporter_for(terminal, quiet=True), LineReporter)
+    run(site, tmp_path / "a", reporter=reporter_for(terminal, quiet=False))
+    assert "\r[" in terminal.getvalue() and "] 6/6" in terminal.getvalue()
+    assert "built 3, unchanged 0, failed 0, skipped 3 in " in terminal.getvalue()
+    run(site, tmp_path / "b", reporter=reporter_for(log, quiet=False))
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "6 posts, 3 to render"
+    assert "built     en/blog/2024/launch.pdf (1 page)" in lines
+    assert lines[-1].startswith("built 3, unchanged 0, failed 0, skipped 3 in ")
+    assert "\r" not in log.getvalue()

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_CONFIG, pdftotext
+from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
 from presskit.build import build
 from presskit.kit import absolute_sources
@@ -93,3 +93,20 @@ def test_relative_image_sources_point_into_their_post(tmp_path):
     fixed = absolute_sources(fragment, tmp_path)
     assert f'src="{(tmp_path / "chart.png").as_uri()}"' in fixed
     assert 'src="https://e.org/a.png"' in fixed and 'src="/abs.png"' in fixed
+
+
+def test_editing_the_kit_template_rebuilds_the_kit_and_no_post(tmp_path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    for name in ("page.html.j2", "press.css", "kit.html.j2"):
+        (theme / name).write_text((ROOT / "styles/default" / name).read_text("utf-8"), "utf-8")
+    root = tmp_path / "content"
+    post(root, "en/news/one/index.md", "Only post", "2024-01-01", "Text.")
+    out = tmp_path / "out"
+    first = build([root], out, theme=str(theme), kit="kit", jobs=1)
+    assert first.count("built") == 1 and first.kit_pdf is not None
+    template = theme / "kit.html.j2"
+    template.write_text(template.read_text("utf-8").replace("</body>", "<p>Kit end</p></body>"))
+    again = build([root], out, theme=str(theme), kit="kit", jobs=1)
+    assert again.count("unchanged") == 1 and again.ok
+    assert "Kit end" in pdftotext(out / "kit.pdf")
