@@ -521,7 +521,7 @@ def build(
         report.document(doc)
 
     result = BuildResult(documents, out, 0.0)
-    with Pool(jobs or os.cpu_count() or 1) as pool:  # workers start only if there is work
+    with Pool(jobs or cpu_count()) as pool:  # workers start only if there is work
         if todo:
             pool.run(tasks, done)
         if kit:
@@ -533,6 +533,13 @@ def build(
     result.seconds = time.monotonic() - started
     report.finish(result)
     return result
+
+
+def cpu_count() -> int:
+    """The CPUs this process may use (a container or `taskset` may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _str_or_none(path: Path | None) -> str | None:

@@ -293,6 +293,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
         first=i18n.format_date(min(dates), kit_lang) if dates else "",
         last=i18n.format_date(max(dates), kit_lang) if dates else "",
         labels=i18n.labels(kit_lang),
+        kind=kit_label(kit_lang),
         html_lang=i18n.html_lang(kit_lang),
         page_size=cfg.page_size,
         page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
@@ -328,6 +329,26 @@ def render_kit(
     except PresskitError as error:
         return {"ok": False, "error": f"{out}: {error.message}"}
     return {"ok": True, "pages": result.pages, "bytes": result.size}
+
+
+# The cover's kind line; kept here rather than in i18n.LABELS, which single posts never need.
+KIT_LABELS = {
+    "en": "Press kit",
+    "zh-CN": "新闻资料包",
+    "zh-TW": "新聞資料包",
+    "ja": "プレスキット",
+    "ko": "보도 자료집",
+    "de": "Pressemappe",
+    "fr": "Dossier de presse",
+    "es": "Dosier de prensa",
+}
+
+
+def kit_label(lang: str) -> str:
+    from presskit import i18n
+
+    tag = i18n.html_lang(lang)
+    return KIT_LABELS.get(tag) or KIT_LABELS.get(tag.split("-")[0]) or KIT_LABELS["en"]
 
 
 LANGUAGE_NAMES = {
