@@ -13,7 +13,6 @@ is missing or stale.
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import hashlib
 import json
@@ -388,12 +387,7 @@ def remove_stale_temp_files(outdir: Path) -> None:
 
 
 def date_text(post: Post) -> str | None:
-    value = post.date
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value.isoformat()
+    return post.date.isoformat() if post.date is not None else None
 
 
 def build(
@@ -471,8 +465,12 @@ def build(
         if doc.status == "pending":
             prior = previous.get(doc.output or "")
             usable = prior is not None and prior.status in ("built", "unchanged")
-            # hashed before rendering: an edit made during a render makes the next run rebuild
-            doc.inputs, doc.depends = inputs.key(source.path, prior.depends if prior else [])
+            try:
+                # hashed before rendering: an edit made during a render makes the next run rebuild
+                doc.inputs, doc.depends = inputs.key(source.path, prior.depends if prior else [])
+            except PresskitError as error:  # e.g. its presskit.toml names a missing theme
+                doc.status, doc.error, doc.output = "failed", str(error.located(source.path)), None
+                continue
             if usable and _still_valid(prior, doc, out):
                 _carry_over(prior, doc)
                 continue

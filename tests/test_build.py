@@ -416,3 +416,17 @@ def test_progress_bar_on_a_terminal_and_lines_elsewhere(site, tmp_path):
     assert "built     en/blog/2024/launch.pdf (1 page)" in lines
     assert lines[-1].startswith("built 3, unchanged 0, failed 0, skipped 3 in ")
     assert "\r" not in log.getvalue()
+
+
+def test_a_bad_config_fails_only_the_posts_it_covers(tmp_path):
+    root = tmp_path / "c"
+    post(root, "en/good/index.md", "Good")
+    post(root, "fr/a/index.md", "Theme missing")
+    post(root, "de/b/index.md", "Config broken")
+    (root / "fr/presskit.toml").write_text('theme = "no-such-theme"\n', "utf-8")
+    (root / "de/presskit.toml").write_text("lang = \n", "utf-8")
+    result = run(root, tmp_path / "out")
+    docs = {Path(doc.source).parent.name: doc for doc in result.documents}
+    assert docs["good"].status == "built"
+    assert "unknown theme 'no-such-theme'" in docs["a"].error
+    assert docs["b"].error.startswith(str(root / "de/presskit.toml") + ":1: invalid TOML")
