@@ -35,7 +35,7 @@ def fake_render(
     log = os.environ.get("BUILD_HOOKS_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as stream:
-            stream.write(f"{path}\n")
+            stream.write(f"{path}\t{os.getpid()}\n")
     return {
         "ok": True,
         "pages": 1,

@@ -70,7 +70,7 @@ def render_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def rendered(log: Path) -> list[str]:
     text = log.read_text("utf-8") if log.exists() else ""
     log.unlink(missing_ok=True)
-    return sorted(Path(line).parent.name for line in text.splitlines())
+    return sorted(Path(line.split("\t")[0]).parent.name for line in text.splitlines())
 
 
 # --------------------------------------------------------------------------- naming
@@ -430,3 +430,35 @@ def test_a_bad_config_fails_only_the_posts_it_covers(tmp_path):
     assert docs["good"].status == "built"
     assert "unknown theme 'no-such-theme'" in docs["a"].error
     assert docs["b"].error.startswith(str(root / "de/presskit.toml") + ":1: invalid TOML")
+
+
+def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
+    run(site, tmp_path / "out", jobs=1)
+    pids = {line.split("\t")[1] for line in render_log.read_text("utf-8").splitlines()}
+    assert len(pids) == 1 and str(os.getpid()) not in pids  # one worker rendered all three
+
+
+NO_CHANGE = textwrap.dedent(
+    """
+    import sys
+    from presskit.build import build
+    result = build([sys.argv[1]], sys.argv[2])
+    assert result.count("built") == 0, result.summary()
+    heavy = [m for m in ("weasyprint", "panflute", "presskit.render") if m in sys.modules]
+    print("heavy:", heavy)
+    """
+)
+
+
+def test_the_no_change_check_loads_no_renderer(site, tmp_path):
+    out = tmp_path / "out"
+    run(site, out)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_CHANGE, str(site), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "heavy: []" in done.stdout
