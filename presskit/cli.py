@@ -110,20 +110,32 @@ def html(post: Path, output: Path | None, config: Path | None, theme: str | None
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the PDFs and manifest.json (the source tree is mirrored).",
 )
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: the number of CPUs).",
+)
 @click.option("--force", is_flag=True, help="Rebuild every post, changed or not.")
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
 @CONFIG
 @THEME
-@click.option("--lang", "langs", multiple=True, help="Only posts in this language (repeatable).")
-@click.option("--include", multiple=True, help="Only sources matching this glob (repeatable).")
-@click.option("--exclude", multiple=True, help="Leave out sources matching this glob.")
+@click.option(
+    "--lang", "langs", multiple=True, metavar="L", help="Only posts in language L (repeatable)."
+)
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="Only sources matching GLOB (repeatable)."
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out sources matching GLOB.")
 @click.option("--drafts", is_flag=True, help="Also build posts marked `draft: true`.")
 @click.option("--sections", is_flag=True, help="Also build section pages (`_index.md`).")
 @click.option("--kit", metavar="NAME", default=None, help="Also write OUTDIR/NAME.pdf and .zip.")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
     default=120.0,
     show_default=True,
     help="Seconds one post may take before it fails.",

@@ -462,3 +462,8 @@ def test_the_no_change_check_loads_no_renderer(site, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "heavy: []" in done.stdout
+
+
+def test_build_help():
+    done = run_presskit("build", "--help")
+    assert done.returncode == 0 and "--kit NAME" in done.stdout and "--timeout" in done.stdout
