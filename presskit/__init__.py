@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 
 from presskit.errors import PresskitError
 
-__all__ = ["PresskitError", "__version__", "render"]
+__all__ = ["PresskitError", "__version__", "build", "render"]
 
 
 def render(post, out, config=None, **options):  # type: ignore[no-untyped-def]
@@ -15,3 +15,10 @@ def render(post, out, config=None, **options):  # type: ignore[no-untyped-def]
     from presskit.render import render as _render
 
     return _render(post, out, config, **options)
+
+
+def build(paths, outdir, **options):  # type: ignore[no-untyped-def]
+    """Render every post under `paths` into `outdir`; see `presskit.build.build` for options."""
+    from presskit.build import build as _build
+
+    return _build(paths, outdir, **options)

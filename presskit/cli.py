@@ -7,6 +7,7 @@ file; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -232,6 +233,67 @@ def doctor(config: Path | None, theme: str | None) -> None:
     click.echo(table(checks))
     if any(check.failed for check in checks):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the PDFs and manifest.json (the source tree is mirrored).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every post, changed or not.")
+@click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
+@CONFIG
+@THEME
+@click.option(
+    "--lang", "langs", multiple=True, metavar="L", help="Only posts in language L (repeatable)."
+)
+@click.option(
+    "--include", multiple=True, metavar="GLOB", help="Only sources matching GLOB (repeatable)."
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out sources matching GLOB.")
+@click.option("--drafts", is_flag=True, help="Also build posts marked `draft: true`.")
+@click.option("--sections", is_flag=True, help="Also build section pages (`_index.md`).")
+@click.option("--kit", metavar="NAME", default=None, help="Also write OUTDIR/NAME.pdf and .zip.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    default=120.0,
+    show_default=True,
+    help="Seconds one post may take before it fails.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress: only failures and the summary.")
+def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ignore[no-untyped-def]
+    """Render every post under PATHS (post files or content folders) into OUTDIR.
+
+    Only posts whose inputs changed since the last build are rendered again. Exits 1 when
+    any post failed (all the others are still built).
+    """
+    from presskit.build import build as build_all
+    from presskit.progress import reporter_for
+
+    if options["kit"] is not None and not re.fullmatch(r"[\w][\w.-]*", options["kit"]):
+        raise click.BadParameter("a file name without folders", param_hint="--kit")
+    quiet = options.pop("quiet")
+    try:
+        result = build_all(paths, outdir, reporter=reporter_for(sys.stderr, quiet=quiet), **options)
+    except PresskitError as error:
+        fail(error)
+        return
+    sys.exit(0 if result.ok else 1)
 
 
 def default_name(post: Path) -> str:

@@ -28,6 +28,7 @@ class FetchPolicy:
     offline: bool = False
     source: str | None = None
     refused: list[Diagnostic] = field(default_factory=list)
+    read: list[Path] = field(default_factory=list)  # local files asked for (batch dependencies)
 
     def allows_path(self, path: Path) -> bool:
         resolved = path.resolve()
@@ -44,6 +45,7 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
                 return super().fetch(url, headers)
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path))
+                policy.read.append(path)
                 if not policy.allows_path(path):
                     policy.refused.append(
                         Diagnostic(

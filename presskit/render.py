@@ -36,6 +36,7 @@ class RenderResult:
     pages: int
     size: int
     warnings: tuple[Diagnostic, ...]
+    files: tuple[Path, ...] = ()  # local files the render asked for, found or not
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
@@ -117,4 +118,5 @@ def render(
         pages=result.pages,
         size=result.size,
         warnings=prepared.warnings + result.warnings,
+        files=tuple(policy.read),
     )

@@ -1,0 +1,383 @@
+"""The press kit: every post of a batch in one PDF, plus a zip of the PDFs and the brand.
+
+The kit is one HTML document (cover, contents with page numbers from CSS `target-counter`,
+one section per language, each post starting on a new page), rendered by WeasyPrint in one go.
+It is built from each post's converted body (`post_section`, run in the workers in parallel)
+rather than by gluing PDFs together, so page numbers, bookmarks and fonts are the kit's own.
+It is rebuilt only when a post in it, the brand or the theme changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from presskit import __version__
+from presskit.build import (
+    KIT_TEMPLATE,
+    MANIFEST,
+    BuildResult,
+    Document,
+    Inputs,
+    Reporter,
+    kit_record,
+    write_manifest,
+)
+from presskit.errors import PresskitError
+from presskit.pdf import write_atomic
+from presskit.post import Post
+
+_SRC = re.compile(r'(<(?:img|source|video|audio)\b[^>]*?\bsrc=")([^"]*)(")')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def kit_order(documents: list[Document], posts: dict[int, Post]) -> list[int]:
+    """Grouped by language (alphabetical tag), newest first inside a group, undated last."""
+    chosen = [
+        i for i, doc in enumerate(documents) if doc.status in ("built", "unchanged") and i in posts
+    ]
+
+    def key(i: int) -> tuple[str, int, str, str]:
+        doc = documents[i]
+        date = doc.date or ""
+        # newest first: negate the date by sorting on its complement
+        newest = "".join(chr(0x10FFFF - ord(c)) for c in date[:10]) if date else "\U0010ffff"
+        return (doc.lang or "", 0 if date else 1, newest, doc.title or doc.source)
+
+    return sorted(chosen, key=key)
+
+
+def make_kit(
+    result: BuildResult,
+    name: str,
+    pool: Any,
+    posts: dict[int, Post],
+    inputs: Inputs,
+    timeout: float,
+    report: Reporter,
+    previous: dict[str, Any],
+) -> None:
+    """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`."""
+    from presskit.workers import Task
+
+    order = kit_order(result.documents, posts)
+    if not order:
+        result.kit_error = "no post was built, so there is no kit"
+        return
+    out = result.outdir
+    pdf, archive = out / f"{name}.pdf", out / f"{name}.zip"
+    first = posts[order[0]].path
+    config_path = inputs.config_path(first)
+    digest = hashlib.sha256(f"kit {name} {__version__}\n".encode())
+    digest.update(inputs.shared_digest(config_path).encode() + b"\n")
+    digest.update(inputs.theme_digest(inputs.theme_path(config_path), kit=True).encode())
+    for i in order:
+        doc = result.documents[i]
+        digest.update(f"{doc.output} {doc.inputs} {doc.sha256}\n".encode())
+    key = digest.hexdigest()
+    result.kit_pdf, result.kit_zip = pdf, archive
+    same = previous.get("name") == name and previous.get("inputs") == key
+    if same and pdf.is_file() and archive.is_file():
+        result.kit_inputs, result.kit_pages = key, previous.get("pages")
+        report.note(f"kit {pdf.name} unchanged")
+        return
+
+    report.note(f"kit {pdf.name}: preparing {len(order)} posts")
+    sections: dict[int, dict[str, Any]] = {}
+    errors: list[str] = []
+
+    def collected(task: Task, outcome: dict[str, Any]) -> None:
+        if outcome.get("ok"):
+            sections[task.id] = outcome
+        else:
+            errors.append(outcome.get("error") or "failed")
+
+    settings = inputs.settings
+    pool.run(
+        [
+            Task(
+                id=i,
+                func="presskit.kit:post_section",
+                args={
+                    "path": str(posts[i].path),
+                    "config": str(config_path) if config_path else None,
+                },
+                timeout=timeout,
+            )
+            for i in order
+        ],
+        collected,
+    )
+    if errors:
+        result.kit_pdf = result.kit_zip = None
+        result.kit_error = errors[0]
+        return
+    entries = []
+    for i in order:
+        doc = result.documents[i]
+        entries.append(
+            {
+                **sections[i],
+                "output": doc.output,
+                "translations": [t["lang"] for t in doc.translations],
+            }
+        )
+    rendered: list[dict[str, Any]] = []
+    report.note(f"kit {pdf.name}: rendering")
+    pool.run(
+        [
+            Task(
+                id=0,
+                func="presskit.kit:render_kit",
+                args={
+                    "entries": entries,
+                    "name": name,
+                    "out": str(pdf),
+                    "config": str(config_path) if config_path else None,
+                    "theme": settings.theme,
+                    "offline": settings.offline,
+                },
+                timeout=timeout * (1 + len(entries) / 4),
+            )
+        ],
+        lambda _task, outcome: rendered.append(outcome),
+    )
+    outcome = rendered[0]
+    if not outcome.get("ok"):
+        result.kit_pdf = result.kit_zip = None
+        result.kit_error = outcome.get("error") or "kit failed"
+        return
+    result.kit_pages = outcome["pages"]
+    result.kit_inputs = key
+    write_manifest(out, result.documents, kit_record(result, name))
+    write_zip(archive, out, result.documents, inputs.config(first), config_path)
+    report.note(f"kit {pdf.name}: {outcome['pages']} pages, {archive.name}")
+
+
+def write_zip(archive: Path, out: Path, documents: list[Document], config: Any, path: Any) -> None:
+    """The PDFs as laid out in OUTDIR, the manifest, and the brand (config and logo)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for doc in documents:
+            if doc.status in ("built", "unchanged") and doc.output:
+                bundle.write(out / doc.output, doc.output)
+        bundle.write(out / MANIFEST, MANIFEST)
+        if path is not None:
+            bundle.write(path, f"brand/{Path(path).name}")
+        if config.brand.logo is not None:
+            bundle.write(config.brand.logo, f"brand/{config.brand.logo.name}")
+    write_atomic(archive, buffer.getvalue())
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def absolute_sources(fragment: str, folder: Path) -> str:
+    """Relative image paths are relative to their post; in the kit they must say which post."""
+
+    def fix(match: re.Match[str]) -> str:
+        url = html.unescape(match.group(2))
+        if not url or _SCHEME.match(url) or url.startswith(("/", "#")):
+            return match.group(0)
+        absolute = (folder / url).resolve().as_uri()
+        return match.group(1) + html.escape(absolute) + match.group(3)
+
+    return _SRC.sub(fix, fragment)
+
+
+def post_section(path: str, config: str | None) -> dict[str, Any]:
+    """One post's part of the kit: its metadata and its body as an HTML fragment."""
+    from presskit.convert import convert
+    from presskit.errors import Diagnostic
+    from presskit.post import load_post
+    from presskit.render import resolve_config
+
+    source = Path(path)
+    cfg = resolve_config(source, config)
+    post = load_post(source, default_lang=cfg.lang)
+    warnings: list[Diagnostic] = []
+    body = convert(post, lang=post.lang, base_url=cfg.base_url, warn=warnings.append)
+    return {
+        "ok": True,
+        "path": path,
+        "folder": str(source.resolve().parent),
+        "title": post.title,
+        "subtitle": post.subtitle,
+        "description": post.description,
+        "authors": post.authors,
+        "lang": post.lang,
+        "date": post.date.isoformat() if post.date else None,
+        "html": absolute_sources(body, source.resolve().parent),
+        "warnings": [str(w) for w in warnings],
+    }
+
+
+def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    from presskit import i18n
+    from presskit.fonts import FontStacks, stacks_for
+    from presskit.page import PAGE_HEIGHTS, css_string
+    from presskit.themes import builtin_root, data_uri
+
+    brand = cfg.brand
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(theme.path)),
+                jinja2.FileSystemLoader(str(builtin_root() / "default")),
+            ]
+        ),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    groups: list[dict[str, Any]] = []
+    for number, entry in enumerate(entries, 1):
+        lang = entry["lang"] or cfg.lang
+        if not groups or groups[-1]["lang"] != lang:
+            stacks = stacks_for(
+                lang,
+                serif=theme.serif_body,
+                body=brand.body_fonts,
+                heading=brand.heading_fonts,
+                mono=brand.mono_fonts,
+            )
+            groups.append(
+                {
+                    "lang": lang,
+                    "html_lang": i18n.html_lang(lang),
+                    "name": language_name(lang),
+                    "labels": i18n.labels(lang),
+                    "css_class": f"lang-{len(groups) + 1}",
+                    "fonts": {
+                        "body": Markup(FontStacks.css(stacks.body)),
+                        "heading": Markup(FontStacks.css(stacks.heading)),
+                        "mono": Markup(FontStacks.css(stacks.mono)),
+                    },
+                    "posts": [],
+                }
+            )
+        date = _parse_date(entry["date"])
+        groups[-1]["posts"].append(
+            {
+                **entry,
+                "anchor": f"post-{number}",
+                "date_text": i18n.format_date(date, lang),
+                "body": Markup(entry["html"]),
+                "translations": [language_name(t) for t in entry["translations"]],
+            }
+        )
+    dates = [d for d in (_parse_date(e["date"]) for e in entries) if d is not None]
+    kit_lang = cfg.lang
+    page_label = i18n.label(kit_lang, "page", page="\x00P", pages="\x00N")
+    before, _, rest = page_label.partition("\x00P")
+    middle, _, after = rest.partition("\x00N")
+    template = env.get_template(KIT_TEMPLATE)
+    return template.render(
+        name=name,
+        brand=brand,
+        logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
+        css=Markup(theme.css),
+        groups=groups,
+        count=len(entries),
+        first=i18n.format_date(min(dates), kit_lang) if dates else "",
+        last=i18n.format_date(max(dates), kit_lang) if dates else "",
+        labels=i18n.labels(kit_lang),
+        kind=kit_label(kit_lang),
+        html_lang=i18n.html_lang(kit_lang),
+        page_size=cfg.page_size,
+        page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
+        page_footer=(before, middle, after),
+        generator="presskit",
+    )
+
+
+def render_kit(
+    entries: list[dict[str, Any]],
+    name: str,
+    out: str,
+    config: str | None,
+    theme: str | None,
+    offline: bool | None,
+) -> dict[str, Any]:
+    from presskit.brand import Config
+    from presskit.pdf import FetchPolicy, allowed_roots, render_pdf
+    from presskit.render import resolve_config
+    from presskit.themes import load_theme
+
+    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
+    theme_obj = load_theme(theme or cfg.theme, cfg.root)
+    document = kit_html(entries, name, cfg, theme_obj)
+    roots = [Path(e["folder"]) for e in entries]
+    policy = FetchPolicy(
+        roots=allowed_roots([*roots, theme_obj.path, cfg.brand.logo and cfg.brand.logo.parent]),
+        offline=cfg.offline if offline is None else offline,
+        source=out,
+    )
+    try:
+        result = render_pdf(document, Path(out), base_url=Path(out).parent, policy=policy)
+    except PresskitError as error:
+        return {"ok": False, "error": f"{out}: {error.message}"}
+    return {"ok": True, "pages": result.pages, "bytes": result.size}
+
+
+# The cover's kind line; kept here rather than in i18n.LABELS, which single posts never need.
+KIT_LABELS = {
+    "en": "Press kit",
+    "zh-CN": "新闻资料包",
+    "zh-TW": "新聞資料包",
+    "ja": "プレスキット",
+    "ko": "보도 자료집",
+    "de": "Pressemappe",
+    "fr": "Dossier de presse",
+    "es": "Dosier de prensa",
+}
+
+
+def kit_label(lang: str) -> str:
+    from presskit import i18n
+
+    tag = i18n.html_lang(lang)
+    return KIT_LABELS.get(tag) or KIT_LABELS.get(tag.split("-")[0]) or KIT_LABELS["en"]
+
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh-CN": "简体中文",
+    "zh-TW": "繁體中文",
+    "zh-HK": "繁體中文（香港）",
+    "ja": "日本語",
+    "ko": "한국어",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "ru": "Русский",
+    "uk": "Українська",
+}
+
+
+def language_name(lang: str) -> str:
+    from presskit import i18n
+
+    tag = i18n.html_lang(lang)
+    return LANGUAGE_NAMES.get(tag) or LANGUAGE_NAMES.get(tag.split("-")[0]) or tag
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,107 @@
+"""How `presskit build` tells a person what it is doing, on stderr.
+
+On a terminal, one line that redraws itself (a bar, counts, the last post); elsewhere (CI logs,
+pipes) or with `--quiet`, plain lines that read well in a log. The summary and the failures,
+one `path:line: reason` each, are always printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import TextIO
+
+from presskit.build import BuildResult, Document, Reporter
+
+
+class LineReporter(Reporter):
+    """A line per post rendered or failed; `quiet` leaves only the summary and its failures."""
+
+    def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.total = 0
+        self.seen = 0
+
+    def write(self, text: str) -> None:
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def start(self, total: int, to_render: int) -> None:
+        self.total = total
+        if not self.quiet:
+            self.write(f"{total} posts, {to_render} to render")
+
+    def document(self, doc: Document) -> None:
+        self.seen += 1
+        if doc.status == "failed" and not self.quiet:  # the summary lists it again
+            self.write(f"failed    {doc.error}")
+        elif not self.quiet and doc.status == "built":
+            count = len(doc.warnings)
+            extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
+            pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+            self.write(f"built     {doc.output} ({pages}{extra})")
+
+    def note(self, message: str) -> None:
+        if not self.quiet:
+            self.write(message)
+
+    def finish(self, result: BuildResult) -> None:
+        summarize(result, self.write)
+
+
+class BarReporter(Reporter):
+    """A redrawn status line: `[#####-----] 31/70  built 29  failed 2  zh/blog/…`."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.counts = {"built": 0, "unchanged": 0, "failed": 0, "skipped": 0}
+        self.failures: list[str] = []
+        self.last_draw = 0.0
+
+    def start(self, total: int, to_render: int) -> None:
+        self.total = total
+
+    def document(self, doc: Document) -> None:
+        self.counts[doc.status] = self.counts.get(doc.status, 0) + 1
+        now = time.monotonic()
+        if doc.status == "built" or now - self.last_draw > 0.1:
+            self.draw(doc.output or doc.source)
+            self.last_draw = now
+
+    def draw(self, current: str) -> None:
+        done = sum(self.counts.values())
+        width = shutil.get_terminal_size((80, 20)).columns
+        bar_width = 24
+        filled = bar_width * done // max(self.total, 1)
+        bar = "#" * filled + "-" * (bar_width - filled)
+        counts = f"built {self.counts['built']}  failed {self.counts['failed']}"
+        line = f"[{bar}] {done}/{self.total}  {counts}  {current}"
+        self.stream.write("\r" + line[: width - 1].ljust(width - 1))
+        self.stream.flush()
+
+    def note(self, message: str) -> None:
+        self.draw(message)
+
+    def finish(self, result: BuildResult) -> None:
+        self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
+        summarize(result, lambda text: print(text, file=self.stream))
+
+
+def summarize(result: BuildResult, write) -> None:  # type: ignore[no-untyped-def]
+    write(result.summary())
+    for doc in result.failed:
+        write(f"  {doc.error}")
+    if result.kit_error:
+        write(f"kit not written: {result.kit_error}")
+    elif result.kit_pdf is not None:
+        pages = f" ({result.kit_pages} pages)" if result.kit_pages else ""
+        write(f"kit: {result.kit_pdf}{pages}, {result.kit_zip}")
+
+
+def reporter_for(stream: TextIO, *, quiet: bool) -> Reporter:
+    if not quiet and stream.isatty():
+        return BarReporter(stream)
+    return LineReporter(stream, quiet=quiet)

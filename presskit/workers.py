@@ -1,0 +1,242 @@
+"""A small pool of warm worker processes that survives its workers dying.
+
+Each worker imports WeasyPrint, pandoc's path and the fonts once, then renders post after post,
+so the theme, templates and font caches stay warm. The parent talks to each worker over its
+own pipe, so it always knows which post a worker is on: when a worker is killed by a segfault
+or `os._exit`, or runs past the per-task time limit (the parent kills it), exactly that post
+fails, a fresh worker takes the dead one's place, and the batch goes on. (A
+`ProcessPoolExecutor` would instead break as a whole and lose track of the other tasks.)
+
+Workers are started with `spawn`: the parent may hold threads (or be a test runner), and a
+forked copy of a threaded process can deadlock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import signal
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from presskit.errors import PresskitError
+
+STARTUP_TIMEOUT = 120.0
+
+
+@dataclass
+class Task:
+    id: int
+    func: str  # "module:function", called in the worker with **args; returns a dict
+    args: dict[str, Any]
+    timeout: float
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    ready: bool = False
+    started: float = field(default_factory=time.monotonic)
+    task: Task | None = None
+    deadline: float = 0.0
+
+
+class Pool:
+    """`jobs` workers, started on the first `run` and stopped on `close`."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self.context = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        if kill and worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def run(self, tasks: Iterable[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+        """Run every task; `done` gets each result (a failure is a result, never an exception)."""
+        pending = deque(tasks)
+        while len(self.workers) < min(self.jobs, len(pending)):
+            self._start()
+        while pending or any(w.task for w in self.workers):
+            for worker in self.workers:
+                if worker.ready and worker.task is None and pending:
+                    task = pending.popleft()
+                    worker.task, worker.deadline = task, time.monotonic() + task.timeout
+                    worker.conn.send((task.func, task.args))
+            self._wait(pending, done)
+
+    def _wait(self, pending: deque[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.task]
+        deadlines += [w.started + STARTUP_TIMEOUT for w in self.workers if not w.ready]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        handles: list[Any] = [w.conn for w in self.workers]
+        handles += [w.process.sentinel for w in self.workers]
+        ready = set(wait(handles, timeout))
+        now = time.monotonic()
+        for worker in list(self.workers):
+            message = None
+            if worker.conn in ready or worker.process.sentinel in ready:
+                try:
+                    message = worker.conn.recv() if worker.conn.poll() else None
+                except (EOFError, OSError):
+                    message = None
+            if message is not None:
+                kind, payload = message
+                if kind == "ready":
+                    worker.ready = True
+                elif kind == "result" and worker.task is not None:
+                    task, worker.task = worker.task, None
+                    done(task, payload)
+                elif kind == "broken":
+                    self.close()
+                    raise PresskitError(f"worker process could not start: {payload}")
+                continue
+            if worker.process.sentinel in ready or not worker.process.is_alive():
+                self._lost(worker, pending, done, _death(worker))
+            elif worker.task is not None and now >= worker.deadline:
+                self._lost(worker, pending, done, f"timed out after {worker.task.timeout:g} s")
+            elif not worker.ready and now >= worker.started + STARTUP_TIMEOUT:
+                self.close()
+                raise PresskitError("worker process did not start in time")
+
+    def _lost(
+        self,
+        worker: _Worker,
+        pending: deque[Task],
+        done: Callable[[Task, dict[str, Any]], None],
+        reason: str,
+    ) -> None:
+        """The worker died or hung: its task fails alone, and a fresh worker replaces it."""
+        task = worker.task
+        was_ready = worker.ready
+        self._retire(worker, kill=True)
+        if task is None and not was_ready:
+            self.close()
+            raise PresskitError(f"worker process could not start ({reason})")
+        if task is not None:
+            done(task, {"ok": False, "error": f"{task.args.get('path', 'task')}: {reason}"})
+        if pending and len(self.workers) < self.jobs:
+            self._start()
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            if worker.task is None and worker.process.is_alive():
+                with contextlib.suppress(OSError):  # already gone: join below reaps it
+                    worker.conn.send(None)
+        deadline = time.monotonic() + 2
+        for worker in list(self.workers):
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            self._retire(worker, kill=True)
+
+
+def _death(worker: _Worker) -> str:
+    worker.process.join(1)
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"worker crashed ({name})"
+    return f"worker exited unexpectedly (status {code})"
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def warm_up() -> None:
+    """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
+    from weasyprint import HTML
+
+    from presskit import convert, render  # noqa: F401 - imported for its side effects
+
+    convert.pandoc_path()
+    HTML(string="<p>warm 暖 </p>").render()
+
+
+def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:
+    module, _, name = func.partition(":")
+    target = getattr(importlib.import_module(module), name)
+    try:
+        return target(**args)
+    except PresskitError as error:
+        return {"ok": False, "error": str(error.located(args.get("path")))}
+    except Exception as error:  # a bug must fail one post, not the batch  # noqa: BLE001
+        where = args.get("path", func)
+        last = traceback.extract_tb(error.__traceback__)[-1]
+        return {
+            "ok": False,
+            "error": f"{where}: internal error: {type(error).__name__}: {error} "
+            f"(at {last.filename}:{last.lineno}; please report)",
+        }
+
+
+def _worker_main(conn: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        warm_up()
+    except Exception as error:  # noqa: BLE001 - reported to the parent, which stops the batch
+        conn.send(("broken", f"{type(error).__name__}: {error}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if message is None:
+            return
+        func, args = message
+        result = _call(func, args)
+        try:
+            conn.send(("result", result))
+        except (BrokenPipeError, OSError):
+            return
+
+
+def render_post(
+    path: str, out: str, config: str | None, theme: str | None, offline: bool | None
+) -> dict[str, Any]:
+    """The default runner: one post to one PDF, with what the manifest records about it."""
+    import hashlib
+    from pathlib import Path
+
+    from presskit.render import render
+
+    result = render(path, out, config, theme=theme, offline=offline)
+    data = Path(out).read_bytes()
+    return {
+        "ok": True,
+        "pages": result.pages,
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "warnings": [str(w) for w in result.warnings],
+        "files": [str(f) for f in result.files],
+    }

@@ -1,0 +1,46 @@
+"""Stand-in renderers for `presskit.build(runner=…)`: a post's file name says how it behaves.
+
+They run inside the build's worker processes, so they must live in an importable module.
+`crash` kills its worker the hard way, `hang` never returns, `slow` takes a moment (to kill
+a build midway), anything else writes a small fake PDF at once: the build's bookkeeping is
+tested without paying for WeasyPrint on every post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import time
+from pathlib import Path
+
+from presskit.pdf import write_atomic
+
+
+def fake_render(
+    path: str, out: str, config: str | None, theme: str | None, offline: bool | None
+) -> dict:
+    source = Path(path)
+    name = source.parent.name if source.name == "index.md" else source.stem
+    if "crash" in name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "exit" in name:
+        os._exit(3)
+    if "hang" in name:
+        time.sleep(3600)
+    if "slow" in name:
+        time.sleep(0.6)
+    data = b"%PDF-1.7 fake " + hashlib.sha256(source.read_bytes()).hexdigest().encode()
+    write_atomic(Path(out), data)
+    log = os.environ.get("BUILD_HOOKS_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as stream:
+            stream.write(f"{path}\t{os.getpid()}\n")
+    return {
+        "ok": True,
+        "pages": 1,
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "warnings": [],
+        "files": [],
+    }

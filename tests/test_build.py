@@ -1,0 +1,467 @@
+"""`presskit build`: discovery, naming, incremental decisions, failure isolation, the manifest.
+
+Most tests swap the renderer for `build_hooks.fake_render` (a few bytes per post), so the
+batch machinery is tested in seconds; the real renderer runs in test_kit.py and in
+`test_real_render_records_warnings_not_failures`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path, PurePosixPath
+
+import pytest
+from conftest import ROOT, run_presskit
+
+import presskit
+from presskit.build import build, output_name, translation_key
+
+FAKE = "build_hooks:fake_render"
+TESTS = Path(__file__).resolve().parent
+
+
+def post(root: Path, rel: str, title: str = "A post", extra: str = "", body: str = "Text.\n"):
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: 2024-05-01\n{extra}---\n\n{body}", "utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A small content tree with every kind of file discovery must tell apart."""
+    root = tmp_path / "content"
+    post(root, "en/blog/2024/launch/index.md", "Launch")
+    (root / "en/blog/2024/launch/diagram.png").write_bytes(b"png")
+    post(root, "zh/blog/2024/launch/index.md", "发布")
+    post(root, "en/blog/2024/link-post.md", "Link post")
+    post(root, "en/blog/_index.md", "Blog section")
+    post(root, "en/blog/2024/wip/index.md", "Not yet", extra="draft: true\n")
+    post(root, "en/.hidden/secret.md", "Hidden")
+    (root / "README.md").write_text("# About this folder\n", "utf-8")
+    return root
+
+
+def run(paths, out, **options):
+    options.setdefault("runner", FAKE)
+    options.setdefault("jobs", 2)
+    return build([paths] if not isinstance(paths, list) else paths, out, **options)
+
+
+def by_source(result):
+    return {doc.source: doc for doc in result.documents}
+
+
+@pytest.fixture
+def render_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fake renderer appends each post it renders here (workers inherit the variable)."""
+    log = tmp_path / "renders.log"
+    monkeypatch.setenv("BUILD_HOOKS_LOG", str(log))
+    return log
+
+
+def rendered(log: Path) -> list[str]:
+    text = log.read_text("utf-8") if log.exists() else ""
+    log.unlink(missing_ok=True)
+    return sorted(Path(line.split("\t")[0]).parent.name for line in text.splitlines())
+
+
+# --------------------------------------------------------------------------- naming
+
+
+@pytest.mark.parametrize(
+    ("rel", "folder", "expected"),
+    [
+        pytest.param("zh/blog/2023/slug/index.md", "content", "zh/blog/2023/slug.pdf", id="bundle"),
+        pytest.param("blog/2024/link-post.md", "content", "blog/2024/link-post.pdf", id="plain"),
+        pytest.param(
+            "news/1.18.x/announcing-1.18/index.md",
+            "c",
+            "news/1.18.x/announcing-1.18.pdf",
+            id="dots-in-folder-kept",
+        ),
+        pytest.param("blog/_index.md", "content", "blog.pdf", id="section"),
+        pytest.param("blog/slug/index.zh.md", "content", "blog/slug.zh.pdf", id="lang-suffix"),
+        pytest.param("index.md", "slug", "slug.pdf", id="path-is-the-bundle"),
+        pytest.param("announcing-1.1.1.md", "x", "announcing-1.1.1.pdf", id="dotted-file"),
+    ],
+)
+def test_output_name(rel, folder, expected):
+    assert output_name(PurePosixPath(rel), folder).as_posix() == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "lang", "key"),
+    [
+        ("zh/blog/2023/slug.pdf", "zh-CN", "blog/2023/slug.pdf"),
+        ("en/blog/2023/slug.pdf", "en", "blog/2023/slug.pdf"),
+        ("blog/slug.zh.pdf", "zh", "blog/slug.pdf"),
+        ("api/blog/slug.pdf", "en", "api/blog/slug.pdf"),  # `api` is no language folder here
+    ],
+)
+def test_translation_key(output, lang, key):
+    from presskit.build import Source
+
+    source = Source(Path(), PurePosixPath(output), PurePosixPath(output), False, "")
+    assert translation_key(source, lang) == key
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_discovery_rules(site, tmp_path):
+    result = run(site, tmp_path / "out")
+    docs = by_source(result)
+    assert docs["en/blog/2024/launch/index.md"].status == "built"
+    assert docs["en/blog/2024/launch/index.md"].output == "en/blog/2024/launch.pdf"
+    assert docs["en/blog/2024/link-post.md"].output == "en/blog/2024/link-post.pdf"
+    assert docs["en/blog/_index.md"].status == "skipped"
+    assert "section" in docs["en/blog/_index.md"].reason
+    assert docs["en/blog/2024/wip/index.md"].status == "skipped"
+    assert "draft" in docs["en/blog/2024/wip/index.md"].reason
+    assert docs["README.md"].status == "skipped"
+    assert not any(".hidden" in source for source in docs)
+    assert (tmp_path / "out/zh/blog/2024/launch.pdf").is_file()
+    assert not (tmp_path / "out/en/blog/2024/wip.pdf").exists()
+    assert result.ok
+
+
+def test_drafts_and_sections_when_asked(site, tmp_path):
+    docs = by_source(run(site, tmp_path / "out", drafts=True, sections=True))
+    assert docs["en/blog/_index.md"].status == "built"
+    assert docs["en/blog/_index.md"].output == "en/blog.pdf"
+    assert docs["en/blog/2024/wip/index.md"].status == "built"
+
+
+def test_a_file_named_on_the_command_line_is_always_built(site, tmp_path):
+    draft = site / "en/blog/2024/wip/index.md"
+    result = run(draft, tmp_path / "out")
+    [doc] = result.documents
+    assert (doc.status, doc.output) == ("built", "wip.pdf")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param({"langs": ["zh"]}, {"launch"}, id="lang-primary-subtag"),
+        pytest.param({"langs": ["en"]}, {"launch", "link-post"}, id="lang-en"),
+        pytest.param({"include": ["en/*"]}, {"launch", "link-post"}, id="include"),
+        pytest.param({"exclude": ["*/launch/*"]}, {"link-post"}, id="exclude"),
+        pytest.param({"include": ["en/*"], "exclude": ["*link*"]}, {"launch"}, id="both"),
+    ],
+)
+def test_filters(site, tmp_path, options, expected):
+    result = run(site, tmp_path / "out", **options)
+    built = {Path(doc.output).stem for doc in result.documents if doc.status == "built"}
+    assert built == expected
+
+
+def test_translations_are_listed_together(site, tmp_path):
+    docs = by_source(run(site, tmp_path / "out"))
+    en, zh = docs["en/blog/2024/launch/index.md"], docs["zh/blog/2024/launch/index.md"]
+    assert en.translations == [{"lang": zh.lang, "output": "zh/blog/2024/launch.pdf"}]
+    assert zh.translations == [{"lang": "en", "output": "en/blog/2024/launch.pdf"}]
+    assert docs["en/blog/2024/link-post.md"].translations == []
+
+
+def test_two_sources_for_one_pdf_fail_clearly(tmp_path):
+    root = tmp_path / "c"
+    post(root, "blog/slug/index.md")
+    post(root, "blog/slug.md")
+    result = run(root, tmp_path / "out")
+    failed = result.failed
+    assert len(failed) == 1 and "writes the same PDF as" in failed[0].error
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def test_incremental_decisions(site, tmp_path, render_log):
+    out = tmp_path / "out"
+    run(site, out)
+    assert rendered(render_log) == ["2024", "launch", "launch"]  # link-post.md sits in 2024/
+
+    again = run(site, out)
+    assert {d.status for d in again.documents} == {"unchanged", "skipped"}
+    assert rendered(render_log) == []
+
+    post(site, "zh/blog/2024/launch/index.md", "发布（更新）")
+    assert rendered(render_log) == [] and run(site, out).count("built") == 1
+    assert rendered(render_log) == ["launch"]
+
+    (site / "en/blog/2024/launch/new-image.png").write_bytes(b"new")  # a file in the bundle
+    run(site, out)
+    assert rendered(render_log) == ["launch"]
+
+    (out / "en/blog/2024/link-post.pdf").unlink()  # a deleted PDF is rebuilt
+    run(site, out)
+    assert rendered(render_log) == ["2024"]
+
+    assert run(site, out, force=True).count("built") == 3
+    rendered(render_log)
+    assert run(site, out, offline=True).count("built") == 3  # an option that changes output
+
+
+def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log):
+    out = tmp_path / "out"
+    config = site / "presskit.toml"
+    config.write_text('[brand]\nname = "One"\n', "utf-8")
+    run(site, out)
+    rendered(render_log)
+    config.write_text('[brand]\nname = "Two"\n', "utf-8")
+    assert run(site, out).count("built") == 3
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    for name in ("page.html.j2", "press.css"):
+        (theme / name).write_text((ROOT / "styles/default" / name).read_text("utf-8"), "utf-8")
+    assert run(site, out, theme=str(theme)).count("built") == 3
+    assert run(site, out, theme=str(theme)).count("built") == 0
+    with (theme / "press.css").open("a", encoding="utf-8") as css:
+        css.write("h1 { color: red; }\n")
+    assert run(site, out, theme=str(theme)).count("built") == 3
+
+
+def test_failed_posts_are_retried(tmp_path):
+    root = tmp_path / "c"
+    broken = root / "blog/broken.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\ntitle: [unclosed\n---\nText\n", "utf-8")
+    out = tmp_path / "out"
+    first = run(root, out)
+    assert first.failed and first.failed[0].error.startswith(str(broken))
+    post(root, "blog/broken.md", "Fixed")
+    assert run(root, out).count("built") == 1
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_a_crashing_or_hanging_post_fails_alone(tmp_path):
+    root = tmp_path / "c"
+    for name in ("alpha", "crash-me", "beta", "hang-forever", "exit-early", "gamma"):
+        post(root, f"blog/{name}/index.md", name)
+    (root / "blog/broken").mkdir()
+    (root / "blog/broken/index.md").write_text("---\ntitle: x\ndate: 2024-13-45\n---\n", "utf-8")
+    result = run(root, tmp_path / "out", timeout=3)
+    docs = {Path(doc.source).parent.name: doc for doc in result.documents}
+    assert {n for n, d in docs.items() if d.status == "built"} == {"alpha", "beta", "gamma"}
+    assert "worker crashed (SIGSEGV)" in docs["crash-me"].error
+    assert "timed out after 3 s" in docs["hang-forever"].error
+    assert "exited unexpectedly (status 3)" in docs["exit-early"].error
+    assert docs["broken"].error.startswith(str(root / "blog/broken/index.md") + ":3")
+    for name in ("crash-me", "hang-forever", "exit-early"):
+        assert docs[name].error.startswith(str(root / f"blog/{name}/index.md") + ": ")
+    assert not result.ok
+
+
+def test_cli_exit_codes_and_summary(tmp_path):
+    root = tmp_path / "c"
+    post(root, "blog/good/index.md", "Good")
+    (root / "blog/bad.md").write_text("---\ntitle: [\n---\n", "utf-8")
+    done = run_presskit("build", str(root), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert "built 1, unchanged 0, failed 1 in " in done.stderr
+    assert f"  {root / 'blog/bad.md'}:3: invalid YAML front matter" in done.stderr
+    assert "Traceback" not in done.stderr
+    (root / "blog/bad.md").unlink()
+    done = run_presskit("build", str(root), "-o", str(tmp_path / "out"), "-q")
+    assert done.returncode == 0 and "built 0, unchanged 1, failed 0" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["build"], id="no-path"),
+        pytest.param(["build", "tests"], id="no-output"),
+        pytest.param(["build", "does-not-exist", "-o", "x"], id="missing-path"),
+        pytest.param(["build", "tests", "-o", "x", "--jobs", "0"], id="bad-jobs"),
+        pytest.param(["build", "tests", "-o", "x", "--kit", "../evil"], id="kit-with-folder"),
+    ],
+)
+def test_usage_errors_exit_2(args, tmp_path):
+    done = run_presskit(*args, cwd=tmp_path if "tests" not in args else ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def test_manifest_schema(site, tmp_path):
+    out = tmp_path / "out"
+    run(site, out)
+    data = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert data["presskit"] == presskit.__version__
+    fields = {
+        "source",
+        "output",
+        "status",
+        "title",
+        "lang",
+        "date",
+        "pages",
+        "bytes",
+        "sha256",
+        "warnings",
+        "error",
+        "translations",
+    }
+    for doc in data["documents"]:
+        assert fields <= set(doc)
+        assert doc["status"] in ("built", "unchanged", "failed", "skipped")
+        assert isinstance(doc["warnings"], list)
+        if doc["status"] == "built":
+            pdf = out / doc["output"]
+            assert pdf.stat().st_size == doc["bytes"]
+            assert doc["date"] == "2024-05-01" and doc["pages"] == 1
+        else:
+            assert doc["output"] is None
+
+
+def test_python_api_is_presskit_build(site, tmp_path):
+    import presskit.build as module  # rebinds presskit.build to the module: still callable
+
+    assert module is presskit.build
+    result = presskit.build([site], tmp_path / "out", runner=FAKE, jobs=1)
+    assert result.count("built") == 3
+
+
+KILLER = textwrap.dedent(
+    """
+    import sys
+    from presskit.build import build
+    build([sys.argv[1]], sys.argv[2], jobs=1, runner="build_hooks:fake_render")
+    """
+)
+
+
+def test_sigkill_midway_leaves_valid_manifest_and_rerun_picks_up(tmp_path):
+    root = tmp_path / "c"
+    for number in range(8):
+        post(root, f"blog/slow-{number}/index.md", f"Post {number}")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)])}
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(root), str(out)], env=env, start_new_session=True
+    )
+    manifest = out / "manifest.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            built = json.loads(manifest.read_text())["documents"]
+        except (OSError, ValueError):
+            built = []
+        if len(built) >= 2:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the build and its worker, mid-render
+    process.wait()
+    data = json.loads(manifest.read_text("utf-8"))  # valid JSON
+    done_before = {d["output"] for d in data["documents"] if d["status"] == "built"}
+    assert 2 <= len(done_before) < 8
+    for pdf in out.rglob("*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF-1.7 fake ")  # never half a file
+    result = run(root, out)
+    assert {d.output for d in result.documents if d.status == "unchanged"} >= done_before
+    assert result.count("built") == 8 - len(done_before)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+# --------------------------------------------------------------------------- real render
+
+
+def test_real_render_records_warnings_not_failures(tmp_path):
+    root = tmp_path / "c"
+    post(root, "en/blog/pic/index.md", "Picture", body="![A chart](chart.png)\n\nText.\n")
+    result = build([root], tmp_path / "out", jobs=1)
+    [doc] = result.documents
+    assert doc.status == "built", doc.error
+    assert doc.pages >= 1 and doc.sha256
+    assert any("chart.png" in w for w in doc.warnings), doc.warnings
+    assert doc.depends == ["chart.png"]  # a missing image is a dependency: adding it rebuilds
+    (root / "en/blog/pic/chart.png").write_bytes(b"now it exists")
+    assert build([root], tmp_path / "out", jobs=1, runner=FAKE).count("built") == 1
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_lines_elsewhere(site, tmp_path):
+    from presskit.progress import BarReporter, LineReporter, reporter_for
+
+    terminal, log = Terminal(), io.StringIO()
+    assert isinstance(reporter_for(terminal, quiet=False), BarReporter)
+    assert isinstance(reporter_for(terminal, quiet=True), LineReporter)
+    run(site, tmp_path / "a", reporter=reporter_for(terminal, quiet=False))
+    assert "\r[" in terminal.getvalue() and "] 6/6" in terminal.getvalue()
+    assert "built 3, unchanged 0, failed 0, skipped 3 in " in terminal.getvalue()
+    run(site, tmp_path / "b", reporter=reporter_for(log, quiet=False))
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "6 posts, 3 to render"
+    assert "built     en/blog/2024/launch.pdf (1 page)" in lines
+    assert lines[-1].startswith("built 3, unchanged 0, failed 0, skipped 3 in ")
+    assert "\r" not in log.getvalue()
+
+
+def test_a_bad_config_fails_only_the_posts_it_covers(tmp_path):
+    root = tmp_path / "c"
+    post(root, "en/good/index.md", "Good")
+    post(root, "fr/a/index.md", "Theme missing")
+    post(root, "de/b/index.md", "Config broken")
+    (root / "fr/presskit.toml").write_text('theme = "no-such-theme"\n', "utf-8")
+    (root / "de/presskit.toml").write_text("lang = \n", "utf-8")
+    result = run(root, tmp_path / "out")
+    docs = {Path(doc.source).parent.name: doc for doc in result.documents}
+    assert docs["good"].status == "built"
+    assert "unknown theme 'no-such-theme'" in docs["a"].error
+    assert docs["b"].error.startswith(str(root / "de/presskit.toml") + ":1: invalid TOML")
+
+
+def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
+    run(site, tmp_path / "out", jobs=1)
+    pids = {line.split("\t")[1] for line in render_log.read_text("utf-8").splitlines()}
+    assert len(pids) == 1 and str(os.getpid()) not in pids  # one worker rendered all three
+
+
+NO_CHANGE = textwrap.dedent(
+    """
+    import sys
+    from presskit.build import build
+    result = build([sys.argv[1]], sys.argv[2])
+    assert result.count("built") == 0, result.summary()
+    heavy = [m for m in ("weasyprint", "panflute", "presskit.render") if m in sys.modules]
+    print("heavy:", heavy)
+    """
+)
+
+
+def test_the_no_change_check_loads_no_renderer(site, tmp_path):
+    out = tmp_path / "out"
+    run(site, out)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_CHANGE, str(site), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "heavy: []" in done.stdout
+
+
+def test_build_help():
+    done = run_presskit("build", "--help")
+    assert done.returncode == 0 and "--kit NAME" in done.stdout and "--timeout" in done.stdout

@@ -1,0 +1,112 @@
+"""`presskit build --kit NAME`: one PDF with cover, contents and every post, and a zip."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
+
+from presskit.build import build
+from presskit.kit import absolute_sources
+
+
+def post(root: Path, rel: str, title: str, date: str, body: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", "utf-8")
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory):
+    """Three tiny posts in two languages, one translated, built with the example brand."""
+    base = tmp_path_factory.mktemp("kit")
+    root = base / "content"
+    post(root, "en/blog/2023/older/index.md", "Older English news", "2023-03-01", "Old text.")
+    post(root, "en/blog/2024/launch/index.md", "Launch day", "2024-06-01", "New text.")
+    post(root, "zh/blog/2024/launch/index.md", "发布日", "2024-06-01", "新的文字。")
+    out = base / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=2)
+    return result, out, root
+
+
+def test_kit_is_written_with_contents_and_every_post(kit):
+    result, out, _ = kit
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    text = pdftotext(out / "press-kit.pdf", layout=False)
+    assert "Contents" in text or "目录" in text
+    # contents: grouped by language (en before zh), newest first, each with a page number
+    contents = text[text.index("Contents") :]
+    order = [contents.index(t) for t in ("Launch day", "Older English news", "发布日")]
+    assert order == sorted(order)
+    numbers = re.findall(r"(Launch day|Older English news|发布日).*?(\d+)\s*$", text, re.M)
+    assert len(numbers) >= 3
+    pages = text.split("\f")
+    for title, page in numbers[:3]:
+        assert title in pages[int(page) - 1]  # the number points at the post's first page
+    assert result.kit_pages >= 7  # cover, contents, two language dividers, three posts
+
+
+def test_each_post_starts_on_a_new_page(kit):
+    _, out, _ = kit
+    pages = pdftotext(out / "press-kit.pdf").split("\f")
+    starts = [
+        i
+        for i, page in enumerate(pages)
+        for t in ("Old text.", "New text.", "新的文字。")
+        if t in page
+    ]
+    assert len(set(starts)) == 3
+
+
+def test_kit_zip_holds_pdfs_manifest_and_brand(kit):
+    _, out, _ = kit
+    with zipfile.ZipFile(out / "press-kit.zip") as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+    assert {
+        "en/blog/2024/launch.pdf",
+        "en/blog/2023/older.pdf",
+        "zh/blog/2024/launch.pdf",
+        "manifest.json",
+        "brand/presskit.toml",
+        "brand/logo.svg",
+    } <= names
+    assert manifest["kit"]["name"] == "press-kit"
+
+
+def test_kit_is_not_rebuilt_when_nothing_changed(kit):
+    _, out, root = kit
+    before = (out / "press-kit.pdf").stat().st_mtime_ns
+    again = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
+    assert again.count("unchanged") == 3 and again.kit_pdf is not None
+    assert (out / "press-kit.pdf").stat().st_mtime_ns == before
+
+
+def test_relative_image_sources_point_into_their_post(tmp_path):
+    fragment = (
+        '<p><img src="chart.png" alt="x"><img src="https://e.org/a.png"><img src="/abs.png"></p>'
+    )
+    fixed = absolute_sources(fragment, tmp_path)
+    assert f'src="{(tmp_path / "chart.png").as_uri()}"' in fixed
+    assert 'src="https://e.org/a.png"' in fixed and 'src="/abs.png"' in fixed
+
+
+def test_editing_the_kit_template_rebuilds_the_kit_and_no_post(tmp_path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    for name in ("page.html.j2", "press.css", "kit.html.j2"):
+        (theme / name).write_text((ROOT / "styles/default" / name).read_text("utf-8"), "utf-8")
+    root = tmp_path / "content"
+    post(root, "en/news/one/index.md", "Only post", "2024-01-01", "Text.")
+    out = tmp_path / "out"
+    first = build([root], out, theme=str(theme), kit="kit", jobs=1)
+    assert first.count("built") == 1 and first.kit_pdf is not None
+    template = theme / "kit.html.j2"
+    template.write_text(template.read_text("utf-8").replace("</body>", "<p>Kit end</p></body>"))
+    again = build([root], out, theme=str(theme), kit="kit", jobs=1)
+    assert again.count("unchanged") == 1 and again.ok
+    assert "Kit end" in pdftotext(out / "kit.pdf")
