@@ -51,7 +51,9 @@ class Config:
     page_size: str = "A4"
     theme: str = "default"
     offline: bool = False
-    strict_fonts: bool = True
+    strict_fonts: bool = False
+    unsafe_html: bool = False
+    attachments: bool = False
 
     @property
     def root(self) -> Path | None:
@@ -145,10 +147,11 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     base_url = _str(data, "base_url", path) or None
     if base_url and not re.match(r"https?://", base_url):
         raise PresskitError("`base_url` must start with http:// or https://", path)
-    offline = data.get("offline", False)
-    strict_fonts = data.get("strict_fonts", True)
-    if not isinstance(offline, bool) or not isinstance(strict_fonts, bool):
-        raise PresskitError("`offline` and `strict_fonts` must be true or false", path)
+    switches = {}
+    for key in ("offline", "strict_fonts", "unsafe_html", "attachments"):
+        switches[key] = data.get(key, False)
+        if not isinstance(switches[key], bool):
+            raise PresskitError(f"`{key}` must be true or false", path)
     return Config(
         brand=brand,
         path=path,
@@ -156,6 +159,5 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         base_url=base_url,
         page_size=PAGE_SIZES[page_size.lower()],
         theme=_str(data, "theme", path, "default"),
-        offline=offline,
-        strict_fonts=strict_fonts,
+        **switches,
     )

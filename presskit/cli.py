@@ -54,15 +54,41 @@ def cli() -> None:
 @CONFIG
 @THEME
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
+@click.option(
+    "--strict-fonts/--no-strict-fonts",
+    default=None,
+    help="Fail when no installed font has a glyph for a character (default: warn).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds before a stuck render is stopped (0: no limit).",
+)
 def render(
-    post: Path, output: Path | None, config: Path | None, theme: str | None, offline: bool | None
+    post: Path,
+    output: Path | None,
+    config: Path | None,
+    theme: str | None,
+    offline: bool | None,
+    strict_fonts: bool | None,
+    timeout: float,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
     from presskit.render import render as render_post
 
     out = output or Path(default_name(post) + ".pdf")
     try:
-        result = render_post(post, out, config, theme=theme, offline=offline)
+        result = render_post(
+            post,
+            out,
+            config,
+            theme=theme,
+            offline=offline,
+            strict_fonts=strict_fonts,
+            timeout=timeout or None,
+        )
     except PresskitError as error:
         fail(error.located(post))
         return
