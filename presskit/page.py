@@ -7,6 +7,9 @@ run as a template.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,7 +82,15 @@ def page_parts(post: Post, config: Config, theme: Theme) -> PageParts:
 
 
 def iso_date(post: Post) -> str:
-    return post.date.isoformat() if post.date is not None else ""
+    """The PDF's creation date: the post's own, else SOURCE_DATE_EPOCH (reproducible builds),
+    never the clock, so two builds of one post are byte-identical."""
+    if post.date is not None:
+        return post.date.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, ValueError, OSError):
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat()
+    return ""
 
 
 def build_html(post: Post, body_html: str, config: Config, theme: Theme) -> str:

@@ -249,6 +249,8 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
 def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
     from weasyprint.urls import URLFetcherResponse
 
+    if not path.resolve().is_file():  # a FIFO or a device would block or never end
+        raise policy.refuse(f"not read ({path} is not a regular file)")
     try:
         with path.open("rb") as stream:
             data = stream.read(policy.max_bytes + 1)

@@ -177,10 +177,14 @@ def _render(
         attachments=cfg.attachments,
     )
     result = render_pdf(prepared.html, Path(out), base_url=post_dir, policy=policy)
+    pdf_warnings = result.warnings
+    if any("no font has glyphs" in warning.message for warning in prepared.warnings):
+        # WeasyPrint's own words for the characters we already named.
+        pdf_warnings = tuple(w for w in pdf_warnings if ".notdef glyph" not in w.message)
     return RenderResult(
         output=Path(out),
         post=prepared.post,
         pages=result.pages,
         size=result.size,
-        warnings=prepared.warnings + result.warnings,
+        warnings=prepared.warnings + pdf_warnings,
     )

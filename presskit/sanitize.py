@@ -27,7 +27,7 @@ from presskit.post import Post
 
 # WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
 # under 10. Counted in HTML elements (a list level is two: the list and its item).
-MAX_DEPTH = 48
+MAX_DEPTH = 64
 # A run of more than LONG_WORD characters with no break opportunity gets a zero-width space
 # every WORD_CHUNK characters: long enough for any URL or hash a reader copies, short enough to
 # keep line breaking linear.
@@ -192,7 +192,7 @@ def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
         elem, depth = stack.pop()
         level = depth + (1 if _counts(elem) else 0)
         if level > MAX_DEPTH:
-            line = sanitizer.line_of(pf.stringify(elem)) if _has_text(elem) else None
+            line = _first_line(elem, sanitizer)
             raise PresskitError(
                 f"nested deeper than {MAX_DEPTH} levels (quotes, lists or divs); "
                 "the PDF cannot lay it out",
@@ -202,11 +202,15 @@ def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
         stack.extend((child, level) for child in _children(elem))
 
 
-def _has_text(elem: pf.Element) -> bool:
-    try:
-        return bool(pf.stringify(elem).strip())
-    except RecursionError:
-        return False
+def _first_line(elem: pf.Element, sanitizer: Sanitizer) -> int | None:
+    """The line of the first word inside `elem`, found by searching the post's text."""
+    stack = [elem]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pf.Str | pf.Code | pf.CodeBlock) and item.text.strip():
+            return sanitizer.line_of(item.text)
+        stack.extend(reversed(_children(item)))
+    return None
 
 
 _QUOTE = re.compile(r"[ \t]{0,3}>")
