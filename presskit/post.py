@@ -647,6 +647,16 @@ def _too_deep(path: Path, line: int) -> PresskitError:
     )
 
 
+def _too_long_number(kind: str, split: _Split, path: Path) -> PresskitError:
+    digits = re.search(r"[0-9_]{4000,}", split.front)
+    line = split.front_line + split.front.count("\n", 0, digits.start()) if digits else None
+    return PresskitError(
+        f"invalid {kind} front matter: a number too long to read",
+        path,
+        line=line or split.open_line,
+    )
+
+
 def _parse_toml(split: _Split, path: Path) -> _Parsed:
     try:
         meta = tomllib.loads(split.front)
@@ -661,6 +671,8 @@ def _parse_toml(split: _Split, path: Path) -> _Parsed:
         raise PresskitError(f"invalid TOML front matter: {message}", path, line=line) from None
     except RecursionError:
         raise _too_deep(path, split.open_line) from None
+    except ValueError:  # Python's cap on int digits, which tomllib does not translate
+        raise _too_long_number("TOML", split, path) from None
     if _depth(meta) > MAX_NESTING:
         raise _too_deep(path, split.open_line)
     return _Parsed(meta, _toml_key_lines(split), {}, [])
@@ -708,6 +720,8 @@ def _parse_json(split: _Split, path: Path) -> _Parsed:
     except json.JSONDecodeError as exc:
         line = split.front_line + exc.lineno - 1
         raise PresskitError(f"invalid JSON front matter: {exc.msg}", path, line=line) from None
+    except ValueError:  # Python's cap on int digits, which json does not translate
+        raise _too_long_number("JSON", split, path) from None
     warnings = [
         (f"duplicate key `{key}`; the last one wins", split.json_keys.get(key, split.open_line))
         for key in duplicates
