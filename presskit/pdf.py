@@ -203,17 +203,23 @@ def fetch_http(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str
 def _read_capped(
     response: http.client.HTTPResponse, deadline: float, policy: FetchPolicy, url: str
 ) -> bytes:
-    cap = min(policy.max_bytes, policy.budget_bytes - policy.spent_bytes)
+    left = policy.budget_bytes - policy.spent_bytes
+    cap = min(policy.max_bytes, left)
+    reason = (
+        "network budget of the post used up"
+        if left < policy.max_bytes
+        else f"larger than {policy.max_bytes // 1024} KiB"
+    )
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > cap:
-        raise policy.refuse(f"not fetched (larger than {cap // 1024} KiB): {_short(url)}")
+        raise policy.refuse(f"not fetched ({reason}): {_short(url)}")
     chunks: list[bytes] = []
     size = 0
     while chunk := response.read(64 * 1024):
         size += len(chunk)
         policy.spent_bytes += len(chunk)
         if size > cap:
-            raise policy.refuse(f"not fetched (larger than {cap // 1024} KiB): {_short(url)}")
+            raise policy.refuse(f"not fetched ({reason}): {_short(url)}")
         if time.monotonic() > deadline:
             raise policy.refuse(f"not fetched (timed out): {_short(url)}")
         chunks.append(chunk)

@@ -380,8 +380,8 @@ CASES = [
         counts={"q": 30_000},
     ),
     Case(
-        "20000-unmatched-emphasis-delimiters",
-        FM + "*a " * 20_000 + "\n",
+        "5000-unmatched-emphasis-delimiters",
+        FM + "*a " * 5_000 + "\n",
     ),
     Case(
         "10000-unclosed-brackets",
