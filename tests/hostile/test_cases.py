@@ -90,6 +90,28 @@ CASES = [
         stderr=("refused to read",),
     ),
     Case(
+        "svg-in-bundle-with-entity-bomb",
+        FM + "![x](bomb.svg)\n\nAfter.\n",
+        files={
+            "bomb.svg": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(
+                b'<!ENTITY %c "%s">' % (ord("b") + i, (b"&%c;" % (ord("a") + i)) * 10)
+                for i in range(8)
+            )
+            + b']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>'
+        },
+        printed=("After.",),
+    ),
+    Case(
+        "svg-in-bundle-with-external-entity",
+        FM + "![x](xxe.svg)\n",
+        files={
+            "xxe.svg": b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file://{secret}">]>'
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="20">'
+            b"<text y='15'>&x;</text></svg>"
+        },
+    ),
+    Case(
         "raw-html-img-file-dropped-by-default",
         FM + 'See <img src="file://{secret_png}"> here.\n',
         stderr=("raw HTML not rendered",),
