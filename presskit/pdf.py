@@ -166,8 +166,15 @@ def fetch_http(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str
         if policy.spent_bytes >= policy.budget_bytes:
             raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
         policy.requests += 1
-        port = parts.port or (443 if scheme == "https" else 80)
-        address = _resolve(parts.hostname, port, policy, url)
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            raise policy.refuse(f"not fetched (bad port): {_short(url)}") from None
+        started = time.monotonic()
+        try:
+            address = _resolve(parts.hostname, port, policy, url)
+        finally:
+            policy.spent_seconds += time.monotonic() - started
         started = time.monotonic()
         deadline = started + min(policy.timeout, policy.budget_seconds - policy.spent_seconds)
         kind = _VettedTLSConnection if scheme == "https" else _VettedConnection
