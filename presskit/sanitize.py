@@ -108,6 +108,7 @@ class Sanitizer:
     # handler makes is the site's own code and passes. None: police every raw element.
     post_raw: list[pf.Element] | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
+    relative_links: list[tuple[str, int | None]] = field(default_factory=list)
     _cursor: int = 0
 
     @classmethod
@@ -146,6 +147,15 @@ def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
     """Apply the policy to `doc` in place (after the shortcode filter)."""
     check_depth(doc, sanitizer)  # handlers may have nested further
     doc.walk(lambda elem, _doc: _action(elem, sanitizer))
+    if sanitizer.relative_links:
+        # Common and harmless (`../other-post/` without base_url): one warning, not dozens.
+        count = len(sanitizer.relative_links)
+        first, line = sanitizer.relative_links[0]
+        sanitizer.note(
+            f"{count} relative link{'s' if count > 1 else ''} kept as plain text (first: "
+            f"{_snippet(first)}); set `base_url` in presskit.toml to link site-relative ones",
+            line,
+        )
 
 
 def raw_elements(doc: pf.Doc) -> list[pf.Element]:
@@ -361,6 +371,9 @@ def link_allowed(url: str) -> bool:
 def _link(elem: pf.Link, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
     if link_allowed(elem.url):
         return None
+    if _scheme(elem.url) is None:
+        sanitizer.relative_links.append((elem.url, sanitizer.line_of(elem.url)))
+        return pf.Span(*elem.content)
     sanitizer.note(
         f"link to {_snippet(elem.url)} kept as plain text: only http(s), mailto and #anchor "
         "links are kept in the PDF",
