@@ -84,6 +84,10 @@ def page_parts(post: Post, config: Config, theme: Theme) -> PageParts:
 def iso_date(post: Post) -> str:
     """The PDF's creation date: the post's own, else SOURCE_DATE_EPOCH (reproducible builds),
     never the clock, so two builds of one post are byte-identical."""
+    if isinstance(post.date, dt.datetime):
+        # W3C dates need a zone when they have a time; Hugo reads a bare time as UTC.
+        stamp = post.date.replace(microsecond=0)
+        return stamp.isoformat() + ("Z" if stamp.tzinfo is None else "")
     if post.date is not None:
         return post.date.isoformat()
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -45,3 +45,20 @@ def test_undated_post_takes_source_date_epoch(tmp_path):
         timeout=300,
     )
     assert "/CreationDate" not in (pypdf.PdfReader(plain).metadata or {})
+
+
+def test_time_without_zone_is_read_as_utc_in_every_time_zone(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\ndate: 2023-07-12T23:30:00\n---\n\nBody.\n", encoding="utf-8")
+    outs = []
+    for zone in ("UTC", "Pacific/Kiritimati"):
+        out = tmp_path / f"{zone.replace('/', '-')}.pdf"
+        args = [*PRESSKIT, "render", str(post), "-o", str(out)]
+        done = subprocess.run(
+            args, capture_output=True, text=True, timeout=300, env={**os.environ, "TZ": zone}
+        )
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    info = pypdf.PdfReader(tmp_path / "UTC.pdf").metadata
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20230712233000")
