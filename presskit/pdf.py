@@ -317,7 +317,8 @@ def render_pdf(html: str, out: Path, *, base_url: Path, policy: FetchPolicy) -> 
         for message in collect.messages
         if not any(word in message for word in noise)
     ]
-    return PdfResult(pages=len(document.pages), size=len(data), warnings=tuple(warnings))
+    unique = tuple(dict.fromkeys(warnings))  # WeasyPrint may say the same thing twice
+    return PdfResult(pages=len(document.pages), size=len(data), warnings=unique)
 
 
 def keep_safe_links(document: Any, policy: FetchPolicy) -> None:
