@@ -35,6 +35,8 @@ LONG_WORD = 256
 WORD_CHUNK = 64
 ZWSP = "\u200b"
 
+MAX_RAW_WARNINGS = 5  # then one line with the count: a post full of <br> is not 1000 lines
+
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https", "data"})
 # Attributes a post may set on an element (`{width=50%}`); everything else is dropped.
@@ -109,6 +111,7 @@ class Sanitizer:
     post_raw: list[pf.Element] | None = None
     warnings: list[Diagnostic] = field(default_factory=list)
     relative_links: list[tuple[str, int | None]] = field(default_factory=list)
+    raw_dropped: int = 0
     _cursor: int = 0
 
     @classmethod
@@ -147,6 +150,10 @@ def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
     """Apply the policy to `doc` in place (after the shortcode filter)."""
     check_depth(doc, sanitizer)  # handlers may have nested further
     doc.walk(lambda elem, _doc: _action(elem, sanitizer))
+    if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
+        sanitizer.note(
+            f"{sanitizer.raw_dropped - MAX_RAW_WARNINGS} more raw HTML elements not rendered", None
+        )
     if sanitizer.relative_links:
         # Common and harmless (`../other-post/` without base_url): one warning, not dozens.
         count = len(sanitizer.relative_links)
@@ -280,6 +287,9 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
     line = sanitizer.line_of(elem.text)
     if not sanitizer.unsafe_html:
         if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
+            sanitizer.raw_dropped += 1
+            if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
+                return []
             sanitizer.note(
                 f"raw HTML not rendered: {_snippet(elem.text)} "
                 "(set `unsafe_html = true` in presskit.toml to allow it)",

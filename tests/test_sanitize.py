@@ -175,3 +175,11 @@ def test_source_nesting_check_counts_only_quote_markers_outside_code():
 def test_language_tag_selects_the_regional_cjk_face(lang, face):
     assert cjk_font_suffix(lang) == face
     assert f"Noto Sans CJK {face}" in stacks_for(lang).body
+
+
+def test_many_raw_tags_give_a_few_warnings_and_a_count():
+    inlines = [pf.RawInline("<br>", "html") for _ in range(1000)]
+    sanitizer = run_policy(pf.Doc(pf.Para(pf.Str("x"), *inlines)), body="x" + "<br>" * 1000)
+    messages = [w.message for w in sanitizer.warnings]
+    assert len(messages) == 6
+    assert messages[-1] == "995 more raw HTML elements not rendered"
