@@ -262,6 +262,18 @@ def check_source_nesting(markdown: str, *, source: str | None, line_offset: int 
                 )
 
 
+def deepest_line(markdown: str) -> int:
+    """Where a tree too deep for the JSON reader most likely nests: the line with the most
+    indentation and nesting marks. Only for the error message; the refusal does not guess."""
+    best, best_score = 1, -1
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        score = indent // 2 + sum(line.count(mark) for mark in ">*_[")
+        if score > best_score:
+            best, best_score = number, score
+    return best
+
+
 # --------------------------------------------------------------------------- the pass
 
 

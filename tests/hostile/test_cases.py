@@ -382,6 +382,20 @@ CASES = [
         line=5 + 32,
     ),
     Case(
+        "lists-600-deep-past-the-json-reader",
+        FM + "\n".join("  " * i + f"- item{i}" for i in range(600)) + "\n",
+        exit=1,
+        stderr=("nested too deeply",),
+        line=604,
+    ),
+    Case(
+        "emphasis-3000-deep",
+        FM + "*a " * 3000 + "x" + " b*" * 3000 + "\n",
+        exit=1,
+        stderr=("nested too deeply",),
+        line=5,
+    ),
+    Case(
         "fenced-divs-200-deep",
         FM + "::: a\n" * 200 + "inner\n" + ":::\n" * 200,
         exit=1,
