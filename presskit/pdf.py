@@ -62,6 +62,10 @@ class FetchPolicy:
     max_pixels: int = MAX_IMAGE_PIXELS
     budget_seconds: float = NETWORK_BUDGET_SECONDS
     budget_bytes: int = NETWORK_BUDGET_BYTES
+    # The post's text, to place a refusal on the line that names the resource.
+    body: str = ""
+    body_line: int = 1
+    current: str = ""  # the URL WeasyPrint asked for, before any redirect
     refused: list[Diagnostic] = field(default_factory=list)
     spent_seconds: float = 0.0
     spent_bytes: int = 0
@@ -72,8 +76,14 @@ class FetchPolicy:
         return any(resolved.is_relative_to(root) for root in self.roots)
 
     def refuse(self, message: str) -> Refused:
-        self.refused.append(Diagnostic(message, self.source))
+        self.refused.append(Diagnostic(message, self.source, self.line_of(self.current)))
         return Refused(message)
+
+    def line_of(self, url: str) -> int | None:
+        """The line of the post naming this resource (by its file name), if it is there."""
+        name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
+        index = self.body.find(name) if name else -1
+        return self.body_line + self.body.count("\n", 0, index) if index >= 0 else None
 
     def allows_address(self, address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -238,6 +248,7 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
 
     class SafeFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            policy.current = url
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 response = super().fetch(url, headers)

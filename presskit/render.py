@@ -175,6 +175,8 @@ def _render(
         source=str(post_path),
         site_static=tuple(folder.resolve() for folder in site),
         attachments=cfg.attachments,
+        body=prepared.post.body,
+        body_line=prepared.post.body_line,
     )
     result = render_pdf(prepared.html, Path(out), base_url=post_dir, policy=policy)
     pdf_warnings = result.warnings
