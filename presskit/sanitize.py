@@ -109,6 +109,7 @@ class Sanitizer:
     # The raw elements pandoc read from the post (see `raw_elements`); raw output a shortcode
     # handler makes is the site's own code and passes. None: police every raw element.
     post_raw: list[pf.Element] | None = None
+    _post_raw_ids: frozenset[int] = frozenset()  # ids are stable: `post_raw` keeps them alive
     warnings: list[Diagnostic] = field(default_factory=list)
     relative_links: list[tuple[str, int | None]] = field(default_factory=list)
     raw_dropped: int = 0
@@ -121,10 +122,11 @@ class Sanitizer:
         sanitizer = cls(source=str(post.path), body=post.body, body_line=post.body_line, **options)
         check_depth(doc, sanitizer)
         sanitizer.post_raw = raw_elements(doc)
+        sanitizer._post_raw_ids = frozenset(id(raw) for raw in sanitizer.post_raw)
         return sanitizer
 
     def from_post(self, elem: pf.Element) -> bool:
-        return self.post_raw is None or any(elem is raw for raw in self.post_raw)
+        return self.post_raw is None or id(elem) in self._post_raw_ids
 
     def line_of(self, text: str) -> int | None:
         """The file line where `text` next occurs, searching on from the last hit."""
