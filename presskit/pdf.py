@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -95,14 +96,15 @@ class FetchPolicy:
 
 
 def local_path(url: str, policy: FetchPolicy) -> Path:
-    """The file a `file:` URL names, mapped into the site's static folders for `/x.png`."""
+    """The file a `file:` URL names, resolved (the path that was checked is the one read),
+    mapped into the site's static folders for `/x.png`."""
     path = Path(unquote(urlsplit(url).path))
     if policy.allows_path(path):
-        return path
+        return path.resolve()
     for static in policy.site_static:
         candidate = static / str(path).lstrip("/")
         if candidate.exists() and policy.allows_path(candidate):
-            return candidate
+            return candidate.resolve()
     raise policy.refuse(f"refused to read {path}: outside the post's folder")
 
 
@@ -140,12 +142,15 @@ class _VettedConnection(http.client.HTTPConnection):
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-class _VettedTLSConnection(_VettedConnection):
-    context = ssl.create_default_context()
+@cache
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()  # loads the CA store: only when a post needs https
 
+
+class _VettedTLSConnection(_VettedConnection):
     def connect(self) -> None:
         super().connect()
-        self.sock = self.context.wrap_socket(self.sock, server_hostname=self.host)
+        self.sock = _tls_context().wrap_socket(self.sock, server_hostname=self.host)
 
 
 def _resolve(host: str, port: int, policy: FetchPolicy, url: str) -> str:
@@ -273,7 +278,7 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
 def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
     from weasyprint.urls import URLFetcherResponse
 
-    if not path.resolve().is_file():  # a FIFO or a device would block or never end
+    if not path.is_file():  # a FIFO or a device would block or never end
         raise policy.refuse(f"not read ({path} is not a regular file)")
     try:
         with path.open("rb") as stream:
@@ -284,7 +289,7 @@ def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
         raise policy.refuse(f"not read ({path} is larger than {policy.max_bytes // 1024} KiB)")
     check_pixels(data, str(path), policy)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return URLFetcherResponse(path.resolve().as_uri(), data, {"Content-Type": kind})
+    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
 
 class _Collect(logging.Handler):
