@@ -73,6 +73,7 @@ DROP_VOID = frozenset(
 )
 VOID = frozenset({"area", "br", "col", "hr", "img", "wbr", *DROP_VOID})
 URL_ATTRIBUTES = frozenset({"href", "src"})
+TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
 HTML_ATTRIBUTES = frozenset(
     {
         *SAFE_ATTRIBUTES,
@@ -94,7 +95,9 @@ HTML_ATTRIBUTES = frozenset(
         "style",
     }
 )
-UNSAFE_STYLE = re.compile(r"url\s*\(|@|\\|expression|behavior|position|-moz-binding|image", re.I)
+UNSAFE_STYLE = re.compile(
+    r"url\s*\(|@|\\|expression|behavior|position|-moz-binding|image|file:|javascript:", re.I
+)
 
 
 @dataclass
@@ -456,6 +459,9 @@ class _HtmlCleaner(HTMLParser):
             if tag == self.skipping[-1] and not closed:
                 self.skipping.append(tag)
             return
+        if not TAG_NAME.fullmatch(tag):
+            self.removed.append("a malformed tag")
+            return
         if tag in DROP_WITH_CONTENT:
             self.removed.append(f"<{tag}>")
             if not closed:
@@ -491,7 +497,7 @@ class _HtmlCleaner(HTMLParser):
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             return
-        if tag in DROP_WITH_CONTENT or tag in DROP_VOID:
+        if tag in DROP_WITH_CONTENT or tag in DROP_VOID or not TAG_NAME.fullmatch(tag):
             return
         if tag not in VOID:
             self.depth = max(self.depth - 1, 0)

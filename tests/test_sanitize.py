@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import panflute as pf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from presskit.errors import PresskitError
 from presskit.fonts import stacks_for
@@ -183,3 +187,37 @@ def test_many_raw_tags_give_a_few_warnings_and_a_count():
     messages = [w.message for w in sanitizer.warnings]
     assert len(messages) == 6
     assert messages[-1] == "995 more raw HTML elements not rendered"
+
+
+TAGS = ["p", "a", "img", "script", "style", "iframe", "svg", "span", "link", "div", "b"]
+ATTRS = ["href", "src", "style", "onclick", "onerror", "rel", "class", "xlink:href", "srcset"]
+VALUES = ["file:///etc/passwd", "javascript:x()", "https://ok.example", "url(file:///x)", "#a"]
+
+
+@st.composite
+def html_soup(draw) -> str:  # type: ignore[no-untyped-def]
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["open", "close", "text"]))
+        tag = draw(st.sampled_from(TAGS))
+        if kind == "open":
+            attrs = draw(st.lists(st.tuples(st.sampled_from(ATTRS), st.sampled_from(VALUES))))
+            parts.append(f"<{tag}" + "".join(f' {k}="{v}"' for k, v in attrs) + ">")
+        elif kind == "close":
+            parts.append(f"</{tag}>")
+        else:
+            parts.append(draw(st.text(alphabet="xyz&;<>", max_size=10)))
+    return "".join(parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(html_soup())
+def test_unsafe_html_cleaning_never_lets_through_scripts_handlers_or_file_urls(raw):
+    doc = pf.Doc(pf.RawBlock(raw, "html"))
+    run_policy(doc, unsafe_html=True)
+    kept = doc.content[0].text.lower() if doc.content else ""
+    assert not re.search(r"<(script|style|iframe|svg|link)\b", kept), kept
+    assert not re.search(r"\son\w+=", kept), kept
+    assert not re.search(r'(href|src)="(file:|javascript:)', kept), kept
+    assert not re.search(r'style="[^"]*(file:|javascript:|url\()', kept), kept
+    assert "rel=" not in kept and "srcset=" not in kept, kept
