@@ -53,12 +53,13 @@ def test_output_in_an_unwritable_filesystem_is_one_error_line(tmp_path):
 
 def test_stuck_render_is_stopped_and_keeps_the_previous_output(tmp_path):
     site = make_site(tmp_path)
-    # A few seconds of layout at least: far more than the one second allowed.
-    site.post.write_text("---\ntitle: Slow\n---\n\n" + "w" * 50_000 + "\n", encoding="utf-8")
+    # Many seconds of layout (the stop comes long before): 16 times the half second allowed.
+    slow = "\n\n".join("w" * 50_000 for _ in range(4))
+    site.post.write_text("---\ntitle: Slow\n---\n\n" + slow + "\n", encoding="utf-8")
     site.out.write_bytes(PREVIOUS)
-    done = run("render", str(site.post), "-o", str(site.out), "--timeout", "1")
+    done = run("render", str(site.post), "-o", str(site.out), "--timeout", "0.5")
     assert_well_behaved(done, site.post)
     assert done.returncode == 1
-    assert done.stderr == f"error: {site.post}: render took longer than 1 s; stopped\n"
+    assert done.stderr == f"error: {site.post}: render took longer than 0.5 s; stopped\n"
     assert site.out.read_bytes() == PREVIOUS
     assert temp_files(site.out.parent) == []
