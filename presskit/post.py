@@ -26,6 +26,7 @@ from presskit.errors import Diagnostic, PresskitError
 __all__ = [
     "MAX_FRONT_MATTER_BYTES",
     "MAX_NESTING",
+    "MAX_POST_BYTES",
     "MAX_YAML_VALUES",
     "Post",
     "detect_lang_from_path",
@@ -36,6 +37,7 @@ __all__ = [
 
 # Real front matter is a few hundred bytes; anything near these limits is an accident or an attack.
 MAX_FRONT_MATTER_BYTES = 256 * 1024
+MAX_POST_BYTES = 16 * 1024 * 1024  # the longest real posts are ~100 KiB
 MAX_NESTING = 50  # containers, counting the top-level mapping as 1
 # PyYAML is pure Python (~25 µs a value); this keeps the worst 256 KiB under half a second.
 MAX_YAML_VALUES = 20_000
@@ -69,9 +71,15 @@ def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     """Read a post from disk; the bytes are decoded here so encoding errors can name a line."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        # A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory.
+        if not path.resolve().is_file():
+            raise PresskitError("not a regular file", path)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_POST_BYTES + 1)
     except OSError as exc:
         raise PresskitError(f"cannot read post: {exc.strerror or exc}", path) from None
+    if len(data) > MAX_POST_BYTES:
+        raise PresskitError(f"post is larger than the {MAX_POST_BYTES >> 20} MiB limit", path)
     # A relative path such as `index.md` says nothing about the language; where it sits does.
     lang_hint = detect_lang_from_path(path) or detect_lang_from_path(path.resolve())
     return _parse(data, path, default_lang, lang_hint)

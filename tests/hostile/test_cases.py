@@ -504,3 +504,25 @@ def test_hostile_post(case: Case, tmp_path) -> None:  # type: ignore[no-untyped-
 def test_suite_is_large_enough() -> None:
     assert len(CASES) >= 40
     assert len({case.name for case in CASES}) == len(CASES)
+
+
+SPECIAL_POSTS = ["symlink-to-dev-zero", "fifo", "over-16-mib"]
+
+
+@pytest.mark.parametrize("kind", SPECIAL_POSTS)
+def test_post_that_is_not_a_readable_text_file(kind, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    site = make_site(tmp_path)
+    if kind == "symlink-to-dev-zero":
+        site.post.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(site.post)
+    else:
+        site.post.write_bytes(FM.encode() + b"a" * (17 * 1024 * 1024))
+    done = run("render", str(site.post), "-o", str(site.out))
+    assert_well_behaved(done, site.post)
+    assert done.returncode == 1
+    expected = "post is larger than" if kind == "over-16-mib" else "not a regular file"
+    assert expected in done.stderr
+    assert not site.out.exists()
