@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     path = Path(path)
     try:
         # A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory.
-        if not path.resolve().is_file():
+        if not stat.S_ISREG(path.stat().st_mode):
             raise PresskitError("not a regular file", path)
         with path.open("rb") as stream:
             data = stream.read(MAX_POST_BYTES + 1)
