@@ -18,7 +18,14 @@ from presskit.errors import PresskitError
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}
-SWITCHES = {"quotes_sheet": False, "link_notes": True}
+SWITCHES = {
+    "offline": False,
+    "strict_fonts": False,
+    "unsafe_html": False,
+    "attachments": False,
+    "quotes_sheet": False,
+    "link_notes": True,
+}
 COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 
 
@@ -79,7 +86,9 @@ class Config:
     page_size: str = "A4"
     theme: str = "default"
     offline: bool = False
-    strict_fonts: bool = True
+    strict_fonts: bool = False
+    unsafe_html: bool = False
+    attachments: bool = False
     margin: str | None = None
     quotes_sheet: bool = False
     link_notes: bool = True
@@ -245,10 +254,6 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     base_url = _str(data, "base_url", path) or None
     if base_url and not re.match(r"https?://", base_url):
         raise PresskitError("`base_url` must start with http:// or https://", path)
-    offline = data.get("offline", False)
-    strict_fonts = data.get("strict_fonts", True)
-    if not isinstance(offline, bool) or not isinstance(strict_fonts, bool):
-        raise PresskitError("`offline` and `strict_fonts` must be true or false", path)
     margin = _str(data, "margin", path) or None
     if margin and not MARGIN.fullmatch(margin.strip()):
         raise PresskitError(f"`margin` must be 1 to 4 lengths like 20mm, got {margin!r}", path)
@@ -266,11 +271,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         base_url=base_url,
         page_size=PAGE_SIZES[page_size.lower()],
         theme=_str(data, "theme", path, "default"),
-        offline=offline,
-        strict_fonts=strict_fonts,
         margin=margin,
-        quotes_sheet=switches["quotes_sheet"],
-        link_notes=switches["link_notes"],
         languages=tuple(languages),
         brand_file=brand_file,
+        **switches,
     )

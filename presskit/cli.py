@@ -125,6 +125,18 @@ def cli() -> None:
     default=None,
     help="Archival PDF/A-3b or accessible PDF/UA-1 (tagged).",
 )
+@click.option(
+    "--strict-fonts/--no-strict-fonts",
+    default=None,
+    help="Fail when no installed font has a glyph for a character (default: warn).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=300,
+    show_default=True,
+    help="Seconds before a stuck render is stopped (0: no limit).",
+)
 def render(
     post: Path,
     output: Path | None,
@@ -136,6 +148,8 @@ def render(
     quotes_sheet: bool | None,
     link_notes: bool | None,
     pdf_variant: str | None,
+    strict_fonts: bool | None,
+    timeout: float,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
     from presskit.render import render as render_post
@@ -151,6 +165,8 @@ def render(
             offline=offline,
             options=options,
             pdf_variant=pdf_variant,
+            strict_fonts=strict_fonts,
+            timeout=timeout or None,
         )
     except PresskitError as error:
         fail(error.located(post))

@@ -19,6 +19,7 @@ from presskit.expand import expand_source
 from presskit.filters import hugo_shortcodes
 from presskit.handlers import Context, site_path
 from presskit.post import Post
+from presskit.sanitize import Sanitizer, check_source_nesting, deepest_line, sanitize
 
 # Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
 # typographer and definition lists on; it has no emoji codes, sub/superscript, `$` math or
@@ -57,9 +58,13 @@ def pandoc(args: list[str], text: str, *, source: str | None = None) -> str:
     return done.stdout.decode("utf-8")
 
 
-def markdown_to_doc(markdown: str, *, source: str | None = None) -> pf.Doc:
+def markdown_to_doc(markdown: str, *, source: str | None = None, line_offset: int = 0) -> pf.Doc:
     raw = pandoc(["--from", READER, "--to", "json"], markdown, source=source)
-    return pf.load(io.StringIO(raw))
+    try:
+        return pf.load(io.StringIO(raw))
+    except RecursionError:
+        line = deepest_line(markdown) + line_offset
+        raise PresskitError("nested too deeply to lay out", source, line=line) from None
 
 
 def doc_to(doc: pf.Doc, fmt: str, *, source: str | None = None) -> str:
@@ -77,11 +82,14 @@ def convert(
     base_url: str | None = None,
     warn: Callable[[Diagnostic], None] | None = None,
     fmt: str = "html5",
+    unsafe_html: bool = False,
 ) -> str:
     """The post's body as an output-format fragment (HTML by default)."""
     source = str(post.path)
+    check_source_nesting(post.body, source=source, line_offset=post.body_line - 1)
     markdown = expand_source(post.body, path=source, line_offset=post.body_line - 1, warn=warn)
-    doc = markdown_to_doc(markdown, source=source)
+    doc = markdown_to_doc(markdown, source=source, line_offset=post.body_line - 1)
+    policy = Sanitizer.for_post(doc, post, unsafe_html=unsafe_html, warn=warn)
     doc.format = fmt.split("+")[0].split("-")[0]
     doc.presskit = Context(
         format=doc.format,
@@ -97,4 +105,5 @@ def convert(
     if warn is not None:
         for warning in doc.presskit.warnings:
             warn(warning)
+    sanitize(doc, policy)  # after the filter: what the post says, not what handlers make
     return doc_to(doc, fmt, source=source)

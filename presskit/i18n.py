@@ -351,7 +351,7 @@ CJK_REGIONS = {
     "zh-hant-hk": "zh-HK",
 }
 
-CJK_FONT_SUFFIX = {"zh-CN": "SC", "zh-TW": "TC", "zh-HK": "HK", "ja": "JP", "ko": "KR"}
+CJK_FONT_SUFFIX = {"zh-CN": "SC", "zh-TW": "TC", "zh-HK": "TC", "ja": "JP", "ko": "KR"}
 
 
 def html_lang(lang: str) -> str:

@@ -7,7 +7,9 @@ run as a template.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -82,7 +84,19 @@ def page_parts(post: Post, config: Config, theme: Theme) -> PageParts:
 
 
 def iso_date(post: Post) -> str:
-    return post.date.isoformat() if post.date is not None else ""
+    """The PDF's creation date: the post's own, else SOURCE_DATE_EPOCH (reproducible builds),
+    never the clock, so two builds of one post are byte-identical."""
+    if isinstance(post.date, dt.datetime):
+        # W3C dates need a zone when they have a time; Hugo reads a bare time as UTC.
+        stamp = post.date.replace(microsecond=0)
+        return stamp.isoformat() + ("Z" if stamp.tzinfo is None else "")
+    if post.date is not None:
+        return post.date.isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        with contextlib.suppress(OverflowError, ValueError, OSError):
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat()
+    return ""
 
 
 @dataclass(frozen=True)

@@ -1,66 +1,296 @@
 """HTML → PDF with WeasyPrint: a fetcher that only reads what it may, and atomic output.
 
-WeasyPrint fetches whatever the HTML names (`file://`, `../../`) unless its URL fetcher says
-no, so ours resolves every local path (symlinks too) and refuses anything outside the allowed
-roots, and refuses the network when offline. `write_pdf(path)` would truncate the target before
-writing; we render to memory and rename a finished temp file over the target instead, so a
-failed render leaves the previous PDF untouched.
+WeasyPrint fetches whatever the HTML names (`file://`, `../../`, `<link rel=attachment>`)
+unless its URL fetcher says no. Ours resolves every local path (symlinks too) and refuses
+anything outside the allowed roots; it makes no connection at all when offline, and otherwise
+speaks http(s) itself so that every hop (redirects included) is checked: the host's addresses
+must all be public (no loopback, private or link-local beacon), each request has a timeout and
+a size cap, and a post has a total budget. Raster images above a pixel cap are refused before
+they are decoded. `write_pdf(path)` would truncate the target before writing; we render to
+memory and rename a finished temp file over the target instead, so a failed render leaves the
+previous PDF untouched.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
+import ipaddress
 import logging
+import mimetypes
 import os
+import socket
+import ssl
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from presskit.errors import Diagnostic, PresskitError
 
-HTTP_TIMEOUT = 10
+HTTP_TIMEOUT = 10  # seconds, per request
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # one image or stylesheet, local or remote
+NETWORK_BUDGET_SECONDS = 60  # all requests of one post together
+NETWORK_BUDGET_BYTES = 100 * 1024 * 1024
+MAX_REQUESTS = 200
+MAX_REDIRECTS = 5
+MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: a 8660 × 5774 photo; decoded ≈ 200 MB RGBA
+USER_AGENT = "presskit (https://github.com/presskit)"
+
+
+class Refused(ValueError):
+    """A resource the policy does not allow; WeasyPrint turns it into a missing resource."""
 
 
 @dataclass
 class FetchPolicy:
+    """What a render may read. `roots` are resolved folders; `site_static` serves `/path`."""
+
     roots: tuple[Path, ...]
     offline: bool = False
     source: str | None = None
+    site_static: tuple[Path, ...] = ()
+    attachments: bool = False
+    # Addresses let through although not public: for tests and intranet mirrors only.
+    allowed_addresses: frozenset[str] = frozenset()
+    timeout: float = HTTP_TIMEOUT
+    max_bytes: int = MAX_RESOURCE_BYTES
+    max_pixels: int = MAX_IMAGE_PIXELS
+    budget_seconds: float = NETWORK_BUDGET_SECONDS
+    budget_bytes: int = NETWORK_BUDGET_BYTES
+    # The post's text, to place a refusal on the line that names the resource.
+    body: str = ""
+    body_line: int = 1
+    current: str = ""  # the URL WeasyPrint asked for, before any redirect
     refused: list[Diagnostic] = field(default_factory=list)
     read: list[Path] = field(default_factory=list)  # local files asked for (batch dependencies)
+    spent_seconds: float = 0.0
+    spent_bytes: int = 0
+    requests: int = 0
 
     def allows_path(self, path: Path) -> bool:
         resolved = path.resolve()
         return any(resolved.is_relative_to(root) for root in self.roots)
 
+    def refuse(self, message: str) -> Refused:
+        self.refused.append(Diagnostic(message, self.source, self.line_of(self.current)))
+        return Refused(message)
+
+    def line_of(self, url: str) -> int | None:
+        """The line of the post naming this resource (by its file name), if it is there."""
+        name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
+        index = self.body.find(name) if name else -1
+        return self.body_line + self.body.count("\n", 0, index) if index >= 0 else None
+
+    def allows_address(self, address: str) -> bool:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if str(ip) in self.allowed_addresses:
+            return True
+        return ip.is_global and not ip.is_multicast
+
+
+def local_path(url: str, policy: FetchPolicy) -> Path:
+    """The file a `file:` URL names, resolved (the path that was checked is the one read),
+    mapped into the site's static folders for `/x.png`."""
+    path = Path(unquote(urlsplit(url).path))
+    if policy.allows_path(path):
+        return path.resolve()
+    for static in policy.site_static:
+        candidate = static / str(path).lstrip("/")
+        if candidate.exists() and policy.allows_path(candidate):
+            return candidate.resolve()
+    raise policy.refuse(f"refused to read {path}: outside the post's folder")
+
+
+def check_pixels(data: bytes, url: str, policy: FetchPolicy) -> None:
+    """Read only the image header: a 30000 × 30000 PNG is 100 KB on disk and 3.6 GB decoded."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        width = height = policy.max_pixels  # Pillow's own cap already said no
+        width += 1
+    except (OSError, ValueError, SyntaxError):
+        return  # not a raster image (SVG, CSS, fonts): nothing to decode
+    if width * height > policy.max_pixels:
+        raise policy.refuse(
+            f"image {_short(url)} not shown: {width} × {height} pixels is more than the "
+            f"{policy.max_pixels // 1_000_000} megapixel limit"
+        )
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 80 else url[:60] + "…"
+
+
+class _VettedConnection(http.client.HTTPConnection):
+    """Connects to the address we checked, not to whatever a second DNS lookup returns."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()  # loads the CA store: only when a post needs https
+
+
+class _VettedTLSConnection(_VettedConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _tls_context().wrap_socket(self.sock, server_hostname=self.host)
+
+
+def _resolve(host: str, port: int, policy: FetchPolicy, url: str) -> str:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise policy.refuse(f"not fetched (cannot resolve {host}): {_short(url)}") from None
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise policy.refuse(f"not fetched (cannot resolve {host}): {_short(url)}")
+    for address in addresses:
+        if not policy.allows_address(str(address)):
+            raise policy.refuse(
+                f"not fetched ({host} is a local or private address): {_short(url)}"
+            )
+    return str(addresses[0])
+
+
+def fetch_http(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str]]:
+    """GET `url` within the policy; returns the final URL, the body and the headers."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https") or not parts.hostname:
+            raise policy.refuse(f"not fetched (redirect to {scheme or 'nothing'}:): {_short(url)}")
+        if policy.requests >= MAX_REQUESTS or policy.spent_seconds >= policy.budget_seconds:
+            raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
+        if policy.spent_bytes >= policy.budget_bytes:
+            raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
+        policy.requests += 1
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            raise policy.refuse(f"not fetched (bad port): {_short(url)}") from None
+        started = time.monotonic()
+        try:
+            address = _resolve(parts.hostname, port, policy, url)
+        finally:
+            policy.spent_seconds += time.monotonic() - started
+        started = time.monotonic()
+        deadline = started + min(policy.timeout, policy.budget_seconds - policy.spent_seconds)
+        kind = _VettedTLSConnection if scheme == "https" else _VettedConnection
+        connection = kind(parts.hostname, port, address, max(deadline - started, 0.1))
+        try:
+            target = parts.path or "/"
+            if parts.query:
+                target += "?" + parts.query
+            connection.request(
+                "GET",
+                target,
+                headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"},
+            )
+            response = connection.getresponse()
+            headers = {key: value for key, value in response.getheaders()}
+            location = response.getheader("Location")
+            if response.status in (301, 302, 303, 307, 308) and location:
+                url = urljoin(url, location)
+                continue
+            if response.status != 200:
+                raise policy.refuse(f"not fetched (HTTP {response.status}): {_short(url)}")
+            body = _read_capped(response, deadline, policy, url)
+        except (OSError, http.client.HTTPException) as error:
+            reason = "timed out" if isinstance(error, TimeoutError) else type(error).__name__
+            raise policy.refuse(f"not fetched ({reason}): {_short(url)}") from None
+        finally:
+            connection.close()
+            policy.spent_seconds += time.monotonic() - started
+        return url, body, headers
+    raise policy.refuse(f"not fetched (more than {MAX_REDIRECTS} redirects): {_short(url)}")
+
+
+def _read_capped(
+    response: http.client.HTTPResponse, deadline: float, policy: FetchPolicy, url: str
+) -> bytes:
+    left = policy.budget_bytes - policy.spent_bytes
+    cap = min(policy.max_bytes, left)
+    reason = (
+        "network budget of the post used up"
+        if left < policy.max_bytes
+        else f"larger than {policy.max_bytes // 1024} KiB"
+    )
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > cap:
+        raise policy.refuse(f"not fetched ({reason}): {_short(url)}")
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(64 * 1024):
+        size += len(chunk)
+        policy.spent_bytes += len(chunk)
+        if size > cap:
+            raise policy.refuse(f"not fetched ({reason}): {_short(url)}")
+        if time.monotonic() > deadline:
+            raise policy.refuse(f"not fetched (timed out): {_short(url)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
 
 def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SafeFetcher(URLFetcher):
-        def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            policy.current = url
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
-                return super().fetch(url, headers)
+                response = super().fetch(url, headers)
+                data = response.read()
+                response.close()
+                check_pixels(data, "data: URL", policy)
+                return URLFetcherResponse(url, data, response.headers, response.status)
             if scheme == "file":
-                path = Path(unquote(urlsplit(url).path))
-                policy.read.append(path)
-                if not policy.allows_path(path):
-                    policy.refused.append(
-                        Diagnostic(
-                            f"refused to read {path}: outside the post's folder", policy.source
-                        )
-                    )
-                    raise ValueError("outside the allowed folders")
-                return super().fetch(url, headers)
-            if scheme in ("http", "https") and not policy.offline:
-                return super().fetch(url, headers)
-            reason = "offline" if scheme in ("http", "https") else f"{scheme}: URLs not allowed"
-            policy.refused.append(Diagnostic(f"not fetched ({reason}): {url}", policy.source))
-            raise ValueError(reason)
+                policy.read.append(Path(unquote(urlsplit(url).path)))
+                path = local_path(url, policy)
+                return _local(path, policy)
+            if scheme in ("http", "https"):
+                if policy.offline:
+                    raise policy.refuse(f"not fetched (offline): {_short(url)}")
+                final, data, response_headers = fetch_http(url, policy)
+                check_pixels(data, url, policy)
+                return URLFetcherResponse(final, data, response_headers)
+            raise policy.refuse(f"not fetched ({scheme}: URLs not allowed): {_short(url)}")
 
-    return SafeFetcher(timeout=HTTP_TIMEOUT, allowed_protocols=("file", "data", "http", "https"))
+    return SafeFetcher(timeout=policy.timeout, allowed_protocols=("file", "data", "http", "https"))
+
+
+def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcherResponse
+
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise policy.refuse(f"not read ({path} is not a regular file)")
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(policy.max_bytes + 1)
+    except OSError as error:
+        raise policy.refuse(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > policy.max_bytes:
+        raise policy.refuse(f"not read ({path} is larger than {policy.max_bytes // 1024} KiB)")
+    check_pixels(data, str(path), policy)
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
 
 
 class _Collect(logging.Handler):
@@ -97,19 +327,38 @@ def render_pdf(
         document = HTML(
             string=html, base_url=str(base_url) + os.sep, url_fetcher=make_fetcher(policy)
         ).render()
+        keep_safe_links(document, policy)
         data = document.write_pdf(**({"pdf_variant": variant, "pdf_tags": True} if variant else {}))
     except RecursionError:
         raise PresskitError("document nested too deeply to lay out", policy.source) from None
     finally:
         logger.removeHandler(collect)
     write_atomic(out, data)
-    noise = ("refused", "outside the allowed")
+    noise = ("Refused:", "refused")  # already in policy.refused, in our words
     warnings = list(policy.refused) + [
         Diagnostic(message.splitlines()[0], policy.source)
         for message in collect.messages
         if not any(word in message for word in noise)
     ]
-    return PdfResult(pages=len(document.pages), size=len(data), warnings=tuple(warnings))
+    unique = tuple(dict.fromkeys(warnings))  # WeasyPrint may say the same thing twice
+    return PdfResult(pages=len(document.pages), size=len(data), warnings=unique)
+
+
+def keep_safe_links(document: Any, policy: FetchPolicy) -> None:
+    """The last word on what the PDF points at, whatever the HTML said: in-document anchors,
+    http(s) and mailto links; embedded files only when the config allows attachments."""
+    from presskit.sanitize import link_allowed  # panflute: not on the batch's no-change path
+
+    if not policy.attachments:
+        document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and link_allowed(link[1]))
+            or (link[0] == "attachment" and policy.attachments)
+        ]
 
 
 def write_atomic(out: Path, data: bytes | str) -> None:

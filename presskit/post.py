@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from presskit.errors import Diagnostic, PresskitError
 __all__ = [
     "MAX_FRONT_MATTER_BYTES",
     "MAX_NESTING",
+    "MAX_POST_BYTES",
     "MAX_YAML_VALUES",
     "Post",
     "detect_lang_from_path",
@@ -36,6 +38,7 @@ __all__ = [
 
 # Real front matter is a few hundred bytes; anything near these limits is an accident or an attack.
 MAX_FRONT_MATTER_BYTES = 256 * 1024
+MAX_POST_BYTES = 16 * 1024 * 1024  # the longest real posts are ~100 KiB
 MAX_NESTING = 50  # containers, counting the top-level mapping as 1
 # PyYAML is pure Python (~25 µs a value); this keeps the worst 256 KiB under half a second.
 MAX_YAML_VALUES = 20_000
@@ -69,9 +72,15 @@ def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     """Read a post from disk; the bytes are decoded here so encoding errors can name a line."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        # A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise PresskitError("not a regular file", path)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_POST_BYTES + 1)
     except OSError as exc:
         raise PresskitError(f"cannot read post: {exc.strerror or exc}", path) from None
+    if len(data) > MAX_POST_BYTES:
+        raise PresskitError(f"post is larger than the {MAX_POST_BYTES >> 20} MiB limit", path)
     # A relative path such as `index.md` says nothing about the language; where it sits does.
     lang_hint = detect_lang_from_path(path) or detect_lang_from_path(path.resolve())
     return _parse(data, path, default_lang, lang_hint)
@@ -647,6 +656,16 @@ def _too_deep(path: Path, line: int) -> PresskitError:
     )
 
 
+def _too_long_number(kind: str, split: _Split, path: Path) -> PresskitError:
+    digits = re.search(r"[0-9_]{4000,}", split.front)
+    line = split.front_line + split.front.count("\n", 0, digits.start()) if digits else None
+    return PresskitError(
+        f"invalid {kind} front matter: a number too long to read",
+        path,
+        line=line or split.open_line,
+    )
+
+
 def _parse_toml(split: _Split, path: Path) -> _Parsed:
     try:
         meta = tomllib.loads(split.front)
@@ -661,6 +680,8 @@ def _parse_toml(split: _Split, path: Path) -> _Parsed:
         raise PresskitError(f"invalid TOML front matter: {message}", path, line=line) from None
     except RecursionError:
         raise _too_deep(path, split.open_line) from None
+    except ValueError:  # Python's cap on int digits, which tomllib does not translate
+        raise _too_long_number("TOML", split, path) from None
     if _depth(meta) > MAX_NESTING:
         raise _too_deep(path, split.open_line)
     return _Parsed(meta, _toml_key_lines(split), {}, [])
@@ -708,6 +729,8 @@ def _parse_json(split: _Split, path: Path) -> _Parsed:
     except json.JSONDecodeError as exc:
         line = split.front_line + exc.lineno - 1
         raise PresskitError(f"invalid JSON front matter: {exc.msg}", path, line=line) from None
+    except ValueError:  # Python's cap on int digits, which json does not translate
+        raise _too_long_number("JSON", split, path) from None
     warnings = [
         (f"duplicate key `{key}`; the last one wins", split.json_keys.get(key, split.open_line))
         for key in duplicates

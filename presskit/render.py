@@ -6,7 +6,11 @@ shell; the CLI is a thin layer over `render` and `render_html`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from presskit import i18n
@@ -50,23 +54,77 @@ def resolve_config(post_path: Path, config: Config | str | Path | None) -> Confi
     return load_config(find_config(post_path))
 
 
+DEFAULT_TIMEOUT = 300  # seconds for one post; the slowest real post takes a few
+
+
+class _Deadline(BaseException):
+    """Not an Exception: WeasyPrint's `except Exception` (around fetches) must not eat it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None, source: Path) -> Iterator[None]:
+    """End a stuck render with one line. Needs SIGALRM, so only in the main thread on Unix;
+    elsewhere (a batch's worker threads) the caller bounds the work itself."""
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+    except _Deadline:
+        raise PresskitError(f"render took longer than {seconds:g} s; stopped", source) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def site_folders(post_path: Path) -> tuple[Path, ...]:
+    """`static/` and `assets/` of the Hugo site holding the post (`<site>/content/…`)."""
+    resolved = post_path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "content":
+            site = parent.parent
+            return tuple(site / name for name in ("static", "assets") if (site / name).is_dir())
+    return ()
+
+
 def prepare(
     post_path: str | Path,
     config: Config | str | Path | None = None,
     *,
     theme: str | None = None,
     options: Options | None = None,
+    strict_fonts: bool | None = None,
 ) -> Prepared:
     """Everything up to the HTML handed to WeasyPrint (what `presskit html` writes)."""
     path = Path(post_path)
     cfg = resolve_config(path, config)
+    if strict_fonts is not None:
+        cfg = replace(cfg, strict_fonts=strict_fonts)
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
     warnings: list[Diagnostic] = []
     post = load_post(path, default_lang=cfg.lang)
     warnings.extend(post.warnings)
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
-    body = convert(post, lang=post.lang, base_url=cfg.base_url, warn=warnings.append)
+    body = convert(
+        post,
+        lang=post.lang,
+        base_url=cfg.base_url,
+        warn=warnings.append,
+        unsafe_html=cfg.unsafe_html,
+    )
     html = build_html(post, body, cfg, theme_obj, options)
     missing = missing_glyphs(visible_text(html))
     if missing:
@@ -98,25 +156,52 @@ def render(
     offline: bool | None = None,
     options: Options | None = None,
     pdf_variant: str | None = None,
+    strict_fonts: bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> RenderResult:
-    prepared = prepare(post_path, config, theme=theme, options=options)
+    """Render one post; `timeout` (seconds, None for none) ends a stuck render with an error."""
+    with time_limit(timeout, Path(post_path)):
+        return _render(post_path, out, config, theme, offline, options, pdf_variant, strict_fonts)
+
+
+def _render(
+    post_path: str | Path,
+    out: str | Path,
+    config: Config | str | Path | None,
+    theme: str | None,
+    offline: bool | None,
+    options: Options | None,
+    pdf_variant: str | None,
+    strict_fonts: bool | None,
+) -> RenderResult:
+    prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
+    site = site_folders(Path(post_path))
+    # The logo is inlined by the template; only the file itself, not its folder, is readable.
     policy = FetchPolicy(
         roots=allowed_roots(
-            [post_dir, prepared.theme.path, cfg.brand.logo and cfg.brand.logo.parent]
+            [post_dir, *prepared.theme.template_dirs, prepared.theme.path, cfg.brand.logo, *site]
         ),
         offline=cfg.offline if offline is None else offline,
         source=str(post_path),
+        site_static=tuple(folder.resolve() for folder in site),
+        attachments=cfg.attachments,
+        body=prepared.post.body,
+        body_line=prepared.post.body_line,
     )
     result = render_pdf(
         prepared.html, Path(out), base_url=post_dir, policy=policy, variant=pdf_variant
     )
+    pdf_warnings = result.warnings
+    if any("no font has glyphs" in warning.message for warning in prepared.warnings):
+        # WeasyPrint's own words for the characters we already named.
+        pdf_warnings = tuple(w for w in pdf_warnings if ".notdef glyph" not in w.message)
     return RenderResult(
         output=Path(out),
         post=prepared.post,
         pages=result.pages,
         size=result.size,
-        warnings=prepared.warnings + result.warnings,
+        warnings=prepared.warnings + pdf_warnings,
         files=tuple(policy.read),
     )

@@ -230,7 +230,7 @@ def render_post(
 
     from presskit.render import render
 
-    result = render(path, out, config, theme=theme, offline=offline)
+    result = render(path, out, config, theme=theme, offline=offline, timeout=None)
     data = Path(out).read_bytes()
     return {
         "ok": True,

@@ -131,12 +131,18 @@ def test_missing_glyphs_fail_with_the_characters_and_a_font_to_install(tmp_path)
     post = tmp_path / "post.md"
     post.write_text(f"---\ntitle: Glyphs\n---\n\nHello {char}.\n", encoding="utf-8")
     out = tmp_path / "post.pdf"
-    done = run_presskit("render", str(post), "-o", str(out))
+    done = run_presskit("render", str(post), "-o", str(out), "--strict-fonts")
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith(f"error: {post}: no font has glyphs for U+2A6D6")
     assert "install" in done.stderr
     assert not out.exists()
+    # Without --strict-fonts the same finding is one warning, and the PDF is written.
+    done = run_presskit("render", str(post), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"warning: {post}: " + done.stderr.split(": ", 2)[2]
+    assert "no font has glyphs for U+2A6D6" in done.stderr
+    assert out.exists()
 
 
 def test_page_size_from_config_and_default_brand(tmp_path):

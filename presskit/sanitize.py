@@ -1,0 +1,531 @@
+"""What of a post's markup may reach the PDF: a pass over the pandoc AST after the filter.
+
+Posts come from many hands, and pandoc's CommonMark readers pass raw HTML through even with
+`-raw_html` (jgm/pandoc#8305). We follow Hugo's Goldmark default (`unsafe = false`): raw HTML
+is not rendered, it is dropped with a warning naming the line. A site that trusts its authors
+sets `unsafe_html = true` in presskit.toml, and even then scripts, frames, objects, `<style>`,
+`<link>` (attachments), event handlers and `file:` URLs are removed. In every case link
+targets are only http(s), mailto and in-document anchors, `{style=…}` attributes are dropped,
+very long words get break opportunities (WeasyPrint lays out an unbreakable 50,000-character
+word in quadratic time) and nesting deeper than the renderer can lay out is refused with a line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import panflute as pf
+
+from presskit.errors import Diagnostic, PresskitError
+from presskit.post import Post
+
+# WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
+# under 10. Counted in HTML elements (a list level is two: the list and its item).
+MAX_DEPTH = 64
+# A run of more than LONG_WORD characters with no break opportunity gets a zero-width space
+# every WORD_CHUNK characters: long enough for any URL or hash a reader copies, short enough to
+# keep line breaking linear.
+LONG_WORD = 256
+WORD_CHUNK = 64
+# Code is copied from the PDF: a log line or a JSON blob of a few hundred characters stays
+# byte for byte (CSS wraps it); only a pathological run gets break points.
+CODE_LONG_WORD = 2000
+ZWSP = "\u200b"
+
+MAX_RAW_WARNINGS = 5  # then one line with the count: a post full of <br> is not 1000 lines
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+IMAGE_SCHEMES = frozenset({"http", "https", "data"})
+# Attributes a post may set on an element (`{width=50%}`); everything else is dropped.
+SAFE_ATTRIBUTES = frozenset({"width", "height", "lang", "dir", "title", "alt", "start", "type"})
+LENGTH = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,3})?(?:px|%|em|rem|cm|mm|in|pt|ex|ch)?")
+HTML_FORMATS = frozenset({"html", "html4", "html5"})
+
+# With `unsafe_html = true`: elements removed with everything inside them, and void ones.
+DROP_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frameset",
+        "object",
+        "applet",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "textarea",
+        "select",
+        "button",
+        "form",
+        "audio",
+        "video",
+        "canvas",
+    }
+)
+DROP_VOID = frozenset(
+    {"link", "meta", "base", "embed", "frame", "input", "source", "track", "param"}
+)
+VOID = frozenset({"area", "br", "col", "hr", "img", "wbr", *DROP_VOID})
+URL_ATTRIBUTES = frozenset({"href", "src"})
+TAG_NAME = re.compile(r"[a-z][a-z0-9-]*")
+HTML_ATTRIBUTES = frozenset(
+    {
+        *SAFE_ATTRIBUTES,
+        "id",
+        "class",
+        "href",
+        "src",
+        "colspan",
+        "rowspan",
+        "align",
+        "valign",
+        "scope",
+        "headers",
+        "abbr",
+        "datetime",
+        "cite",
+        "reversed",
+        "span",
+        "style",
+    }
+)
+UNSAFE_STYLE = re.compile(
+    r"url\s*\(|@|\\|expression|behavior|position|-moz-binding|image|file:|javascript:", re.I
+)
+
+
+@dataclass
+class Sanitizer:
+    """Options and findings of one pass; `body` (the post's text) places warnings on lines."""
+
+    unsafe_html: bool = False
+    source: str | None = None
+    body: str = ""
+    body_line: int = 1
+    warn: Callable[[Diagnostic], None] | None = None
+    # The raw elements pandoc read from the post (see `raw_elements`); raw output a shortcode
+    # handler makes is the site's own code and passes. None: police every raw element.
+    post_raw: list[pf.Element] | None = None
+    _post_raw_ids: frozenset[int] = frozenset()  # ids are stable: `post_raw` keeps them alive
+    warnings: list[Diagnostic] = field(default_factory=list)
+    relative_links: list[tuple[str, int | None]] = field(default_factory=list)
+    raw_dropped: int = 0
+    _cursor: int = 0
+
+    @classmethod
+    def for_post(cls, doc: pf.Doc, post: Post, **options: Any) -> Sanitizer:
+        """Made right after pandoc read the post: refuses too deep a tree before anything walks
+        it, and notes which raw elements came from the post."""
+        sanitizer = cls(source=str(post.path), body=post.body, body_line=post.body_line, **options)
+        check_depth(doc, sanitizer)
+        sanitizer.post_raw = raw_elements(doc)
+        sanitizer._post_raw_ids = frozenset(id(raw) for raw in sanitizer.post_raw)
+        return sanitizer
+
+    def from_post(self, elem: pf.Element) -> bool:
+        return self.post_raw is None or id(elem) in self._post_raw_ids
+
+    def line_of(self, text: str) -> int | None:
+        """The file line where `text` next occurs, searching on from the last hit."""
+        needle = text.strip().split("\n", 1)[0][:80]
+        if not needle:
+            return None
+        index = self.body.find(needle, self._cursor)
+        if index < 0:
+            index = self.body.find(needle)
+            if index < 0:
+                return None
+        self._cursor = index + 1
+        return self.body_line + self.body.count("\n", 0, index)
+
+    def note(self, message: str, line: int | None) -> None:
+        diagnostic = Diagnostic(message, self.source, line)
+        self.warnings.append(diagnostic)
+        if self.warn is not None:
+            self.warn(diagnostic)
+
+
+def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
+    """Apply the policy to `doc` in place (after the shortcode filter)."""
+    check_depth(doc, sanitizer)  # handlers may have nested further
+    doc.walk(lambda elem, _doc: _action(elem, sanitizer))
+    if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
+        sanitizer.note(
+            f"{sanitizer.raw_dropped - MAX_RAW_WARNINGS} more raw HTML elements not rendered", None
+        )
+    if sanitizer.relative_links:
+        # Common and harmless (`../other-post/` without base_url): one warning, not dozens.
+        count = len(sanitizer.relative_links)
+        first, line = sanitizer.relative_links[0]
+        sanitizer.note(
+            f"{count} relative link{'s' if count > 1 else ''} kept as plain text (first: "
+            f"{_snippet(first)}); set `base_url` in presskit.toml to link site-relative ones",
+            line,
+        )
+
+
+def raw_elements(doc: pf.Doc) -> list[pf.Element]:
+    """The raw HTML pandoc read from the post, taken before the shortcode filter runs."""
+    found: list[pf.Element] = []
+    stack: list[pf.Element] = list(doc.content)
+    while stack:  # iterative: this runs before the depth check
+        elem = stack.pop()
+        if isinstance(elem, pf.RawBlock | pf.RawInline):
+            found.append(elem)
+        stack.extend(_children(elem))
+    return found
+
+
+# --------------------------------------------------------------------------- nesting
+
+
+def _children(elem: pf.Element) -> list[pf.Element]:
+    kids: list[pf.Element] = []
+    content = getattr(elem, "content", None)
+    if content is not None and not isinstance(content, str):
+        kids.extend(content)
+    for name in ("head", "foot", "caption"):
+        part = getattr(elem, name, None)
+        if isinstance(part, pf.Element):
+            kids.append(part)
+    if isinstance(elem, pf.DefinitionItem):
+        kids.extend([*elem.term, *elem.definitions])
+    return kids
+
+
+# Containers that become an HTML element of their own (paragraphs hold only inlines).
+_FLAT = (pf.Para, pf.Plain, pf.Str, pf.Space, pf.SoftBreak, pf.LineBreak, pf.Caption)
+
+
+def _counts(elem: pf.Element) -> bool:
+    return not isinstance(elem, _FLAT)
+
+
+def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
+    """Refuse a tree deeper than MAX_DEPTH before anything recursive walks it."""
+    stack: list[tuple[pf.Element, int]] = [(child, 0) for child in doc.content]
+    while stack:
+        elem, depth = stack.pop()
+        level = depth + (1 if _counts(elem) else 0)
+        if level > MAX_DEPTH:
+            line = _first_line(elem, sanitizer)
+            raise PresskitError(
+                f"nested deeper than {MAX_DEPTH} levels (quotes, lists or divs); "
+                "the PDF cannot lay it out",
+                sanitizer.source,
+                line=line,
+            )
+        stack.extend((child, level) for child in _children(elem))
+
+
+def _first_line(elem: pf.Element, sanitizer: Sanitizer) -> int | None:
+    """The line of the first word inside `elem`, found by searching the post's text."""
+    stack = [elem]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, pf.Str | pf.Code | pf.CodeBlock) and item.text.strip():
+            return sanitizer.line_of(item.text)
+        stack.extend(reversed(_children(item)))
+    return None
+
+
+_QUOTE = re.compile(r"[ \t]{0,3}>")
+
+
+def check_source_nesting(markdown: str, *, source: str | None, line_offset: int = 0) -> None:
+    """Refuse `> > > …` chains before pandoc and the JSON reader recurse on them.
+
+    Only `>` markers at the start of a line count (fenced code is skipped; `- - -` is a rule,
+    not a list), so the count is never more than the real depth: what it refuses is too deep.
+    """
+    fence: str | None = None
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        stripped = line.lstrip(" \t>")
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        depth, pos = 0, 0
+        while match := _QUOTE.match(line, pos):
+            depth += 1
+            pos = match.end()
+            if depth > MAX_DEPTH:
+                raise PresskitError(
+                    f"nested deeper than {MAX_DEPTH} levels (quotes, lists or divs); "
+                    "the PDF cannot lay it out",
+                    source,
+                    line=number + line_offset,
+                )
+
+
+def deepest_line(markdown: str) -> int:
+    """Where a tree too deep for the JSON reader most likely nests: the line with the most
+    indentation and nesting marks. Only for the error message; the refusal does not guess."""
+    best, best_score = 1, -1
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        score = indent // 2 + sum(line.count(mark) for mark in ">*_[")
+        if score > best_score:
+            best, best_score = number, score
+    return best
+
+
+# --------------------------------------------------------------------------- the pass
+
+
+def _action(elem: pf.Element, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
+    if isinstance(elem, pf.RawBlock | pf.RawInline):
+        return _raw(elem, sanitizer) if sanitizer.from_post(elem) else None
+    if isinstance(elem, pf.Str):
+        return _break_long_word(elem)
+    if isinstance(elem, pf.Code | pf.CodeBlock):
+        elem.text = _break_runs(elem.text, CODE_LONG_WORD)
+    if hasattr(elem, "attributes"):
+        _clean_attributes(elem, sanitizer)
+    if isinstance(elem, pf.Link):
+        return _link(elem, sanitizer)
+    if isinstance(elem, pf.Image):
+        return _image(elem, sanitizer)
+    return None
+
+
+def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element | list[pf.Element]:
+    if elem.format.lower() not in HTML_FORMATS:
+        return []  # `{=latex}` and friends never reach an HTML page anyway
+    line = sanitizer.line_of(elem.text)
+    if not sanitizer.unsafe_html:
+        if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
+            sanitizer.raw_dropped += 1
+            if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
+                return []
+            sanitizer.note(
+                f"raw HTML not rendered: {_snippet(elem.text)} "
+                "(set `unsafe_html = true` in presskit.toml to allow it)",
+                line,
+            )
+        return []
+    cleaner = _HtmlCleaner()
+    try:
+        cleaner.feed(elem.text)
+        cleaner.close()
+    except _TooDeep:
+        raise PresskitError(
+            f"raw HTML nested deeper than {MAX_DEPTH} levels", sanitizer.source, line=line
+        ) from None
+    for removed in sorted(set(cleaner.removed)):
+        sanitizer.note(f"removed {removed} from raw HTML", line)
+    text = cleaner.result()
+    if not text.strip():
+        return []
+    return type(elem)(text, format="html")
+
+
+def _is_comment(text: str) -> bool:
+    """Comments print nothing in Hugo either; a closing tag was reported with its opening."""
+    return bool(re.fullmatch(r"\s*<!--.*?-->\s*", text, re.S))
+
+
+def _snippet(text: str) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= 40 else first[:39] + "…"
+
+
+def _break_runs(text: str, longest: int = LONG_WORD) -> str:
+    if len(text) <= longest:
+        return text
+    return re.sub(rf"\S{{{longest + 1},}}", lambda m: _chunk(m.group()), text)
+
+
+def _chunk(word: str) -> str:
+    return ZWSP.join(word[i : i + WORD_CHUNK] for i in range(0, len(word), WORD_CHUNK))
+
+
+def _break_long_word(elem: pf.Str) -> pf.Str | None:
+    if len(elem.text) > LONG_WORD:
+        elem.text = _break_runs(elem.text)
+    return None
+
+
+def _clean_attributes(elem: pf.Element, sanitizer: Sanitizer) -> None:
+    attributes = elem.attributes
+    for key in list(attributes):
+        value = attributes[key]
+        lowered = key.lower()
+        if lowered == "style":
+            sanitizer.note(f"style attribute dropped: {_snippet(value)}", sanitizer.line_of(value))
+            del attributes[key]
+        elif lowered in ("width", "height"):
+            if not LENGTH.fullmatch(value.strip()):
+                del attributes[key]
+        elif lowered not in SAFE_ATTRIBUTES and not lowered.startswith("data-"):
+            del attributes[key]
+
+
+def _scheme(url: str) -> str | None:
+    """The URL's scheme, lower-cased; None for relative references."""
+    url = url.strip()
+    # Browsers ignore control characters and whitespace inside a scheme (`java\tscript:`).
+    squeezed = re.sub(r"[\x00-\x20]", "", url)
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", squeezed)
+    return match.group(1).lower() if match else None
+
+
+def link_allowed(url: str) -> bool:
+    """Targets a PDF may carry: http(s), mailto and in-document anchors."""
+    url = url.strip()
+    if url.startswith("#"):
+        return True
+    scheme = _scheme(url)
+    if scheme not in LINK_SCHEMES:
+        return False
+    if scheme in ("http", "https"):
+        try:
+            return bool(urlsplit(url).hostname)
+        except ValueError:
+            return False
+    return True
+
+
+def _link(elem: pf.Link, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
+    if link_allowed(elem.url):
+        return None
+    if _scheme(elem.url) is None:
+        sanitizer.relative_links.append((elem.url, sanitizer.line_of(elem.url)))
+        return pf.Span(*elem.content)
+    sanitizer.note(
+        f"link to {_snippet(elem.url)} kept as plain text: only http(s), mailto and #anchor "
+        "links are kept in the PDF",
+        sanitizer.line_of(elem.url),
+    )
+    return pf.Span(*elem.content)
+
+
+def image_allowed(url: str) -> bool:
+    scheme = _scheme(url)
+    if scheme is None:
+        return not url.strip().startswith("//")  # relative: the fetcher checks the path
+    if scheme == "data":
+        return url.strip()[5:].lower().startswith("image/")
+    return scheme in IMAGE_SCHEMES
+
+
+def _image(elem: pf.Image, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
+    if image_allowed(elem.url):
+        return None
+    sanitizer.note(
+        f"image {_snippet(elem.url)} not shown: only http(s), data: and files beside the post",
+        sanitizer.line_of(elem.url),
+    )
+    return pf.Span(*elem.content)
+
+
+# --------------------------------------------------------------------------- unsafe_html
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _HtmlCleaner(HTMLParser):
+    """Re-serializes an HTML fragment keeping only harmless elements and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.removed: list[str] = []
+        self.skipping: list[str] = []  # open elements dropped with their content
+        self.depth = 0
+
+    def result(self) -> str:
+        return "".join(self.out)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, closed=True)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
+        if self.skipping:
+            if tag == self.skipping[-1] and not closed:
+                self.skipping.append(tag)
+            return
+        if not TAG_NAME.fullmatch(tag):
+            self.removed.append("a malformed tag")
+            return
+        if tag in DROP_WITH_CONTENT:
+            self.removed.append(f"<{tag}>")
+            if not closed:
+                self.skipping.append(tag)
+            return
+        if tag in DROP_VOID:
+            self.removed.append(f"<{tag}>")
+            return
+        if tag not in VOID and not closed:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep
+        kept = []
+        for name, value in attrs:
+            value = value or ""
+            if name not in HTML_ATTRIBUTES and not name.startswith("data-"):
+                if name.startswith("on"):
+                    self.removed.append(f"{name}= handler")
+                continue
+            if name in URL_ATTRIBUTES and not (
+                image_allowed(value) if name == "src" else link_allowed(value)
+            ):
+                self.removed.append(f"{name}={_snippet(value)}")
+                continue
+            if name == "style" and UNSAFE_STYLE.search(value):
+                self.removed.append("a style reaching outside its element")
+                continue
+            kept.append(f' {name}="{html.escape(value, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}{' /' if closed else ''}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag in DROP_WITH_CONTENT or tag in DROP_VOID or not TAG_NAME.fullmatch(tag):
+            return
+        if tag not in VOID:
+            self.depth = max(self.depth - 1, 0)
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.out.append(html.escape(data, quote=False))
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.skipping:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        if not self.skipping:
+            self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        return None
+
+    def handle_decl(self, decl: str) -> None:
+        return None
+
+    def handle_pi(self, data: str) -> None:
+        return None
+
+    def unknown_decl(self, data: str) -> None:
+        return None

@@ -1,0 +1,65 @@
+"""The same post and config give the same bytes: across runs, time zones and hash seeds.
+
+Dates in the PDF come from the post, or from SOURCE_DATE_EPOCH when the post has none; never
+from the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pypdf
+from conftest import EXAMPLE_CONFIG, PRESSKIT, SAMPLE_ZH
+
+
+def render(post, out, **env: str) -> None:  # type: ignore[no-untyped-def]
+    args = [*PRESSKIT, "render", str(post), "--config", str(EXAMPLE_CONFIG), "-o", str(out)]
+    done = subprocess.run(
+        args, capture_output=True, text=True, timeout=300, env={**os.environ, **env}, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_two_renders_of_the_sample_are_byte_identical(tmp_path):
+    first, again = tmp_path / "first.pdf", tmp_path / "again.pdf"
+    render(SAMPLE_ZH, first, TZ="UTC", PYTHONHASHSEED="1")
+    render(SAMPLE_ZH, again, TZ="Pacific/Kiritimati", PYTHONHASHSEED="12345")
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_undated_post_takes_source_date_epoch(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Undated\n---\n\nBody.\n", encoding="utf-8")
+    first, second, plain = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "c.pdf"
+    render(post, first, SOURCE_DATE_EPOCH="1700000000", TZ="UTC", PYTHONHASHSEED="1")
+    render(post, second, SOURCE_DATE_EPOCH="1700000000", TZ="Asia/Tokyo", PYTHONHASHSEED="2")
+    assert first.read_bytes() == second.read_bytes()
+    info = pypdf.PdfReader(first).metadata
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20231114221320")
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    subprocess.run(
+        [*PRESSKIT, "render", str(post), "--config", str(EXAMPLE_CONFIG), "-o", str(plain)],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert "/CreationDate" not in (pypdf.PdfReader(plain).metadata or {})
+
+
+def test_time_without_zone_is_read_as_utc_in_every_time_zone(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\ndate: 2023-07-12T23:30:00\n---\n\nBody.\n", encoding="utf-8")
+    outs = []
+    for zone in ("UTC", "Pacific/Kiritimati"):
+        out = tmp_path / f"{zone.replace('/', '-')}.pdf"
+        args = [*PRESSKIT, "render", str(post), "-o", str(out)]
+        done = subprocess.run(
+            args, capture_output=True, text=True, timeout=300, env={**os.environ, "TZ": zone}
+        )
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    info = pypdf.PdfReader(tmp_path / "UTC.pdf").metadata
+    assert info is not None and str(info["/CreationDate"]).startswith("D:20230712233000")
