@@ -80,7 +80,7 @@ class PdfResult:
 
 
 def render_pdf(html: str, out: Path, *, base_url: Path, policy: FetchPolicy) -> PdfResult:
-    from weasyprint import HTML
+    from presskit.engine import HTML
 
     logger = logging.getLogger("weasyprint")
     collect = _Collect()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
+from presskit.engine import start_import
 from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import describe_missing, missing_glyphs, visible_text
 from presskit.page import build_html
@@ -91,6 +92,7 @@ def render(
     theme: str | None = None,
     offline: bool | None = None,
 ) -> RenderResult:
+    start_import()  # WeasyPrint loads on a thread while pandoc converts the post
     prepared = prepare(post_path, config, theme=theme)
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent

@@ -1,0 +1,93 @@
+"""WeasyPrint, imported once per process and without the slow library search.
+
+WeasyPrint 70 looks for each C library under Windows- and macOS-style names first, and every
+name that fails to load makes cffi call `ctypes.util.find_library`, which runs `ldconfig`, then
+`gcc`, then `ld`: 0.3 s of a 0.5 s import, paid by every cold `presskit render`. While WeasyPrint
+is imported, `find_library` answers from one `ldconfig -p` listing and LD_LIBRARY_PATH instead;
+a name found in neither is reported missing, as the slow search would have reported it.
+
+`start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
+`from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import subprocess
+import sys
+import threading
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+@cache
+def ldconfig_names() -> tuple[str, ...]:
+    """The sonames (`libfoo.so.1`) the dynamic linker's cache knows; empty when unknown."""
+    try:
+        listing = subprocess.run(
+            ["ldconfig", "-p"], capture_output=True, text=True, check=False, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    names = (line.strip().split(" ", 1)[0] for line in listing.splitlines()[1:])
+    return tuple(dict.fromkeys(name for name in names if ".so" in name))
+
+
+def find_library(name: str) -> str | None:
+    """`ctypes.util.find_library` for Linux, without running a compiler: a soname or None."""
+    pattern = re.compile(rf"lib{re.escape(name)}\.so(\.\d+)*$")
+    for soname in ldconfig_names():
+        if pattern.match(soname):
+            return soname
+    for folder in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep):
+        if folder and Path(folder).is_dir():
+            for entry in sorted(Path(folder).iterdir()):
+                if pattern.match(entry.name):
+                    return entry.name
+    return None
+
+
+def import_weasyprint() -> ModuleType:
+    """`import weasyprint`, with the quick library search where the platform allows it."""
+    with _lock:
+        if "weasyprint" in sys.modules:
+            return sys.modules["weasyprint"]
+        import ctypes.util
+
+        original = ctypes.util.find_library
+        if sys.platform.startswith("linux") and ldconfig_names():
+            ctypes.util.find_library = find_library
+        try:
+            return importlib.import_module("weasyprint")
+        finally:
+            ctypes.util.find_library = original
+
+
+def start_import() -> None:
+    """Import WeasyPrint on a thread; a later `import_weasyprint()` waits for it."""
+    global _thread
+    if "weasyprint" in sys.modules or _thread is not None:
+        return
+    _thread = threading.Thread(target=_import_quietly, name="import-weasyprint", daemon=True)
+    _thread.start()
+
+
+def _import_quietly() -> None:
+    # A failure here is raised again, with its message, by the import on the main thread.
+    try:
+        import_weasyprint()
+    except Exception:  # noqa: BLE001
+        return
+
+
+def __getattr__(name: str) -> object:
+    """`from presskit.engine import HTML`: WeasyPrint's names, through `import_weasyprint`."""
+    if name in ("HTML", "CSS"):
+        return getattr(import_weasyprint(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
