@@ -1,0 +1,63 @@
+"""The quick library search finds what `ctypes.util.find_library` finds, and nothing else."""
+
+from __future__ import annotations
+
+import ctypes.util
+import subprocess
+import sys
+
+import pytest
+
+from presskit import engine
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig is Linux")
+
+
+@linux_only
+@pytest.mark.parametrize(
+    "name",
+    # The names under which WeasyPrint finds its libraries on Debian, then ones it tries first.
+    ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"],
+)
+def test_finds_the_libraries_weasyprint_loads_as_ctypes_does(name):
+    assert engine.find_library(name) == ctypes.util.find_library(name)
+    assert engine.find_library(name) is not None
+
+
+@linux_only
+@pytest.mark.parametrize(
+    "name",
+    ["libgobject-2.0-0", "libpango-1.0-0.dll", "libharfbuzz.0.dylib", "no-such-library-at-all"],
+)
+def test_names_of_other_platforms_are_not_found(name):
+    assert engine.find_library(name) is None
+
+
+@linux_only
+def test_library_path_folders_are_searched(tmp_path, monkeypatch):
+    (tmp_path / "libpresskit-test.so.3").write_bytes(b"")
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))
+    assert engine.find_library("presskit-test") == "libpresskit-test.so.3"
+
+
+def test_import_gives_weasyprint_and_restores_ctypes():
+    code = (
+        "import ctypes.util; before = ctypes.util.find_library\n"
+        "from presskit import engine\n"
+        "engine.start_import()\n"
+        "from presskit.engine import HTML\n"
+        "import weasyprint\n"
+        "assert HTML is weasyprint.HTML\n"
+        "assert ctypes.util.find_library is before\n"
+        "print(weasyprint.__version__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+
+
+def test_unknown_names_are_attribute_errors():
+    with pytest.raises(AttributeError):
+        engine.Document  # noqa: B018
