@@ -29,6 +29,7 @@ def modules_after(code: str, *, stdin: str = "") -> set[str]:
         check=False,
         timeout=120,
     )
+    assert done.returncode == 0, done.stderr
     marker = done.stderr.rpartition("MODULES ")[2]
     assert marker.startswith("["), done.stderr
     return {name.split(".")[0] for name in json.loads(marker)}
@@ -59,3 +60,21 @@ def test_filter_loads_panflute_but_no_renderer():
 def test_import_presskit_is_cheap():
     loaded = modules_after("import presskit\n")
     assert not loaded & {*RENDERER, "panflute", "click"}
+
+
+def test_pandoc_is_found_without_importing_pypandoc():
+    loaded = modules_after(
+        "from presskit.convert import pandoc_path\n"
+        "import subprocess\n"
+        "out = subprocess.run([pandoc_path(), '--version'], capture_output=True, text=True)\n"
+        "assert out.stdout.startswith('pandoc 3'), out.stdout\n"
+    )
+    assert "pypandoc" not in loaded
+
+
+def test_pandoc_path_is_pypandocs_choice():
+    import pypandoc
+
+    from presskit.convert import pandoc_path
+
+    assert pandoc_path() == pypandoc.get_pandoc_path()
