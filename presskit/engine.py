@@ -1,10 +1,14 @@
-"""WeasyPrint, imported once per process and without the slow library search.
+"""WeasyPrint, imported once per process, without the slow library search.
 
 WeasyPrint 70 looks for each C library under Windows- and macOS-style names first, and every
 name that fails to load makes cffi call `ctypes.util.find_library`, which runs `ldconfig`, then
 `gcc`, then `ld`: 0.3 s of a 0.5 s import, paid by every cold `presskit render`. While WeasyPrint
 is imported, `find_library` answers from one `ldconfig -p` listing and LD_LIBRARY_PATH instead;
 a name found in neither is reported missing, as the slow search would have reported it.
+
+In a warm worker, WeasyPrint's font subsetting asks cffi for `hb_codepoint_t[N]` with a new N
+for every font of every post, and cffi runs its C parser (pycparser) for each new N: 5 ms each,
+10 % of a warm render. Array types of a known item type are built directly instead.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
 `from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
@@ -64,9 +68,43 @@ def import_weasyprint() -> ModuleType:
         if sys.platform.startswith("linux") and ldconfig_names():
             ctypes.util.find_library = find_library
         try:
-            return importlib.import_module("weasyprint")
+            weasyprint = importlib.import_module("weasyprint")
         finally:
             ctypes.util.find_library = original
+        from weasyprint.text.ffi import ffi
+
+        cache_array_types(ffi)
+        return weasyprint
+
+
+ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")
+
+
+class _ArrayTypes(dict):  # type: ignore[type-arg]
+    """cffi's cache of parsed C types, which builds `name[N]` without parsing when it can."""
+
+    def __init__(self, ffi, parsed: dict) -> None:  # type: ignore[no-untyped-def, type-arg]
+        super().__init__(parsed)
+        self.ffi = ffi
+
+    def __missing__(self, key: object) -> object:
+        match = ARRAY.match(key) if isinstance(key, str) else None
+        if match is None:
+            raise KeyError(key)
+        backend = self.ffi._backend
+        try:
+            item = self.ffi.typeof(match.group(1))
+            array = backend.new_array_type(backend.new_pointer_type(item), int(match.group(2)))
+        except Exception:  # noqa: BLE001 — cffi then parses the declaration itself, as before
+            raise KeyError(key) from None
+        self[key] = (array, False)  # (type, "is a raw function type")
+        return self[key]
+
+
+def cache_array_types(ffi) -> None:  # type: ignore[no-untyped-def]
+    parsed = getattr(ffi, "_parsed_types", None)
+    if type(parsed) is dict and hasattr(ffi, "_backend"):
+        ffi._parsed_types = _ArrayTypes(ffi, parsed)
 
 
 def start_import() -> None:

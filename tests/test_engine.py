@@ -61,3 +61,31 @@ def test_import_gives_weasyprint_and_restores_ctypes():
 def test_unknown_names_are_attribute_errors():
     with pytest.raises(AttributeError):
         engine.Document  # noqa: B018
+
+
+def test_array_types_are_the_ones_cffis_parser_builds():
+    from presskit.engine import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint.text.ffi import ffi
+
+    assert isinstance(ffi._parsed_types, engine._ArrayTypes)
+    built = ffi.typeof("hb_codepoint_t[11]")
+    with ffi._lock:
+        parsed = ffi._get_cached_btype(ffi._parser.parse_type("hb_codepoint_t[11]"))
+    assert built is parsed
+    assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
+
+
+def test_other_declarations_still_go_through_cffis_parser():
+    from cffi import CDefError
+
+    from presskit.engine import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint.text.ffi import ffi
+
+    assert ffi.typeof("char *").kind == "pointer"
+    assert ffi.typeof("unsigned int [4]").length == 4
+    with pytest.raises(CDefError):
+        ffi.typeof("no_such_type_t[3]")
