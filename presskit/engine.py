@@ -60,21 +60,23 @@ def find_library(name: str) -> str | None:
 def import_weasyprint() -> ModuleType:
     """`import weasyprint`, with the quick library search where the platform allows it."""
     with _lock:
-        if "weasyprint" in sys.modules:
-            return sys.modules["weasyprint"]
-        import ctypes.util
-
-        original = ctypes.util.find_library
-        if sys.platform.startswith("linux") and ldconfig_names():
-            ctypes.util.find_library = find_library
-        try:
-            weasyprint = importlib.import_module("weasyprint")
-        finally:
-            ctypes.util.find_library = original
+        weasyprint = sys.modules.get("weasyprint") or _import_quickly()
         from weasyprint.text.ffi import ffi
 
-        cache_array_types(ffi)
+        cache_array_types(ffi)  # also when someone else imported WeasyPrint first
         return weasyprint
+
+
+def _import_quickly() -> ModuleType:
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    if sys.platform.startswith("linux") and ldconfig_names():
+        ctypes.util.find_library = find_library
+    try:
+        return importlib.import_module("weasyprint")
+    finally:
+        ctypes.util.find_library = original
 
 
 ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")

@@ -89,3 +89,17 @@ def test_other_declarations_still_go_through_cffis_parser():
     assert ffi.typeof("unsigned int [4]").length == 4
     with pytest.raises(CDefError):
         ffi.typeof("no_such_type_t[3]")
+
+
+def test_array_types_are_cached_when_weasyprint_was_imported_directly():
+    code = (
+        "import weasyprint\n"
+        "from weasyprint.text.ffi import ffi\n"
+        "from presskit import engine\n"
+        "assert engine.import_weasyprint() is weasyprint\n"
+        "assert isinstance(ffi._parsed_types, engine._ArrayTypes)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
