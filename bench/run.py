@@ -8,6 +8,7 @@ CLI — measured in the same session on the same posts, and the issue's targets 
 against those ratios.
 
     make bench                                   # sample + 16 corpus posts
+    python bench/run.py --readme                 # also update README.md's results
     python bench/run.py --full                   # the whole corpus (minutes: the naive
                                                  #   pipeline costs ~1.5 s a post)
     python bench/run.py --quick                  # 3 repeats, 6 corpus posts
@@ -479,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="3 repeats, 6 corpus posts")
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--readme", action="store_true", help="also put the results in README.md's Performance"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.limit = 3, min(args.limit, 6)
@@ -533,7 +537,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     (args.results / "latest.md").write_text(text, encoding="utf-8")
     print(f"wrote {args.results / 'latest.md'} and latest.json")
+    if args.readme:
+        publish(ROOT / "README.md", text)
+        print("updated README.md")
     return 0
+
+
+START, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+
+
+def publish(readme: Path, text: str) -> None:
+    """Replace what README.md holds between the two markers with this run's results."""
+    current = readme.read_text(encoding="utf-8")
+    before, found, rest = current.partition(START)
+    _, found_end, after = rest.partition(END)
+    if not (found and found_end):
+        raise SystemExit(f"error: {readme}: no {START} … {END} section to update")
+    readme.write_text(f"{before}{START}\n{text}{END}{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":
