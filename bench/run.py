@@ -257,8 +257,27 @@ def total(results: list[Run]) -> Run:
     )
 
 
+def copy_posts(posts: list[Path], corpus: Path, target: Path) -> list[Path]:
+    """The chosen posts (with their bundle's resources) in a tree of their own.
+
+    Every path then works on the same files, and `presskit build` gets one folder that
+    mirrors the corpus (zh/… and en/… posts share bundle names).
+    """
+    copies = []
+    for post in posts:
+        copy = target / post.relative_to(corpus)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(post, copy)
+        if post.name == "index.md":  # a page bundle: its images and data go along
+            for resource in post.parent.iterdir():
+                if resource.is_file() and resource.suffix != ".md":
+                    shutil.copy2(resource, copy.parent / resource.name)
+        copies.append(copy)
+    return copies
+
+
 def corpus_group(
-    posts: list[Path], work: Path, times: int, jobs: int, config: Path | None
+    source: Path, posts: list[Path], work: Path, times: int, jobs: int, config: Path | None
 ) -> list[Row]:
     n = len(posts)
     paths: list[tuple[Row, Callable[[Path], Run], Path]] = [
@@ -305,7 +324,7 @@ def corpus_group(
     options = ["--config", config] if config else []
     for j in job_counts:
         outdir = work / f"build-{j}"
-        command = [BIN / "presskit", "build", *posts, "-o", outdir, *options]
+        command = [BIN / "presskit", "build", source, "-o", outdir, *options]
         command += ["--offline", "--quiet", "--jobs", str(j)]
         row = Row("corpus", f"presskit build --jobs {j}", posts=n)
         for _ in range(times):
@@ -496,12 +515,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         print(f"sample: {args.sample} ({args.repeat} interleaved runs per path)", flush=True)
         rows += sample_group(args.sample, args.config, work, args.repeat)
-        rows += filter_group(args.sample, work, args.repeat * 3)  # cheap: more runs
+        rows += filter_group(args.sample, work, max(20, args.repeat * 3))  # cheap: more runs
         if not args.no_corpus and args.corpus.is_dir():
             posts = corpus_posts(args.corpus, None if args.full else args.limit)
             print(f"corpus: {len(posts)} posts of {args.corpus}", flush=True)
             # Corpus posts use their own presskit.toml (or none), as `presskit build` would.
-            rows += corpus_group(posts, work, args.corpus_repeat, args.jobs, None)
+            source = work / "corpus"
+            copies = copy_posts(posts, args.corpus, source)
+            rows += corpus_group(source, copies, work, args.corpus_repeat, args.jobs, None)
         elif not args.no_corpus:
             print(f"corpus: {args.corpus} not found, skipped", flush=True)
     load_after = os.getloadavg()
