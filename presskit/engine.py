@@ -33,9 +33,14 @@ _thread: threading.Thread | None = None
 @cache
 def ldconfig_names() -> tuple[str, ...]:
     """The sonames (`libfoo.so.1`) the dynamic linker's cache knows; empty when unknown."""
+    # /sbin is where ctypes itself looks: it is often not on a normal user's PATH.
+    ldconfig = next(
+        (p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.access(p, os.X_OK)),
+        "ldconfig",
+    )
     try:
         listing = subprocess.run(
-            ["ldconfig", "-p"], capture_output=True, text=True, check=False, timeout=10
+            [ldconfig, "-p"], capture_output=True, text=True, check=False, timeout=10
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return ()
