@@ -103,3 +103,30 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert done.returncode == 0, done.stderr
+
+
+def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(folder / "doc.pdf"), str(folder / "page")],
+        check=True,
+    )
+    return [png.read_bytes() for png in sorted(folder.glob("page*.png"))]
+
+
+def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.pdf import fonts
+
+    if not hasattr(fonts.Font._harfbuzz_subset, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    html = (
+        "<p style='font-family: \"Noto Sans CJK SC\"'>中文标点，“引号”。Istio <b>毕业 Bold</b></p>"
+        "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
+    )
+    one_pass = weasyprint.HTML(string=html).write_pdf()
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
+    two_passes = weasyprint.HTML(string=html).write_pdf()
+    assert pages_as_png(one_pass, tmp_path / "one") == pages_as_png(two_passes, tmp_path / "two")
+    assert len(one_pass) <= len(two_passes) + 512
