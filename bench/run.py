@@ -478,7 +478,14 @@ def versions() -> dict[str, str]:
         lines = (done.stdout or done.stderr).strip().splitlines()
         return lines[0] if lines else "?"
 
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
+        "commit": commit or "?",
         "pandoc": first_line([pandoc_path(), "--version"]),
         "weasyprint": first_line([BIN / "weasyprint", "--version"]),
         "presskit": first_line([BIN / "presskit", "--version"]),
@@ -531,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     info = versions()
     header = (
         f"presskit benchmark {stamp} — {platform.machine()}, {os.cpu_count()} cores, "
-        f"load {load_before[0]:.1f} → {load_after[0]:.1f}; {info['presskit']}, "
+        f"load {load_before[0]:.1f} → {load_after[0]:.1f}; {info['presskit']} "
+        f"(commit {info['commit']}), "
         f"{info['weasyprint']}, {info['pandoc']}, Python {info['python']}.\n"
         "Medians; × baseline = baseline time ÷ path time within the group (higher is "
         "faster): the naive pipeline for sample and corpus, the identity filter for filter "
