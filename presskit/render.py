@@ -11,7 +11,7 @@ from pathlib import Path
 
 from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
-from presskit.engine import start_import
+from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import describe_missing, missing_glyphs, visible_text
 from presskit.page import build_html
@@ -104,6 +104,7 @@ def render(
         source=str(post_path),
     )
     result = render_pdf(prepared.html, Path(out), base_url=post_dir, policy=policy)
+    trim_memory()  # a process rendering post after post stays bounded
     return RenderResult(
         output=Path(out),
         post=prepared.post,

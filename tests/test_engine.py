@@ -130,3 +130,10 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
     two_passes = weasyprint.HTML(string=html).write_pdf()
     assert pages_as_png(one_pass, tmp_path / "one") == pages_as_png(two_passes, tmp_path / "two")
     assert len(one_pass) <= len(two_passes) + 512
+
+
+@linux_only
+def test_trim_memory_collects_only_past_the_limit():
+    assert engine.resident_mb() > 0
+    assert engine.trim_memory(limit_mb=1e9) is False
+    assert engine.trim_memory(limit_mb=1) is True
