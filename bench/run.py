@@ -370,7 +370,7 @@ def table(rows: list[Row]) -> str:
             f"{r.median_cpu:.2f}" if r.median_cpu is not None else "—",
             f"{r.peak_mb:.0f}" if r.peak_mb else "—",
             f"{r.pdf_kib:.0f}" if r.pdf_kib else "—",
-            (r.note + (f" ({r.failures} failed runs)" if r.failures else "")).strip(),
+            (r.note + (f" ({r.failures} failed)" if r.failures else "")).strip(),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
