@@ -1,4 +1,4 @@
-"""WeasyPrint, imported once per process, without the slow library search.
+"""WeasyPrint, imported once per process without the slow library search, and tuned.
 
 WeasyPrint 70 looks for each C library under Windows- and macOS-style names first, and every
 name that fails to load makes cffi call `ctypes.util.find_library`, which runs `ldconfig`, then
@@ -10,8 +10,8 @@ In a warm worker, WeasyPrint's font subsetting asks cffi for `hb_codepoint_t[N]`
 for every font of every post, and cffi runs its C parser (pycparser) for each new N: 5 ms each,
 10 % of a warm render. Array types of a known item type are built directly instead.
 
-Its font subsetting also runs one HarfBuzz pass where WeasyPrint 70 runs two (see
-`subset_in_one_pass`).
+Font subsetting runs one HarfBuzz pass where WeasyPrint 70 runs two (`subset_in_one_pass`),
+and `trim_memory` keeps a process that renders post after post from growing.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
 `from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
@@ -132,10 +132,10 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
 
     WeasyPrint subsets keeping glyph ids, then subsets the result again to drop the glyphs
     after the last one used. HarfBuzz ≥ 6 already stops at the last glyph kept, so the second
-    pass re-reads 63 000 glyph slots of a CJK face for nothing: 33 ms → 11 ms a face, 45 ms
-    of a Chinese post's warm render. The output is byte for byte WeasyPrint's, except that
-    tables WeasyPrint's second pass drops (`FFTM`) stay. When HarfBuzz kept glyphs well past
-    the last one used (a closure), WeasyPrint's two passes run instead, so no PDF grows.
+    pass re-reads 63 000 glyph slots of a CJK face for nothing: 33 ms → 11 ms a face (the
+    sample has two). The glyphs are WeasyPrint's, byte for byte; a table its second pass
+    drops (`FFTM`, 44 bytes) may stay. When HarfBuzz kept more than `SLACK_GLYPHS` glyphs
+    past the last one used (a closure), WeasyPrint's two passes run instead.
     """
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
