@@ -227,7 +227,7 @@ def __getattr__(name: str) -> object:
 # A Chinese post leaves ≈ 40 MB behind in reference cycles (WeasyPrint's styles, boxes and the
 # cffi objects holding HarfBuzz and Pango memory) until Python's full collection happens to
 # run: a warm worker grew to 470 MB over the corpus. A full collection costs ≈ 45 ms, so it
-# runs only once the process is past this size, which keeps a worker under 300 MB.
+# runs only once the process is past this size: the largest worker then stays near 300 MB.
 MEMORY_LIMIT_MB = 256
 
 
