@@ -78,12 +78,9 @@ def stacks_for(
     )
 
 
-def _parse_charset(text: str) -> list[tuple[int, int]]:
-    ranges = []
-    for token in text.split():
-        lo, _, hi = token.partition("-")
-        ranges.append((int(lo, 16), int(hi or lo, 16)))
-    return ranges
+def _parse_range(token: str) -> tuple[int, int]:
+    lo, _, hi = token.partition("-")
+    return int(lo, 16), int(hi or lo, 16)
 
 
 @cache
@@ -95,7 +92,9 @@ def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]]:
     done = subprocess.run(
         [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, check=False
     )
-    ranges = sorted(r for line in done.stdout.splitlines() for r in _parse_charset(line))
+    # One line of hex ranges per font face. Faces of a family, and the fonts of a collection,
+    # repeat the same ranges (70 000 here, 3 800 distinct): each distinct range is parsed once.
+    ranges = sorted(_parse_range(token) for token in set(done.stdout.split()))
     merged: list[list[int]] = []
     for lo, hi in ranges:
         if merged and lo <= merged[-1][1] + 1:
@@ -121,14 +120,16 @@ def visible_text(document: str) -> str:
 
 
 def missing_glyphs(text: str) -> list[str]:
-    """Characters no installed font has, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for char in set(text):
-        if unicodedata.category(char) in SKIPPED_CATEGORIES or char in seen:
-            continue
-        if not is_covered(char):
-            seen[char] = None
-    return sorted(seen, key=text.index)
+    """Characters no installed font has, in order of first appearance.
+
+    One pass over the distinct characters (`dict.fromkeys` keeps their order), so the cost is
+    the text's length plus one lookup per distinct character.
+    """
+    return [
+        char
+        for char in dict.fromkeys(text)
+        if unicodedata.category(char) not in SKIPPED_CATEGORIES and not is_covered(char)
+    ]
 
 
 def suggestion(chars: list[str]) -> str:

@@ -318,7 +318,7 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 def render_pdf(
     html: str, out: Path, *, base_url: Path, policy: FetchPolicy, variant: str | None = None
 ) -> PdfResult:
-    from weasyprint import HTML
+    from presskit.engine import HTML
 
     logger = logging.getLogger("weasyprint")
     collect = _Collect()

@@ -16,6 +16,7 @@ from pathlib import Path
 from presskit import i18n
 from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
+from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import describe_missing, missing_glyphs, visible_text
 from presskit.page import Options, build_html
@@ -174,6 +175,7 @@ def _render(
     pdf_variant: str | None,
     strict_fonts: bool | None,
 ) -> RenderResult:
+    start_import()  # WeasyPrint loads on a thread while pandoc converts the post
     prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
@@ -197,6 +199,7 @@ def _render(
     if any("no font has glyphs" in warning.message for warning in prepared.warnings):
         # WeasyPrint's own words for the characters we already named.
         pdf_warnings = tuple(w for w in pdf_warnings if ".notdef glyph" not in w.message)
+    trim_memory()  # a process rendering post after post stays bounded
     return RenderResult(
         output=Path(out),
         post=prepared.post,

@@ -173,7 +173,7 @@ def _death(worker: _Worker) -> str:
 
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
-    from weasyprint import HTML
+    from presskit.engine import HTML
 
     from presskit import convert, render  # noqa: F401 - imported for its side effects
 

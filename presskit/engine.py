@@ -1,0 +1,248 @@
+"""WeasyPrint, imported once per process without the slow library search, and tuned.
+
+WeasyPrint 70 looks for each C library under Windows- and macOS-style names first, and every
+name that fails to load makes cffi call `ctypes.util.find_library`, which runs `ldconfig`, then
+`gcc`, then `ld`: 0.3 s of a 0.5 s import, paid by every cold `presskit render`. While WeasyPrint
+is imported, `find_library` answers from one `ldconfig -p` listing and LD_LIBRARY_PATH instead;
+a name found in neither is reported missing, as the slow search would have reported it.
+
+In a warm worker, WeasyPrint's font subsetting asks cffi for `hb_codepoint_t[N]` with a new N
+for every font of every post, and cffi runs its C parser (pycparser) for each new N: 5 ms each,
+10 % of a warm render. Array types of a known item type are built directly instead.
+
+Font subsetting runs one HarfBuzz pass where WeasyPrint 70 runs two (`subset_in_one_pass`),
+and `trim_memory` keeps a process that renders post after post from growing.
+
+`start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
+`from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import re
+import subprocess
+import sys
+import threading
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+@cache
+def ldconfig_names() -> tuple[str, ...]:
+    """The sonames (`libfoo.so.1`) the dynamic linker's cache knows; empty when unknown."""
+    # /sbin is where ctypes itself looks: it is often not on a normal user's PATH.
+    ldconfig = next(
+        (p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.access(p, os.X_OK)),
+        "ldconfig",
+    )
+    try:
+        listing = subprocess.run(
+            [ldconfig, "-p"], capture_output=True, text=True, check=False, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    names = (line.strip().split(" ", 1)[0] for line in listing.splitlines()[1:])
+    return tuple(dict.fromkeys(name for name in names if ".so" in name))
+
+
+def find_library(name: str) -> str | None:
+    """`ctypes.util.find_library` for Linux, without running a compiler: a soname or None."""
+    pattern = re.compile(rf"lib{re.escape(name)}\.so(\.\d+)*$")
+    for soname in ldconfig_names():
+        if pattern.match(soname):
+            return soname
+    for folder in os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep):
+        if folder and Path(folder).is_dir():
+            for entry in sorted(Path(folder).iterdir()):
+                if pattern.match(entry.name):
+                    return entry.name
+    return None
+
+
+def import_weasyprint() -> ModuleType:
+    """`import weasyprint`, with the quick library search where the platform allows it."""
+    with _lock:
+        weasyprint = sys.modules.get("weasyprint") or _import_quickly()
+        from weasyprint.text.ffi import ffi
+
+        cache_array_types(ffi)  # also when someone else imported WeasyPrint first
+        subset_in_one_pass(weasyprint)
+        return weasyprint
+
+
+def _import_quickly() -> ModuleType:
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    if sys.platform.startswith("linux") and ldconfig_names():
+        ctypes.util.find_library = find_library
+    try:
+        return importlib.import_module("weasyprint")
+    finally:
+        ctypes.util.find_library = original
+
+
+ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")
+
+
+class _ArrayTypes(dict):  # type: ignore[type-arg]
+    """cffi's cache of parsed C types, which builds `name[N]` without parsing when it can."""
+
+    def __init__(self, ffi, parsed: dict) -> None:  # type: ignore[no-untyped-def, type-arg]
+        super().__init__(parsed)
+        self.ffi = ffi
+
+    def __missing__(self, key: object) -> object:
+        match = ARRAY.match(key) if isinstance(key, str) else None
+        if match is None:
+            raise KeyError(key)
+        backend = self.ffi._backend
+        try:
+            item = self.ffi.typeof(match.group(1))
+            array = backend.new_array_type(backend.new_pointer_type(item), int(match.group(2)))
+        except Exception:  # noqa: BLE001 — cffi then parses the declaration itself, as before
+            raise KeyError(key) from None
+        self[key] = (array, False)  # (type, "is a raw function type")
+        return self[key]
+
+
+def cache_array_types(ffi) -> None:  # type: ignore[no-untyped-def]
+    parsed = getattr(ffi, "_parsed_types", None)
+    if type(parsed) is dict and hasattr(ffi, "_backend"):
+        ffi._parsed_types = _ArrayTypes(ffi, parsed)
+
+
+# WeasyPrint's own list of tables no PDF viewer reads.
+DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF")
+DROPPED_TABLES += (b"LTSH", b"PCLT", b"SVG ")
+# Empty glyph slots a one-pass subset may keep past the last glyph used (see below).
+SLACK_GLYPHS = 64
+_one_pass_installed = False
+
+
+def subset_in_one_pass(weasyprint: ModuleType) -> None:
+    """Font subsetting in one HarfBuzz pass instead of WeasyPrint 70's two.
+
+    WeasyPrint subsets keeping glyph ids, then subsets the result again to drop the glyphs
+    after the last one used. HarfBuzz ≥ 6 already stops at the last glyph kept, so the second
+    pass re-reads 63 000 glyph slots of a CJK face for nothing: 33 ms → 11 ms a face (the
+    sample has two). The glyphs are WeasyPrint's, byte for byte; a table its second pass
+    drops (`FFTM`, 44 bytes) may stay. When HarfBuzz kept more than `SLACK_GLYPHS` glyphs
+    past the last one used (a closure), WeasyPrint's two passes run instead.
+    """
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    global _one_pass_installed
+    if _one_pass_installed:
+        return
+    _one_pass_installed = True
+    original = getattr(fonts.Font, "_harfbuzz_subset", None)
+    if (
+        original is None
+        or harfbuzz_subset is None
+        or not weasyprint.__version__.startswith("70.")
+        or not harfbuzz.hb_version_atleast(6, 0, 0)
+    ):
+        return
+
+    def harfbuzz_subset_once(self, to_unicode, hinting):  # type: ignore[no-untyped-def]
+        data = _subset_once(self.hb_face, sorted(to_unicode), hinting, bool(self.missing))
+        if data is None:
+            original(self, to_unicode, hinting)
+        else:
+            self.file_content = data
+
+    harfbuzz_subset_once.original = original  # type: ignore[attr-defined]
+    fonts.Font._harfbuzz_subset = harfbuzz_subset_once
+
+
+def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:  # type: ignore[no-untyped-def]
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    subset_input = harfbuzz_subset.hb_subset_input_create_or_fail()
+    if subset_input == ffi.NULL:
+        return None
+    subset_input = ffi.gc(subset_input, harfbuzz_subset.hb_subset_input_destroy)
+    glyph_set = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
+    harfbuzz.hb_set_add_sorted_array(
+        glyph_set, ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs), len(glyphs)
+    )
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
+        | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    )
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if notdef:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(subset_input, flags)
+    drop = harfbuzz_subset.hb_subset_input_set(
+        subset_input, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG
+    )
+    tags = sorted(harfbuzz.hb_tag_from_string(tag, -1) for tag in DROPPED_TABLES)
+    harfbuzz.hb_set_add_sorted_array(drop, ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+    face = harfbuzz_subset.hb_subset_or_fail(hb_face, subset_input)
+    if face == ffi.NULL:
+        return None
+    face = ffi.gc(face, harfbuzz.hb_face_destroy)
+    if harfbuzz.hb_face_get_glyph_count(face) > glyphs[-1] + 1 + SLACK_GLYPHS:
+        return None
+    return get_hb_object_data(face) or None
+
+
+def start_import() -> None:
+    """Import WeasyPrint on a thread; a later `import_weasyprint()` waits for it."""
+    global _thread
+    if "weasyprint" in sys.modules or _thread is not None:
+        return
+    _thread = threading.Thread(target=_import_quietly, name="import-weasyprint", daemon=True)
+    _thread.start()
+
+
+def _import_quietly() -> None:
+    # A failure here is raised again, with its message, by the import on the main thread.
+    try:
+        import_weasyprint()
+    except Exception:  # noqa: BLE001
+        return
+
+
+def __getattr__(name: str) -> object:
+    """`from presskit.engine import HTML`: WeasyPrint's names, through `import_weasyprint`."""
+    if name in ("HTML", "CSS"):
+        return getattr(import_weasyprint(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# A Chinese post leaves ≈ 40 MB behind in reference cycles (WeasyPrint's styles, boxes and the
+# cffi objects holding HarfBuzz and Pango memory) until Python's full collection happens to
+# run: a warm worker grew to 470 MB over the corpus. A full collection costs ≈ 45 ms, so it
+# runs only once the process is past this size: the largest worker then stays near 300 MB.
+MEMORY_LIMIT_MB = 256
+
+
+def resident_mb() -> float | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def trim_memory(limit_mb: float = MEMORY_LIMIT_MB) -> bool:
+    """Collect cyclic garbage when the process is past `limit_mb`; True when it collected."""
+    size = resident_mb()
+    if size is None or size <= limit_mb:
+        return False
+    gc.collect()
+    return True

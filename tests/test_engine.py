@@ -1,0 +1,139 @@
+"""The quick library search finds what `ctypes.util.find_library` finds, and nothing else."""
+
+from __future__ import annotations
+
+import ctypes.util
+import subprocess
+import sys
+
+import pytest
+
+from presskit import engine
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig is Linux")
+
+
+@linux_only
+@pytest.mark.parametrize(
+    "name",
+    # The names under which WeasyPrint finds its libraries on Debian, then ones it tries first.
+    ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"],
+)
+def test_finds_the_libraries_weasyprint_loads_as_ctypes_does(name):
+    assert engine.find_library(name) == ctypes.util.find_library(name)
+    assert engine.find_library(name) is not None
+
+
+@linux_only
+@pytest.mark.parametrize(
+    "name",
+    ["libgobject-2.0-0", "libpango-1.0-0.dll", "libharfbuzz.0.dylib", "no-such-library-at-all"],
+)
+def test_names_of_other_platforms_are_not_found(name):
+    assert engine.find_library(name) is None
+
+
+@linux_only
+def test_library_path_folders_are_searched(tmp_path, monkeypatch):
+    (tmp_path / "libpresskit-test.so.3").write_bytes(b"")
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))
+    assert engine.find_library("presskit-test") == "libpresskit-test.so.3"
+
+
+def test_import_gives_weasyprint_and_restores_ctypes():
+    code = (
+        "import ctypes.util; before = ctypes.util.find_library\n"
+        "from presskit import engine\n"
+        "engine.start_import()\n"
+        "from presskit.engine import HTML\n"
+        "import weasyprint\n"
+        "assert HTML is weasyprint.HTML\n"
+        "assert ctypes.util.find_library is before\n"
+        "print(weasyprint.__version__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+
+
+def test_unknown_names_are_attribute_errors():
+    with pytest.raises(AttributeError):
+        engine.Document  # noqa: B018
+
+
+def test_array_types_are_the_ones_cffis_parser_builds():
+    from presskit.engine import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint.text.ffi import ffi
+
+    assert isinstance(ffi._parsed_types, engine._ArrayTypes)
+    built = ffi.typeof("hb_codepoint_t[11]")
+    with ffi._lock:
+        parsed = ffi._get_cached_btype(ffi._parser.parse_type("hb_codepoint_t[11]"))
+    assert built is parsed
+    assert list(ffi.new("hb_codepoint_t[3]", [7, 8, 9])) == [7, 8, 9]
+
+
+def test_other_declarations_still_go_through_cffis_parser():
+    from cffi import CDefError
+
+    from presskit.engine import import_weasyprint
+
+    import_weasyprint()
+    from weasyprint.text.ffi import ffi
+
+    assert ffi.typeof("char *").kind == "pointer"
+    assert ffi.typeof("unsigned int [4]").length == 4
+    with pytest.raises(CDefError):
+        ffi.typeof("no_such_type_t[3]")
+
+
+def test_array_types_are_cached_when_weasyprint_was_imported_directly():
+    code = (
+        "import weasyprint\n"
+        "from weasyprint.text.ffi import ffi\n"
+        "from presskit import engine\n"
+        "assert engine.import_weasyprint() is weasyprint\n"
+        "assert isinstance(ffi._parsed_types, engine._ArrayTypes)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(folder / "doc.pdf"), str(folder / "page")],
+        check=True,
+    )
+    return [png.read_bytes() for png in sorted(folder.glob("page*.png"))]
+
+
+def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.pdf import fonts
+
+    if not hasattr(fonts.Font._harfbuzz_subset, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    html = (
+        "<p style='font-family: \"Noto Sans CJK SC\"'>中文标点，“引号”。Istio <b>毕业 Bold</b></p>"
+        "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
+    )
+    one_pass = weasyprint.HTML(string=html).write_pdf()
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
+    two_passes = weasyprint.HTML(string=html).write_pdf()
+    assert pages_as_png(one_pass, tmp_path / "one") == pages_as_png(two_passes, tmp_path / "two")
+    assert len(one_pass) <= len(two_passes) + 512
+
+
+@linux_only
+def test_trim_memory_collects_only_past_the_limit():
+    assert engine.resident_mb() > 0
+    assert engine.trim_memory(limit_mb=1e9) is False
+    assert engine.trim_memory(limit_mb=1) is True

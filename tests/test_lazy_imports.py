@@ -1,0 +1,80 @@
+"""Light paths stay light: `--help`, `--version` and the pandoc filter never load the renderer.
+
+Each check runs in a fresh interpreter and reads `sys.modules` when it exits, so it states
+what was imported, not how long it took (speed is measured in bench/, never in tests).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+RENDERER = ("weasyprint", "pydyf", "fontTools", "cffi", "jinja2", "pypandoc")
+
+REPORT = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules))))\n"
+)
+
+
+def modules_after(code: str, *, stdin: str = "") -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", REPORT + code],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    marker = done.stderr.rpartition("MODULES ")[2]
+    assert marker.startswith("["), done.stderr
+    return {name.split(".")[0] for name in json.loads(marker)}
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_cli_help_and_version_load_no_renderer(flag):
+    loaded = modules_after(
+        f"sys.argv = ['presskit', {flag!r}]\nfrom presskit.cli import main\nmain()\n"
+    )
+    assert "presskit" in loaded
+    assert not loaded & {*RENDERER, "panflute", "yaml"}
+
+
+def test_filter_loads_panflute_but_no_renderer():
+    empty_doc = json.dumps(
+        {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [{"t": "Para", "c": []}]}
+    )
+    loaded = modules_after(
+        "sys.argv = ['presskit-filter', 'html']\n"
+        "from presskit.filters.hugo_shortcodes import main\nmain()\n",
+        stdin=empty_doc,
+    )
+    assert "panflute" in loaded
+    assert not loaded & set(RENDERER)
+
+
+def test_import_presskit_is_cheap():
+    loaded = modules_after("import presskit\n")
+    assert not loaded & {*RENDERER, "panflute", "click"}
+
+
+def test_pandoc_is_found_without_importing_pypandoc():
+    loaded = modules_after(
+        "from presskit.convert import pandoc_path\n"
+        "import subprocess\n"
+        "out = subprocess.run([pandoc_path(), '--version'], capture_output=True, text=True)\n"
+        "assert out.stdout.startswith('pandoc 3'), out.stdout\n"
+    )
+    assert "pypandoc" not in loaded
+
+
+def test_pandoc_path_is_pypandocs_choice():
+    import pypandoc
+
+    from presskit.convert import pandoc_path
+
+    assert pandoc_path() == pypandoc.get_pandoc_path()
