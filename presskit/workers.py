@@ -173,9 +173,8 @@ def _death(worker: _Worker) -> str:
 
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
-    from presskit.engine import HTML
-
     from presskit import convert, render  # noqa: F401 - imported for its side effects
+    from presskit.engine import HTML
 
     convert.pandoc_path()
     HTML(string="<p>warm 暖 </p>").render()
