@@ -12,13 +12,13 @@ __all__ = ["PresskitError", "__version__", "build", "render"]
 
 def render(post, out, config=None, **options):  # type: ignore[no-untyped-def]
     """Render one post to a PDF; imported lazily so `import presskit` stays cheap."""
-    from presskit.render import render as _render
+    from presskit.pipeline import render as _render
 
     return _render(post, out, config, **options)
 
 
 def build(paths, outdir, **options):  # type: ignore[no-untyped-def]
-    """Render every post under `paths` into `outdir`; see `presskit.build.build` for options."""
-    from presskit.build import build as _build
+    """Render every post under `paths` into `outdir`; see `presskit.batch.build` for options."""
+    from presskit.batch import build as _build
 
     return _build(paths, outdir, **options)

@@ -1,4 +1,4 @@
-"""The `presskit` command: a thin layer over `presskit.render`.
+"""The `presskit` command: a thin layer over `presskit.render` and `presskit.build`.
 
 Heavy libraries (WeasyPrint, panflute, pandoc) are imported inside commands, so `--help` and
 `--version` stay instant. Every user-caused failure exits 1 with one `error:` line naming the
@@ -152,7 +152,7 @@ def render(
     timeout: float,
 ) -> None:
     """Render one POST (a Hugo Markdown file) to a PDF."""
-    from presskit.render import render as render_post
+    from presskit.pipeline import render as render_post
 
     out = output or Path(default_name(post) + ".pdf")
     options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
@@ -198,7 +198,7 @@ def html(
     link_notes: bool | None,
 ) -> None:
     """Write the exact HTML document that is handed to WeasyPrint for POST."""
-    from presskit.render import prepare, render_html
+    from presskit.pipeline import prepare, render_html
 
     options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
@@ -298,7 +298,7 @@ def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ig
     Only posts whose inputs changed since the last build are rendered again. Exits 1 when
     any post failed (all the others are still built).
     """
-    from presskit.build import build as build_all
+    from presskit.batch import build as build_all
     from presskit.progress import reporter_for
 
     if options["kit"] is not None and not re.fullmatch(r"[\w][\w.-]*", options["kit"]):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from presskit import __version__
-from presskit.build import (
+from presskit.batch import (
     KIT_TEMPLATE,
     MANIFEST,
     BuildResult,
@@ -195,8 +195,8 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.convert import convert
     from presskit.errors import Diagnostic
+    from presskit.pipeline import resolve_config
     from presskit.post import load_post
-    from presskit.render import resolve_config
 
     source = Path(path)
     cfg = resolve_config(source, config)
@@ -312,7 +312,7 @@ def render_kit(
 ) -> dict[str, Any]:
     from presskit.brand import Config
     from presskit.pdf import FetchPolicy, allowed_roots, render_pdf
-    from presskit.render import resolve_config
+    from presskit.pipeline import resolve_config
     from presskit.themes import load_theme
 
     cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found

@@ -173,7 +173,7 @@ def _death(worker: _Worker) -> str:
 
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
-    from presskit import convert, render  # noqa: F401 - imported for its side effects
+    from presskit import convert, pipeline  # noqa: F401 - imported for its side effects
     from presskit.engine import HTML
 
     convert.pandoc_path()
@@ -227,7 +227,7 @@ def render_post(
     import hashlib
     from pathlib import Path
 
-    from presskit.render import render
+    from presskit.pipeline import render
 
     result = render(path, out, config, theme=theme, offline=offline, timeout=None)
     data = Path(out).read_bytes()

@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, run_presskit
 
 import presskit
-from presskit.build import build, output_name, translation_key
+from presskit.batch import build, output_name, translation_key
 
 FAKE = "build_hooks:fake_render"
 TESTS = Path(__file__).resolve().parent
@@ -107,7 +107,7 @@ def test_output_name(rel, folder, expected):
     ],
 )
 def test_translation_key(output, lang, key):
-    from presskit.build import Source
+    from presskit.batch import Source
 
     source = Source(Path(), PurePosixPath(output), PurePosixPath(output), False, "")
     assert translation_key(source, lang) == key
@@ -327,9 +327,15 @@ def test_manifest_schema(site, tmp_path):
 
 
 def test_python_api_is_presskit_build(site, tmp_path):
-    import presskit.build as module  # rebinds presskit.build to the module: still callable
+    # The modules behind the API have other names: importing them (as the CLI does) must not
+    # rebind `presskit.build` / `presskit.render` from the functions to modules.
+    import presskit.batch
+    import presskit.cli
+    import presskit.pipeline
 
-    assert module is presskit.build
+    assert callable(presskit.build) and callable(presskit.render)
+    assert not isinstance(presskit.build, type(presskit.batch))
+    assert not isinstance(presskit.render, type(presskit.batch))
     result = presskit.build([site], tmp_path / "out", runner=FAKE, jobs=1)
     assert result.count("built") == 3
 
@@ -337,7 +343,7 @@ def test_python_api_is_presskit_build(site, tmp_path):
 KILLER = textwrap.dedent(
     """
     import sys
-    from presskit.build import build
+    from presskit.batch import build
     build([sys.argv[1]], sys.argv[2], jobs=1, runner="build_hooks:fake_render")
     """
 )
@@ -439,10 +445,10 @@ def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
 NO_CHANGE = textwrap.dedent(
     """
     import sys
-    from presskit.build import build
+    from presskit.batch import build
     result = build([sys.argv[1]], sys.argv[2])
     assert result.count("built") == 0, result.summary()
-    heavy = [m for m in ("weasyprint", "panflute", "presskit.render") if m in sys.modules]
+    heavy = [m for m in ("weasyprint", "panflute", "presskit.pipeline") if m in sys.modules]
     print("heavy:", heavy)
     """
 )

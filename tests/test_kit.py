@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
-from presskit.build import build
+from presskit.batch import build
 from presskit.kit import absolute_sources
 
 

@@ -13,9 +13,9 @@ from conftest import FIXTURES, pdftotext, run_presskit
 
 from presskit.brand import load_config
 from presskit.page import Options
+from presskit.pipeline import prepare
 from presskit.post import parse_post
 from presskit.release import canonical_path, release_for
-from presskit.render import prepare
 
 KIT = FIXTURES / "release"
 EN = KIT / "content/en/news/launch/index.md"

@@ -18,9 +18,7 @@ import hashlib
 import json
 import os
 import re
-import sys
 import time
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -656,17 +654,3 @@ def kit_record(result: BuildResult, kit: str | None) -> dict[str, Any] | None:
         "error": result.kit_error,
         "inputs": result.kit_inputs,
     }
-
-
-class _CallableModule(types.ModuleType):
-    """`presskit.build(...)` must work after `import presskit.build` too.
-
-    Importing the submodule rebinds the package's `build` attribute from the function to this
-    module, so the module itself forwards calls to `build()`.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> BuildResult:
-        return build(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
