@@ -108,7 +108,7 @@ def check_weasyprint() -> list[Check]:
         Check(
             "HarfBuzz subsetting",
             "ok" if subset else "warn",
-            "hb-subset" if subset else "not available: fontTools subsets (slower)",
+            "hb-subset" if subset else "not available: fontTools subsets fonts, ~10× slower",
             "apt-get install libharfbuzz-subset0",
             required=False,
         )

@@ -81,3 +81,21 @@ def test_font_check_per_language(installed, covering, status):
     check = check_fonts("zh", Config(), False, installed, covering)
     assert check.status == status, check
     assert check.failed == (status == "missing")
+
+
+def test_doctor_warns_without_harfbuzz_subsetting(monkeypatch):
+    """No libharfbuzz-subset0: WeasyPrint falls back to fontTools (~10× slower), so a warning
+    with the package to install — never a failure, renders still work."""
+    from weasyprint.text import ffi
+
+    from presskit.doctor import check_weasyprint, table
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    checks = {check.name: check for check in check_weasyprint()}
+    subset = checks["HarfBuzz subsetting"]
+    assert subset.status == "warn"
+    assert not subset.failed
+    assert "10× slower" in subset.detail
+    assert not any(check.failed for check in checks.values())
+    hint = "HarfBuzz subsetting: apt-get install libharfbuzz-subset0"
+    assert hint in table(list(checks.values()))
