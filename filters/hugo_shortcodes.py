@@ -28,11 +28,11 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 
 import panflute as pf
 
-from presskit import markers
+from presskit import i18n, markers
 from presskit.errors import PresskitError
 from presskit.handlers import Context, handle, substitute_values
 from presskit.recover import recover
-from presskit.textflow import join_cjk_breaks
+from presskit.textflow import join_cjk_breaks, mark_latin_apostrophes
 
 
 def prepare(doc: pf.Doc) -> None:
@@ -62,6 +62,8 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list[pf.Element] | Non
 def finalize(doc: pf.Doc) -> None:
     # After the shortcodes are gone, so that breaks inside a rebuilt quote are joined too.
     join_cjk_breaks(doc)
+    if i18n.is_cjk(doc.presskit.lang):
+        mark_latin_apostrophes(doc)
     if not doc.presskit.in_process:
         for warning in doc.presskit.warnings:
             print(f"presskit-filter: warning: {warning}", file=sys.stderr)

@@ -37,6 +37,9 @@ class FontStacks:
     body: tuple[str, ...]
     heading: tuple[str, ...]
     mono: tuple[str, ...]
+    # Latin face first, for `span.latin-punct` (an English word's apostrophe in a CJK document)
+    latin_body: tuple[str, ...] = ()
+    latin_heading: tuple[str, ...] = ()
 
     @staticmethod
     def css(families: tuple[str, ...]) -> str:
@@ -75,6 +78,8 @@ def stacks_for(
             "sans-serif",
         ),
         mono=(*mono, "DejaVu Sans Mono", f"Noto Sans Mono CJK {region}", "monospace"),
+        latin_body=(*body, *latin_body, body_cjk, "serif" if serif else "sans-serif"),
+        latin_heading=(*heading, "Noto Sans", sans_cjk, "sans-serif"),
     )
 
 

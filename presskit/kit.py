@@ -263,6 +263,8 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                         "body": Markup(FontStacks.css(stacks.body)),
                         "heading": Markup(FontStacks.css(stacks.heading)),
                         "mono": Markup(FontStacks.css(stacks.mono)),
+                        "latin_body": Markup(FontStacks.css(stacks.latin_body)),
+                        "latin_heading": Markup(FontStacks.css(stacks.latin_heading)),
                     },
                     "posts": [],
                 }

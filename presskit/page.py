@@ -159,6 +159,8 @@ def build_html(
             "body": Markup(FontStacks.css(parts.fonts.body)),
             "heading": Markup(FontStacks.css(parts.fonts.heading)),
             "mono": Markup(FontStacks.css(parts.fonts.mono)),
+            "latin_body": Markup(FontStacks.css(parts.fonts.latin_body)),
+            "latin_heading": Markup(FontStacks.css(parts.fonts.latin_heading)),
         },
         generator=GENERATOR,
     )

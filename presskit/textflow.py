@@ -76,3 +76,41 @@ def join_cjk_breaks(doc: pf.Doc) -> None:
             _join(content)
 
     doc.walk(visit)
+
+
+LATIN_APOSTROPHE_CLASS = "latin-punct"
+
+
+def _split_apostrophes(text: str) -> list[pf.Inline] | None:
+    """`Istio’s` → Str, Span(’), Str: only a `’` between two Latin letters, a word's apostrophe."""
+    parts: list[pf.Inline] = []
+    start = 0
+    for index in range(1, len(text) - 1):
+        if text[index] == "’" and _latin(text[index - 1]) and _latin(text[index + 1]):
+            parts.append(pf.Str(text[start:index]))
+            parts.append(pf.Span(pf.Str("’"), classes=[LATIN_APOSTROPHE_CLASS]))
+            start = index + 1
+    if not parts:
+        return None
+    parts.append(pf.Str(text[start:]))
+    return parts
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def mark_latin_apostrophes(doc: pf.Doc) -> None:
+    """In a CJK document, wrap each English word's apostrophe in `span.latin-punct`.
+
+    The CJK face comes first in a CJK document's font stack, and it draws `’` full-width, as
+    Chinese quotes want: `it’s` printed as `it’ s`. The theme sets the span in the Latin face.
+    Quotes around words stay as they are: full-width is right for them in CJK text.
+    """
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> list[pf.Inline] | None:
+        if isinstance(elem, pf.Str) and "’" in elem.text:
+            return _split_apostrophes(elem.text)
+        return None
+
+    doc.walk(visit)

@@ -1,0 +1,56 @@
+"""Typography a press team would notice: an English apostrophe in a Chinese document."""
+
+from __future__ import annotations
+
+import panflute as pf
+from conftest import run_presskit
+
+from presskit.textflow import LATIN_APOSTROPHE_CLASS, mark_latin_apostrophes
+
+POST = """---
+title: "Istio’s 新闻"
+---
+
+Istio’s support 不是“引号”，it’s 中文。
+
+## What’s new
+
+‘Quoted’ words and 中’文 stay as they are.
+"""
+
+
+def _html(tmp_path, lang: str) -> str:
+    post = tmp_path / "content" / lang / "news" / "index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(POST, encoding="utf-8")
+    out = tmp_path / f"{lang}.html"
+    done = run_presskit("html", str(post), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    return out.read_text(encoding="utf-8")
+
+
+def test_cjk_document_sets_word_apostrophes_in_the_latin_face(tmp_path):
+    """Noto Sans CJK draws `’` full-width: `it’s` printed as `it’ s` before this."""
+    html = _html(tmp_path, "zh")
+    span = f'<span class="{LATIN_APOSTROPHE_CLASS}">’</span>'
+    assert f"Istio{span}s support" in html
+    assert f"it{span}s" in html
+    assert f"What{span}s new" in html
+    assert "中’文" in html  # not between Latin letters: untouched
+    # the stylesheet puts the Latin face before the CJK one for the span
+    rule = next(line for line in html.splitlines() if line.startswith(".latin-punct {"))
+    assert rule.index('"Noto Sans"') < rule.index('"Noto Sans CJK SC"')
+
+
+def test_latin_document_is_left_alone(tmp_path):
+    html = _html(tmp_path, "en")
+    assert LATIN_APOSTROPHE_CLASS + '">' not in html
+    assert "Istio’s support" in html
+
+
+def test_split_keeps_every_character():
+    doc = pf.Doc(pf.Para(pf.Str("don’t’s’"), pf.Space(), pf.Str("’x")))
+    mark_latin_apostrophes(doc)
+    assert pf.stringify(doc).strip() == "don’t’s’ ’x"
+    spans = [e for e in doc.content[0].content if isinstance(e, pf.Span)]
+    assert len(spans) == 2
