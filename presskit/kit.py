@@ -287,6 +287,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     template = env.get_template(KIT_TEMPLATE)
     return template.render(
         name=name,
+        title=kit_title(name, brand.name, kit_label(kit_lang)),
         brand=brand,
         logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
         css=Markup(theme.css),
@@ -344,6 +345,17 @@ KIT_LABELS = {
     "fr": "Dossier de presse",
     "es": "Dosier de prensa",
 }
+
+
+def kit_title(name: str, brand_name: str, kind: str) -> str:
+    """The cover's title from the kit's file name: `--kit press-kit` is "Istio press kit", not
+    the slug; `--kit "Istio 2025"` prints as typed; `--kit media-day` is "Media day"."""
+    words = " ".join(name.replace("_", " ").replace("-", " ").split()) or kind
+    if words.casefold() in {kind.casefold(), "press kit", "presskit", "kit"}:
+        return f"{brand_name} {kind[:1].lower()}{kind[1:]}" if brand_name else kind
+    if words != name or words == words.lower():
+        return words[:1].upper() + words[1:]
+    return name
 
 
 def kit_label(lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -110,3 +111,24 @@ def test_editing_the_kit_template_rebuilds_the_kit_and_no_post(tmp_path):
     again = build([root], out, theme=str(theme), kit="kit", jobs=1)
     assert again.count("unchanged") == 1 and again.ok
     assert "Kit end" in pdftotext(out / "kit.pdf")
+
+
+def test_kit_cover_title_is_words_not_the_file_slug(kit):
+    """`--kit press-kit` names the file; the cover and the PDF title read "Istio press kit"."""
+    _, out, _ = kit
+    cover = pdftotext(out / "press-kit.pdf").split("\f")[0]
+    assert "Istio press kit" in cover
+    assert "press-kit" not in cover
+    info = subprocess.run(
+        ["pdfinfo", str(out / "press-kit.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Istio press kit" in info
+
+
+def test_kit_title_from_name():
+    from presskit.kit import kit_title
+
+    assert kit_title("press-kit", "Istio", "Press kit") == "Istio press kit"
+    assert kit_title("presskit", "Istio", "新闻资料包") == "Istio 新闻资料包"
+    assert kit_title("media-day", "Istio", "Press kit") == "Media day"
+    assert kit_title("Istio 2025", "Istio", "Press kit") == "Istio 2025"
