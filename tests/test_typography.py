@@ -54,3 +54,31 @@ def test_split_keeps_every_character():
     assert pf.stringify(doc).strip() == "don’t’s’ ’x"
     spans = [e for e in doc.content[0].content if isinstance(e, pf.Span)]
     assert len(spans) == 2
+
+
+def test_link_footnote_does_not_inherit_bold(tmp_path):
+    """`**[CVE-2019-18801](…)**`: the footnote printed its URL in bold, unlike its neighbours."""
+    from pypdf import PdfReader
+
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: Bulletin\n---\n\n**[CVE-1](https://example.org/bold-link)** and "
+        "[plain](https://example.org/plain-link).\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "post.pdf"
+    done = run_presskit("render", str(post), "-o", str(out), "--offline")
+    assert done.returncode == 0, done.stderr
+    fonts: dict[str, str] = {}
+
+    def visit(text, _cm, _tm, font, _size):
+        if font is not None and "example.org/" in text:
+            fonts[text.strip()] = str(font.get("/BaseFont"))
+
+    for page in PdfReader(out).pages:
+        page.extract_text(visitor_text=visit)
+    bold = [font for text, font in fonts.items() if "bold-link" in text]
+    plain = [font for text, font in fonts.items() if "plain-link" in text]
+    assert bold and plain, fonts
+    assert bold == plain
+    assert "Bold" not in bold[0]
