@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import panflute as pf
+import pytest
 from conftest import run_presskit
 
 from presskit.textflow import LATIN_APOSTROPHE_CLASS, mark_latin_apostrophes
@@ -82,3 +85,28 @@ def test_link_footnote_does_not_inherit_bold(tmp_path):
     assert bold and plain, fonts
     assert bold == plain
     assert "Bold" not in bold[0]
+
+
+@pytest.mark.parametrize("theme", ["default", "formal"])
+def test_header_rule_spans_the_text_width(tmp_path, theme):
+    """The running header's rule was drawn under each margin box: two short strokes, one under
+    the brand and one under the title. It is one line across the text block now."""
+    from PIL import Image
+
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n" + "Text. " * 40 + "\n", encoding="utf-8")
+    out = tmp_path / "post.pdf"
+    done = run_presskit("render", str(post), "-o", str(out), "--theme", theme, "--offline")
+    assert done.returncode == 0, done.stderr
+    subprocess.run(
+        ["pdftoppm", "-r", "72", "-png", "-f", "2", "-l", "2", str(out), str(tmp_path / "p")],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p-*.png"))).convert("L")
+    width, _ = image.size
+    left, right = round(20 / 25.4 * 72), width - round(20 / 25.4 * 72)  # 20 mm side margins
+    header = range(round(15 / 25.4 * 72), round(26 / 25.4 * 72))  # around the 22 mm margin
+    covered = max(
+        sum(image.getpixel((x, y)) < 240 for x in range(left + 2, right - 2)) for y in header
+    )
+    assert covered >= 0.95 * (right - left - 4)
