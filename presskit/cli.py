@@ -17,6 +17,8 @@ from presskit import __version__
 from presskit.errors import PresskitError
 
 POST = click.Path(exists=True, dir_okay=False, path_type=Path)
+# click ≥ 8.2 raises this for a bare `presskit`; older clicks print the help themselves
+NO_ARGS_IS_HELP = tuple(filter(None, [getattr(click.exceptions, "NoArgsIsHelpError", None)]))
 CONFIG = click.option(
     "--config",
     "config",
@@ -321,7 +323,28 @@ def default_name(post: Path) -> str:
 
 def main() -> None:
     try:
-        cli.main(prog_name="presskit")
+        code = cli.main(prog_name="presskit", standalone_mode=False)
+    except NO_ARGS_IS_HELP as error:  # bare `presskit`: the help, as click prints it
+        click.echo(error.format_message(), err=True)
+        sys.exit(2)
+    except click.UsageError as error:
+        # One line, like every other error (`render folder/`, a missing post, a bad option):
+        # click's usage block would bury the message under three lines of help.
+        message = error.format_message()
+        if error.ctx and "is a directory" in message and error.ctx.info_name in ("render", "html"):
+            where = " (`presskit build FOLDER -o OUTDIR` renders every post of a folder)"
+        else:
+            where = f" (see `{error.ctx.command_path} --help`)" if error.ctx else ""
+        click.echo(f"error: {message}{where}", err=True)
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(130)
+    if isinstance(code, int) and code:  # `--help`, `--version`: click's Exit, as a number
+        sys.exit(code)

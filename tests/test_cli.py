@@ -96,3 +96,30 @@ def test_default_output_name_follows_the_bundle(tmp_path):
     done = run_presskit("render", str(bundle / "index.md"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "my-news.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        pytest.param(["render", "does-not-exist.md"], "does-not-exist.md", id="missing-post"),
+        pytest.param(["render", "{tmp}"], "is a directory", id="render-folder"),
+        pytest.param(["html", "{tmp}", "-o", "x.html"], "is a directory", id="html-folder"),
+        pytest.param(["build", "nowhere", "-o", "x"], "nowhere", id="build-missing-path"),
+        pytest.param(["render", "post.md", "--bogus"], "--bogus", id="unknown-option"),
+    ],
+)
+def test_usage_errors_are_one_error_line(args, named, tmp_path):
+    """Not click's three-line usage block: one `error:` line naming what is wrong, exit 2."""
+    done = run_presskit(*(a.replace("{tmp}", str(tmp_path)) for a in args), cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ") and named in lines[0]
+    if named == "is a directory":
+        assert "presskit build" in lines[0]
+
+
+def test_bare_presskit_prints_the_help():
+    done = run_presskit()
+    assert "Usage:" in done.stdout + done.stderr
+    assert "error:" not in done.stderr
