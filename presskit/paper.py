@@ -49,3 +49,43 @@ def add_dateline(fragment: str, dateline: str, separator: str = " ") -> str:
     if match is None:
         return f"<p>{span}</p>{fragment}"
     return fragment[: match.end()] + span + fragment[match.end() :]
+
+
+ENDNOTES = re.compile(
+    r'<section id="footnotes" class="footnotes[^"]*"[^>]*>(.*?)</section>\s*', re.S
+)
+ENDNOTE = re.compile(r'<li id="fn(\d+)">(.*?)</li>', re.S)
+NOTE_REF = r'<a href="#fn{n}" class="footnote-ref"[^>]*>.*?</a>'
+BACK_LINK = re.compile(r'\s*<a href="#fnref\d+" class="footnote-back"[^>]*>.*?</a>', re.S)
+NOTE_BLOCKS = re.compile(r"<(?:pre|ul|ol|table|div|blockquote|figure|h\d)\b")
+LINK_NOTE_SPAN = re.compile(r'<span class="link-note">(.*?)</span>', re.S)
+
+
+def notes_on_page(fragment: str) -> str:
+    """The post's own footnotes (`[^1]`) at the foot of the page that cites them.
+
+    pandoc gathers them at the end under a rule, numbered from 1 with `↩` back links, while the
+    link URLs are page footnotes numbered from 1 too: two notes "1" on one printed page. Here a
+    note becomes a footnote in the same sequence as the URLs, at its call. A URL inside a note
+    follows its words in parentheses (a footnote cannot hold another). Notes holding blocks
+    (code, lists, tables) stay at the end, as pandoc wrote them.
+    """
+    section = ENDNOTES.search(fragment)
+    if section is None:
+        return fragment
+    notes = ENDNOTE.findall(section.group(1))
+    if not notes or any(NOTE_BLOCKS.search(body) for _, body in notes):
+        return fragment
+    body = fragment[: section.start()] + fragment[section.end() :]
+    for number, note in notes:
+        text = BACK_LINK.sub("", note).strip()
+        text = re.sub(r"</p>\s*<p>", "<br>", text)
+        text = re.sub(r"^<p>|</p>$", "", text).strip()
+        text = LINK_NOTE_SPAN.sub(r" (\1)", text)
+        call = re.compile(NOTE_REF.format(n=number), re.S)
+        body, found = call.subn(
+            lambda _m, text=text: f'<span class="link-note post-note">{text}</span>', body, count=1
+        )
+        if not found:
+            return fragment
+    return body

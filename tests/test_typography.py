@@ -6,7 +6,7 @@ import subprocess
 
 import panflute as pf
 import pytest
-from conftest import run_presskit
+from conftest import pdftotext, run_presskit
 
 from presskit.textflow import LATIN_APOSTROPHE_CLASS, mark_latin_apostrophes
 
@@ -110,3 +110,46 @@ def test_header_rule_spans_the_text_width(tmp_path, theme):
         sum(image.getpixel((x, y)) < 240 for x in range(left + 2, right - 2)) for y in header
     )
     assert covered >= 0.95 * (right - left - 4)
+
+
+NOTES_POST = """---
+title: Notes
+---
+
+Five companies[^seats] are [listed](https://example.org/list).
+
+[^seats]: Our [charter](https://example.org/charter) counts groups as one.
+"""
+
+
+def test_post_footnotes_join_the_page_footnotes(tmp_path):
+    """`[^1]` notes were an end-of-post list numbered 1, 2… beside URL footnotes numbered 1, 2…
+    on the same pages, with `↩` links that mean nothing on paper."""
+    post = tmp_path / "post.md"
+    post.write_text(NOTES_POST, encoding="utf-8")
+    html_out, pdf_out = tmp_path / "post.html", tmp_path / "post.pdf"
+    for command, out in (("html", html_out), ("render", pdf_out)):
+        done = run_presskit(command, str(post), "-o", str(out))
+        assert done.returncode == 0, done.stderr
+    html = html_out.read_text(encoding="utf-8")
+    assert 'class="footnotes' not in html and "↩" not in html
+    assert (
+        'companies<span class="link-note post-note">Our <a href="https://example.org/charter">'
+        "charter</a> (https://example.org/charter) counts groups as one.</span>"
+    ) in html
+    pages = pdftotext(pdf_out).split("\f")
+    page = next(p for p in pages if "Five companies" in p)
+    assert "1. Our charter (https://example.org/charter) counts groups as one." in page
+    assert "2. https://example.org/list" in page
+
+
+def test_notes_with_blocks_stay_at_the_end():
+    from presskit.paper import notes_on_page
+
+    fragment = (
+        '<p>x<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a>'
+        '</p>\n<section id="footnotes" class="footnotes footnotes-end-of-document" '
+        'role="doc-endnotes">\n<hr />\n<ol>\n<li id="fn1"><pre><code>code</code></pre></li>\n'
+        "</ol>\n</section>\n"
+    )
+    assert notes_on_page(fragment) == fragment
