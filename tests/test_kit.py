@@ -132,3 +132,21 @@ def test_kit_title_from_name():
     assert kit_title("presskit", "Istio", "新闻资料包") == "Istio 新闻资料包"
     assert kit_title("media-day", "Istio", "Press kit") == "Media day"
     assert kit_title("Istio 2025", "Istio", "Press kit") == "Istio 2025"
+
+
+def test_kit_posts_keep_their_notes_on_the_page(tmp_path):
+    """`[^1]` in a kit post: a footnote at its call, not an `↩` list under the post."""
+    post = tmp_path / "content" / "en" / "news" / "notes" / "index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        "---\ntitle: Notes\ndate: 2024-01-02\n---\n\nFive companies[^a] joined.\n\n"
+        "[^a]: Groups count as one.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = build([tmp_path / "content"], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    text = pdftotext(out / "kit.pdf")
+    assert "↩" not in text
+    page = next(p for p in text.split("\f") if "Five companies" in p)
+    assert "1. Groups count as one." in page
