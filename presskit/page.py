@@ -127,6 +127,7 @@ def build_html(
     if link_notes:
         body_html = paper.footnote_links(body_html)
     body_html = paper.notes_on_page(body_html)
+    body_html = paper.keep_lead_ins(body_html)
     try:
         template = environment(theme.template_dirs).get_template("page.html.j2")
     except jinja2.TemplateError as error:

@@ -89,3 +89,15 @@ def notes_on_page(fragment: str) -> str:
         if not found:
             return fragment
     return body
+
+
+LEAD_IN = re.compile(
+    r'<p>((?:(?!</p>).)*?[:：])</p>(\s*<(?:(?:pre|ul|ol|table)\b|div class="sourceCode"))', re.S
+)
+
+
+def keep_lead_ins(fragment: str) -> str:
+    """A paragraph ending in a colon introduces what follows (a command, a list, a table): it
+    is marked `lead-in` so the theme keeps it on the page of what it introduces, instead of
+    leaving "run the following:" alone at the foot of a page."""
+    return LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)

@@ -153,3 +153,23 @@ def test_notes_with_blocks_stay_at_the_end():
         "</ol>\n</section>\n"
     )
     assert notes_on_page(fragment) == fragment
+
+
+def test_lead_in_paragraph_is_kept_with_its_code(tmp_path):
+    """ "Translate the file with:" was left alone at a page's foot, its command overleaf."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: T\n---\n\nRun this:\n\n```bash\n$ istioctl x\n```\n\n"
+        "Then these：\n\n- one\n- two\n\nA ratio 1:2 in a sentence.\n\nA plain paragraph:\n\n"
+        "Another paragraph.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "post.html"
+    done = run_presskit("html", str(post), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<p class="lead-in">Run this:</p>' in html
+    assert '<p class="lead-in">Then these：</p>' in html
+    assert "<p>A ratio 1:2 in a sentence.</p>" in html
+    assert "<p>A plain paragraph:</p>" in html  # followed by text, not by what it introduces
+    assert "p.lead-in { break-after: avoid; }" in html
