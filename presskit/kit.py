@@ -195,7 +195,7 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.convert import convert
     from presskit.errors import Diagnostic
-    from presskit.paper import notes_on_page
+    from presskit.paper import keep_lead_ins, notes_on_page
     from presskit.pipeline import resolve_config
     from presskit.post import load_post
 
@@ -206,7 +206,7 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     body = convert(post, lang=post.lang, base_url=cfg.base_url, warn=warnings.append)
     # `[^1]` notes at the foot of their page, as in the post's own PDF (and no `fn1` ids
     # repeated by every post of the kit)
-    body = notes_on_page(body)
+    body = keep_lead_ins(notes_on_page(body))
     return {
         "ok": True,
         "path": path,
