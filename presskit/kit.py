@@ -88,7 +88,7 @@ def make_kit(
         report.note(f"kit {pdf.name} unchanged")
         return
 
-    report.note(f"kit {pdf.name}: preparing {len(order)} posts")
+    report.note(f"kit {pdf.name}: preparing {len(order)} post{'' if len(order) == 1 else 's'}")
     sections: dict[int, dict[str, Any]] = {}
     errors: list[str] = []
 

@@ -31,7 +31,7 @@ class LineReporter(Reporter):
     def start(self, total: int, to_render: int) -> None:
         self.total = total
         if not self.quiet:
-            self.write(f"{total} posts, {to_render} to render")
+            self.write(f"{total} {'post' if total == 1 else 'posts'}, {to_render} to render")
 
     def document(self, doc: Document) -> None:
         self.seen += 1

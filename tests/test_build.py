@@ -471,3 +471,11 @@ def test_the_no_change_check_loads_no_renderer(site, tmp_path):
 def test_build_help():
     done = run_presskit("build", "--help")
     assert done.returncode == 0 and "--kit NAME" in done.stdout and "--timeout" in done.stdout
+
+
+def test_one_post_is_singular(tmp_path):
+    post = tmp_path / "only.md"
+    post.write_text("---\ntitle: Only\n---\n\nText.\n", encoding="utf-8")
+    done = run_presskit("build", str(post), "-o", str(tmp_path / "out"), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == "1 post, 1 to render"
