@@ -173,3 +173,32 @@ def test_lead_in_paragraph_is_kept_with_its_code(tmp_path):
     assert "<p>A ratio 1:2 in a sentence.</p>" in html
     assert "<p>A plain paragraph:</p>" in html  # followed by text, not by what it introduces
     assert "p.lead-in { break-after: avoid; }" in html
+
+
+def _fonts_of(pdf, words: tuple[str, ...]) -> dict[str, str]:
+    from pypdf import PdfReader
+
+    found: dict[str, str] = {}
+
+    def visit(text, _cm, _tm, font, _size):
+        for word in words:
+            if font is not None and word in text:
+                found[word] = str(font.get("/BaseFont"))
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("theme", ["default", "formal"])
+def test_cjk_emphasis_is_visible(tmp_path, theme):
+    """CJK faces have no italic: `_安全方式_` printed like the words around it."""
+    post = tmp_path / "content" / "zh" / "post" / "index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: 强调\n---\n\n由于 _安全方式_ 完成。\n", encoding="utf-8")
+    out = tmp_path / "post.pdf"
+    done = run_presskit("render", str(post), "-o", str(out), "--theme", theme)
+    assert done.returncode == 0, done.stderr
+    fonts = _fonts_of(out, ("安全方式", "完成"))
+    assert "Bold" in fonts["安全方式"], fonts
+    assert "Bold" not in fonts["完成"], fonts
