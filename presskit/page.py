@@ -138,6 +138,10 @@ def build_html(
     return template.render(
         post=post,
         title=post.title,
+        # the cover and quotes-sheet title, markup: `Istio’s` in a CJK document (see textflow)
+        cover_title=(
+            paper.latin_apostrophes_html(post.title) if i18n.is_cjk(parts.lang) else post.title
+        ),
         date_iso=iso_date(post),
         parts=parts,
         labels=parts.labels,

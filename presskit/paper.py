@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 LINK = re.compile(r'<a\b[^>]*?\bhref="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 QUOTE = re.compile(r'<figure\b[^>]*\bclass="[^"]*\bquote\b[^"]*"[^>]*>.*?</figure>', re.S)
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>")
 TAGS = re.compile(r"<[^>]+>")
 ID_ATTR = re.compile(r'\s(?:id|name)="[^"]*"')
+# An English word's apostrophe in a CJK document (`it’s`): set in the Latin face by the theme,
+# since Noto CJK draws `’` full-width. presskit.textflow marks the body; this, the title.
+LATIN_APOSTROPHE_CLASS = "latin-punct"
+WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
 
 
 def quote_figures(fragment: str) -> list[str]:
@@ -101,3 +105,10 @@ def keep_lead_ins(fragment: str) -> str:
     is marked `lead-in` so the theme keeps it on the page of what it introduces, instead of
     leaving "run the following:" alone at the foot of a page."""
     return LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
+
+
+def latin_apostrophes_html(text: str) -> Markup:
+    """A front-matter title for the template: escaped first (a title is text, never markup),
+    then each English word's apostrophe wrapped in `span.latin-punct`."""
+    span = f'<span class="{LATIN_APOSTROPHE_CLASS}">’</span>'
+    return Markup(WORD_APOSTROPHE.sub(span, str(escape(text))))

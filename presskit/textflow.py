@@ -14,6 +14,8 @@ import unicodedata
 
 import panflute as pf
 
+from presskit.paper import LATIN_APOSTROPHE_CLASS
+
 WIDE = frozenset({"W", "F"})
 CURLY_QUOTES = frozenset("‘’“”")
 
@@ -76,9 +78,6 @@ def join_cjk_breaks(doc: pf.Doc) -> None:
             _join(content)
 
     doc.walk(visit)
-
-
-LATIN_APOSTROPHE_CLASS = "latin-punct"
 
 
 def _split_apostrophes(text: str) -> list[pf.Inline] | None:

@@ -8,7 +8,8 @@ import panflute as pf
 import pytest
 from conftest import pdftotext, run_presskit
 
-from presskit.textflow import LATIN_APOSTROPHE_CLASS, mark_latin_apostrophes
+from presskit.paper import LATIN_APOSTROPHE_CLASS
+from presskit.textflow import mark_latin_apostrophes
 
 POST = """---
 title: "Istio’s 新闻"
@@ -40,6 +41,8 @@ def test_cjk_document_sets_word_apostrophes_in_the_latin_face(tmp_path):
     assert f"it{span}s" in html
     assert f"What{span}s new" in html
     assert "中’文" in html  # not between Latin letters: untouched
+    assert f'<h1 class="title">Istio{span}s 新闻</h1>' in html  # the cover title too
+    assert "<title>Istio’s 新闻</title>" in html  # metadata stays plain text
     # the stylesheet puts the Latin face before the CJK one for the span
     rule = next(line for line in html.splitlines() if line.startswith(".latin-punct {"))
     assert rule.index('"Noto Sans"') < rule.index('"Noto Sans CJK SC"')
@@ -202,3 +205,10 @@ def test_cjk_emphasis_is_visible(tmp_path, theme):
     fonts = _fonts_of(out, ("安全方式", "完成"))
     assert "Bold" in fonts["安全方式"], fonts
     assert "Bold" not in fonts["完成"], fonts
+
+
+def test_title_apostrophes_are_escaped_first():
+    from presskit.paper import latin_apostrophes_html
+
+    html = str(latin_apostrophes_html("<b>it’s</b> & 中’文"))
+    assert html == '&lt;b&gt;it<span class="latin-punct">’</span>s&lt;/b&gt; &amp; 中’文'
