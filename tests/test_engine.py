@@ -125,11 +125,91 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
         "<p style='font-family: \"Noto Sans CJK SC\"'>中文标点，“引号”。Istio <b>毕业 Bold</b></p>"
         "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
     )
+    monkeypatch.setattr(engine, "_subset_compact", lambda *args: None)
     one_pass = weasyprint.HTML(string=html).write_pdf()
     monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
     two_passes = weasyprint.HTML(string=html).write_pdf()
     assert pages_as_png(one_pass, tmp_path / "one") == pages_as_png(two_passes, tmp_path / "two")
     assert len(one_pass) <= len(two_passes) + 512
+
+
+def pdf_text(pdf: bytes, folder) -> str:  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", str(folder / "doc.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def font_file_subtypes(pdf: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    subtypes = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    subtypes.append(str(descriptor[key].get_object().get("/Subtype", key)))
+    return sorted(set(subtypes))
+
+
+# Simplified forms near the end of Noto Sans CJK's glyphs, the punctuation that pulls extra
+# glyphs into HarfBuzz's closure, Latin and a monospace TrueType font beside them.
+CJK_HTML = (
+    "<p style='font-family: \"Noto Sans CJK SC\"'>上海，2023年7月12日——我们很高兴宣布 Istio "
+    "现已成为云原生计算基金会（CNCF）的毕业项目。“引号”、《书名》<b>毕业 Bold</b></p>"
+    "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
+)
+
+
+def test_compact_cjk_subset_draws_and_reads_as_weasyprints_own(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import pdf as pdf_module
+    from weasyprint.pdf import fonts
+
+    if not hasattr(pdf_module.build_fonts_dictionary, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    compact = weasyprint.HTML(string=CJK_HTML).write_pdf()
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
+    monkeypatch.setattr(
+        pdf_module, "build_fonts_dictionary", pdf_module.build_fonts_dictionary.original
+    )
+    own = weasyprint.HTML(string=CJK_HTML).write_pdf()
+    if "/CIDFontType0C" not in font_file_subtypes(compact):
+        pytest.skip("no CID-keyed Noto Sans CJK on this machine")
+    assert font_file_subtypes(own) == ["/FontFile2", "/OpenType"]
+    assert font_file_subtypes(compact) == ["/CIDFontType0C", "/FontFile2"]
+    assert pages_as_png(compact, tmp_path / "compact") == pages_as_png(own, tmp_path / "own")
+    assert pdf_text(compact, tmp_path / "t1") == pdf_text(own, tmp_path / "t2")
+    assert len(compact) < len(own) / 2
+
+
+def test_fonts_whose_cids_are_not_glyph_ids_keep_weasyprints_subset(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import pdf as pdf_module
+
+    if not hasattr(pdf_module.build_fonts_dictionary, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    shuffled = lambda cff: [(0, 0, 1), (1, 2, 1), (2, 1, 1)]  # noqa: E731
+    monkeypatch.setattr(engine, "cid_ranges", shuffled)
+    assert "/CIDFontType0C" not in font_file_subtypes(weasyprint.HTML(string=CJK_HTML).write_pdf())
+
+
+def test_cff_dict_operands_decode_as_the_spec_examples():
+    # Adobe TN #5176, table 3: 0, 100, -100, 1000, -1000, 10000, -10000, 100000, then `17`.
+    data = bytes.fromhex("8b ef 27 fa7c fe7c 1c2710 1cd8f0 1d000186a0 11")
+    assert engine._cff_dict(memoryview(data)) == {
+        17: [0, 100, -100, 1000, -1000, 10000, -10000, 100000]
+    }
+
+
+def test_name_keyed_or_broken_cff_has_no_cid_ranges():
+    assert engine.cid_ranges(memoryview(b"\x01\x00\x04\x02" + b"\x00" * 8)) is None
+    assert engine.sfnt_table(memoryview(b"OTTO\x00"), b"CFF ") is None
 
 
 @linux_only
