@@ -22,12 +22,14 @@ from __future__ import annotations
 import gc
 import importlib
 import itertools
+import logging
 import os
 import re
 import struct
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -76,6 +78,7 @@ def import_weasyprint() -> ModuleType:
 
         cache_array_types(ffi)  # also when someone else imported WeasyPrint first
         subset_in_one_pass(weasyprint)
+        cache_style_elements(weasyprint)
         return weasyprint
 
 
@@ -378,6 +381,142 @@ def embed_bare_cff(weasyprint: ModuleType) -> None:
     build_fonts_dictionary.original = original_build  # type: ignore[attr-defined]
     fonts.Font.type = property(font_type)
     pdf_module.build_fonts_dictionary = build_fonts_dictionary
+
+
+# A `<style>` element whose text mentions one of these may act on the document's fonts,
+# counter styles, colour profiles or layers, or fetch something: it is always parsed.
+_STATEFUL_AT_RULES = re.compile(
+    r"@(font-face|import|counter-style|color-profile|layer|[\w-]*\\)", re.I
+)
+_NON_DATA_URL = re.compile(r"url\(\s*(?!['\"]?data:)", re.I)
+STYLE_CACHE_SIZE = 16
+
+
+@dataclass
+class _ParsedStyle:
+    matcher: object
+    page_rules: list[object]
+    records: list[logging.LogRecord]
+
+
+class _Stateful(Exception):
+    """The style sheet touched document state; it is parsed for each document."""
+
+
+class _NoFonts:
+    touched = False
+
+    def add_font_face(self, *args: object) -> None:
+        self.touched = True
+        raise _Stateful
+
+
+def cache_style_elements(weasyprint: ModuleType) -> None:
+    """Parse each distinct `<style>` text once per process, not once per document.
+
+    The theme's style sheet comes inline in every post's HTML (so `presskit html` is the very
+    document WeasyPrint gets), and WeasyPrint parses it for each document: 30 ms of a warm
+    render. A parsed sheet is its selector matcher and `@page` rules, which WeasyPrint
+    shares between documents anyway for the style sheets a caller passes it; a sheet that
+    would register fonts, counter styles, colour profiles or layers, or fetch a file, is
+    parsed as before. The warnings of the first parse are given again for each document.
+    """
+    from weasyprint import css as css_module
+
+    original = css_module.CSS
+    if (
+        getattr(original, "__name__", "") != "CSS"
+        or not weasyprint.__version__.startswith("70.")
+        or not hasattr(css_module, "find_stylesheets")
+    ):
+        return
+    parsed: dict[tuple[str, str, str | None], _ParsedStyle | None] = {}
+
+    def style_element_css(*args, **kwargs):  # type: ignore[no-untyped-def]
+        string = kwargs.get("string")
+        keys = {"string", "base_url", "url_fetcher", "media_type", "font_config"}
+        keys |= {"counter_style", "page_rules", "color_profiles", "layers"}
+        if (
+            args
+            or set(kwargs) != keys
+            or not isinstance(string, str)
+            or kwargs["page_rules"] is None
+            or _STATEFUL_AT_RULES.search(string)
+        ):
+            return original(*args, **kwargs)
+        base_url = kwargs["base_url"] if _NON_DATA_URL.search(string) else None
+        key = (string, kwargs["media_type"], base_url)
+        fresh = key not in parsed
+        if fresh:
+            if len(parsed) >= STYLE_CACHE_SIZE:
+                del parsed[next(iter(parsed))]
+            parsed[key] = _parse_alone(original, string, kwargs["base_url"], kwargs["media_type"])
+        style = parsed[key]
+        if style is None:
+            return original(*args, **kwargs)
+        if not fresh:  # the first document had them from the parse itself
+            from weasyprint.logger import LOGGER
+
+            for record in style.records:
+                LOGGER.handle(record)
+        sheet = object.__new__(original)
+        sheet.base_url = kwargs["base_url"]
+        sheet.matcher = style.matcher
+        kwargs["page_rules"].extend(style.page_rules)
+        sheet.page_rules = kwargs["page_rules"]
+        sheet.layers = kwargs["layers"]
+        return sheet
+
+    style_element_css.original = original  # type: ignore[attr-defined]
+    css_module.CSS = style_element_css
+
+
+def _parse_alone(css_class, string: str, base_url, media_type) -> _ParsedStyle | None:  # type: ignore[no-untyped-def]
+    """`string` parsed apart from any document, or None when it reached for document state."""
+    from weasyprint.logger import LOGGER
+
+    fetched: list[str] = []
+
+    def no_fetching(url: str, *args: object, **kwargs: object) -> dict:  # type: ignore[type-arg]
+        fetched.append(url)
+        raise _Stateful
+
+    records: list[logging.LogRecord] = []
+    handler = _Records(records)
+    LOGGER.addHandler(handler)
+    counter_style: dict = {}  # type: ignore[type-arg]
+    color_profiles: dict = {}  # type: ignore[type-arg]
+    layers: list = []  # type: ignore[type-arg]
+    page_rules: list = []  # type: ignore[type-arg]
+    fonts = _NoFonts()
+    try:
+        sheet = css_class(
+            string=string,
+            base_url=base_url,
+            url_fetcher=no_fetching,
+            media_type=media_type,
+            font_config=fonts,
+            counter_style=counter_style,
+            page_rules=page_rules,
+            color_profiles=color_profiles,
+            layers=layers,
+        )
+    except Exception:  # noqa: BLE001 — parsed again, for the document, as WeasyPrint does
+        return None
+    finally:
+        LOGGER.removeHandler(handler)
+    if fetched or fonts.touched or counter_style or color_profiles or layers:
+        return None
+    return _ParsedStyle(sheet.matcher, page_rules, records)
+
+
+class _Records(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def start_import() -> None:

@@ -217,3 +217,63 @@ def test_trim_memory_collects_only_past_the_limit():
     assert engine.resident_mb() > 0
     assert engine.trim_memory(limit_mb=1e9) is False
     assert engine.trim_memory(limit_mb=1) is True
+
+
+STYLED = (
+    "<style>@page { size: 120mm 90mm; margin: 10mm; @top-left { content: 'Press' } }"
+    " p { color: #0a5; colr: red; font-size: 14pt }</style><p>Istio 毕业</p>"
+)
+
+
+def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untyped-def]
+    import logging
+
+    from presskit.pdf import _Collect
+
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html).render()
+    finally:
+        logger.removeHandler(collect)
+    sizes = [(round(page.width), round(page.height)) for page in document.pages]
+    return collect.messages, sizes, pages_as_png(document.write_pdf(), folder)
+
+
+def test_a_style_element_parsed_once_renders_and_warns_as_parsed_each_time(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import css
+
+    if not hasattr(css.CSS, "original"):
+        pytest.skip("another WeasyPrint: style elements are parsed for each document")
+    parses = []
+    parse_alone = engine._parse_alone
+    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    html = STYLED.replace("14pt", "14.5pt")  # a text no other test parsed in this process
+    first = warnings_and_pages(weasyprint, html, tmp_path / "first")
+    again = warnings_and_pages(weasyprint, html, tmp_path / "again")
+    monkeypatch.setattr(css, "CSS", css.CSS.original)
+    plain = warnings_and_pages(weasyprint, html, tmp_path / "plain")
+    assert len(parses) == 1
+    assert first == again == plain
+    assert any("colr" in message for message in plain[0])
+    assert plain[1] == [(454, 340)]  # 120 × 90 mm in CSS px: the @page rule applied
+
+
+def test_style_elements_that_act_on_the_document_are_parsed_each_time(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import css
+
+    if not hasattr(css.CSS, "original"):
+        pytest.skip("another WeasyPrint: style elements are parsed for each document")
+    parses = []
+    parse_alone = engine._parse_alone
+    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    for rule in (
+        "@font-face { font-family: X; src: local(DejaVu Sans) }",
+        "@counter-style thumbs { system: cyclic; symbols: '*'; }",
+        "@\\66 ont-face { font-family: Y; src: local(DejaVu Sans) }",
+    ):
+        weasyprint.HTML(string=f"<style>{rule} p {{ color: red }}</style><p>x</p>").render()
+    assert parses == []
