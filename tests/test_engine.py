@@ -277,3 +277,25 @@ def test_style_elements_that_act_on_the_document_are_parsed_each_time(monkeypatc
     ):
         weasyprint.HTML(string=f"<style>{rule} p {{ color: red }}</style><p>x</p>").render()
     assert parses == []
+
+
+def test_font_objects_share_one_copy_of_each_font_file(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.pdf import fonts
+
+    if not hasattr(fonts.Font.__init__, "original"):
+        pytest.skip("another WeasyPrint: each font object copies its file")
+    contents: list[bytes] = []
+    shared_init = fonts.Font.__init__
+
+    def recording_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shared_init(self, *args, **kwargs)
+        contents.append(self.file_content)
+
+    monkeypatch.setattr(fonts.Font, "__init__", recording_init)
+    html = "<p style='font-family: \"DejaVu Sans\"'>Istio</p>"
+    weasyprint.HTML(string=html).write_pdf()
+    weasyprint.HTML(string=html).write_pdf()
+    assert len(contents) == 2
+    assert contents[0] is contents[1]
+    assert contents[0][:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
