@@ -11,7 +11,11 @@ for every font of every post, and cffi runs its C parser (pycparser) for each ne
 10 % of a warm render. Array types of a known item type are built directly instead.
 
 Font subsetting runs one HarfBuzz pass where WeasyPrint 70 runs two (`subset_in_one_pass`),
-and `trim_memory` keeps a process that renders post after post from growing.
+and CID-keyed CJK fonts are embedded without their empty glyph slots (`_subset_compact`).
+A warm process parses each distinct `<style>` text once (`cache_style_elements`) and keeps
+one copy of each font file (`share_font_files`); `trim_memory` keeps a process that renders
+post after post from growing. Each of these is checked against WeasyPrint 70 and falls back
+to WeasyPrint's own code otherwise.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
 `from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
