@@ -11,7 +11,11 @@ for every font of every post, and cffi runs its C parser (pycparser) for each ne
 10 % of a warm render. Array types of a known item type are built directly instead.
 
 Font subsetting runs one HarfBuzz pass where WeasyPrint 70 runs two (`subset_in_one_pass`),
-and `trim_memory` keeps a process that renders post after post from growing.
+and CID-keyed CJK fonts are embedded without their empty glyph slots (`_subset_compact`).
+A warm process parses each distinct `<style>` text once (`cache_style_elements`) and keeps
+one copy of each font file (`share_font_files`); `trim_memory` keeps a process that renders
+post after post from growing. Each of these is checked against WeasyPrint 70 and falls back
+to WeasyPrint's own code otherwise.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
 `from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
@@ -21,11 +25,15 @@ from __future__ import annotations
 
 import gc
 import importlib
+import itertools
+import logging
 import os
 import re
+import struct
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -74,6 +82,8 @@ def import_weasyprint() -> ModuleType:
 
         cache_array_types(ffi)  # also when someone else imported WeasyPrint first
         subset_in_one_pass(weasyprint)
+        cache_style_elements(weasyprint)
+        share_font_files(weasyprint)
         return weasyprint
 
 
@@ -154,7 +164,13 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
         return
 
     def harfbuzz_subset_once(self, to_unicode, hinting):  # type: ignore[no-untyped-def]
-        data = _subset_once(self.hb_face, sorted(to_unicode), hinting, bool(self.missing))
+        glyphs = sorted(to_unicode)
+        if getattr(self, "compact_allowed", False):
+            cff = _subset_compact(self, glyphs, hinting, bool(self.missing))
+            if cff is not None:
+                self.file_content, self.bare_cff = cff, True
+                return
+        data = _subset_once(self.hb_face, glyphs, hinting, bool(self.missing))
         if data is None:
             original(self, to_unicode, hinting)
         else:
@@ -162,11 +178,23 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
 
     harfbuzz_subset_once.original = original  # type: ignore[attr-defined]
     fonts.Font._harfbuzz_subset = harfbuzz_subset_once
+    embed_bare_cff(weasyprint)
 
 
 def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:  # type: ignore[no-untyped-def]
-    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    face = _subset_face(hb_face, glyphs, hinting, notdef, retain_gids=True)
+    if face is None:
+        return None
+    from weasyprint.text.ffi import harfbuzz
     from weasyprint.text.fonts import get_hb_object_data
+
+    if harfbuzz.hb_face_get_glyph_count(face) > glyphs[-1] + 1 + SLACK_GLYPHS:
+        return None
+    return get_hb_object_data(face) or None
+
+
+def _subset_face(hb_face, glyphs: list[int], hinting: bool, notdef: bool, *, retain_gids: bool):  # type: ignore[no-untyped-def]
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 
     subset_input = harfbuzz_subset.hb_subset_input_create_or_fail()
     if subset_input == ffi.NULL:
@@ -177,10 +205,11 @@ def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> byt
         glyph_set, ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs), len(glyphs)
     )
     flags = (
-        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
-        | harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
         | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
     )
+    if retain_gids:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS
     if not hinting:
         flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
     if notdef:
@@ -194,10 +223,371 @@ def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> byt
     face = harfbuzz_subset.hb_subset_or_fail(hb_face, subset_input)
     if face == ffi.NULL:
         return None
-    face = ffi.gc(face, harfbuzz.hb_face_destroy)
-    if harfbuzz.hb_face_get_glyph_count(face) > glyphs[-1] + 1 + SLACK_GLYPHS:
+    return ffi.gc(face, harfbuzz.hb_face_destroy)
+
+
+def _subset_compact(font, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The bare CFF of a subset that drops the empty glyph slots, or None when it can't.
+
+    A subset keeping glyph ids keeps one (empty) slot per glyph before the last one used:
+    the SC forms of Noto Sans CJK sit near the end of its 65 000 glyphs, so each weight
+    carried ≈ 140 KB of nothing. Renumbered glyphs would draw wrong, since the page's codes
+    are the original glyph ids; but in a CID-keyed CFF, a PDF reader finds a glyph by its
+    CID through the CFF charset, and HarfBuzz keeps the CIDs in the charset. So when the
+    font's CIDs are its glyph ids (Adobe-Identity fonts such as Noto Sans CJK), the subset's
+    bare CFF, embedded as `CIDFontType0C`, draws the same glyphs for the same codes.
+    (Embedded as OpenType, poppler takes the codes as glyph ids: it ignores the charset.)
+    """
+    from weasyprint.text.fonts import get_hb_object_data
+
+    original = sfnt_table(memoryview(font.file_content), b"CFF ", font.index)
+    ranges = cid_ranges(original) if original is not None else None
+    if not ranges or any(gid != cid for gid, cid, _ in ranges):
         return None
-    return get_hb_object_data(face) or None
+    face = _subset_face(font.hb_face, glyphs, hinting, notdef, retain_gids=False)
+    data = get_hb_object_data(face) if face is not None else None
+    cff = sfnt_table(memoryview(data), b"CFF ") if data and data[:4] == b"OTTO" else None
+    subset_ranges = cid_ranges(cff) if cff is not None else None
+    if subset_ranges is None:
+        return None
+    cids = [cid + i for _, cid, count in subset_ranges for i in range(count)]
+    increasing = all(a < b for a, b in itertools.pairwise(cids))
+    if not increasing or not set(glyphs) - {0} <= set(cids):
+        return None
+    return bytes(cff)
+
+
+def sfnt_table(font: memoryview, tag: bytes, face_index: int = 0) -> memoryview | None:
+    """One table of an OpenType font file, or of face `face_index` of a collection; or None."""
+    try:
+        start = 0
+        if font[:4] == b"ttcf":  # table offsets stay relative to the whole file
+            (start,) = struct.unpack_from(">I", font, 12 + 4 * face_index)
+        (count,) = struct.unpack_from(">H", font, start + 4)
+        for index in range(count):
+            record = start + 12 + 16 * index
+            name, _, offset, length = struct.unpack_from(">4sIII", font, record)
+            if name == tag and offset + length <= len(font):
+                return font[offset : offset + length]
+    except struct.error:
+        return None
+    return None
+
+
+def cid_ranges(cff: memoryview) -> list[tuple[int, int, int]] | None:
+    """(first glyph id, its CID, glyph count) runs of a CID-keyed CFF's charset; None for a
+    name-keyed or unreadable CFF. (CFF spec, Adobe TN #5176: header, Name INDEX, Top DICT.)"""
+    try:
+        _, after_names = _cff_index(cff, cff[2])
+        top_dicts, _ = _cff_index(cff, after_names)
+        top = _cff_dict(cff[top_dicts[0][0] : top_dicts[0][1]])
+        if 1230 not in top or 15 not in top or 17 not in top:  # ROS, charset, CharStrings
+            return None
+        (glyph_count,) = struct.unpack_from(">H", cff, int(top[17][0]))
+        offset = int(top[15][0])
+        if offset <= 2:  # a predefined charset: never a CID font's
+            return None
+        kind, pos, gid, ranges = cff[offset], offset + 1, 1, [(0, 0, 1)]
+        while gid < glyph_count:
+            if kind == 0:
+                (cid,) = struct.unpack_from(">H", cff, pos)
+                ranges.append((gid, cid, 1))
+                pos, gid = pos + 2, gid + 1
+            elif kind in (1, 2):
+                cid, left = struct.unpack_from(">HB" if kind == 1 else ">HH", cff, pos)
+                count = min(left + 1, glyph_count - gid)
+                ranges.append((gid, cid, count))
+                pos, gid = pos + (3 if kind == 1 else 4), gid + count
+            else:
+                return None
+        return ranges
+    except (struct.error, IndexError, ValueError):
+        return None
+
+
+def _cff_index(cff: memoryview, pos: int) -> tuple[list[tuple[int, int]], int]:
+    """The (start, end) of each item of the CFF INDEX at `pos`, and where the INDEX ends."""
+    (count,) = struct.unpack_from(">H", cff, pos)
+    if count == 0:
+        return [], pos + 2
+    size = cff[pos + 2]
+    offsets = [
+        int.from_bytes(cff[pos + 3 + i * size : pos + 3 + (i + 1) * size], "big")
+        for i in range(count + 1)
+    ]
+    base = pos + 3 + (count + 1) * size - 1
+    return [(base + offsets[i], base + offsets[i + 1]) for i in range(count)], base + offsets[-1]
+
+
+def _cff_dict(data: memoryview) -> dict[int, list[float]]:
+    """A CFF DICT as {operator: operands}; two-byte operators `12 x` are 1200 + x."""
+    entries: dict[int, list[float]] = {}
+    operands: list[float] = []
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte <= 21:
+            operator = 1200 + data[i + 1] if byte == 12 else byte
+            entries[operator], operands = operands, []
+            i += 2 if byte == 12 else 1
+        elif byte in (28, 29):
+            size = 2 if byte == 28 else 4
+            operands.append(int.from_bytes(data[i + 1 : i + 1 + size], "big", signed=True))
+            i += 1 + size
+        elif byte == 30:  # a real number: nibbles up to an 0xf nibble (its value unused here)
+            i += 1
+            while data[i] & 0x0F != 0x0F and data[i] >> 4 != 0x0F:
+                i += 1
+            operands.append(0.0)
+            i += 1
+        elif 32 <= byte <= 246:
+            operands.append(byte - 139)
+            i += 1
+        elif 247 <= byte <= 254:
+            value = (byte - 247) * 256 + data[i + 1] + 108
+            operands.append(value if byte <= 250 else -(value - 1024))
+            i += 2
+        else:
+            raise ValueError(f"reserved CFF DICT byte {byte}")
+    return entries
+
+
+def embed_bare_cff(weasyprint: ModuleType) -> None:
+    """Let WeasyPrint embed the bare CFF of `_subset_compact` as a `CIDFontType0C` font file.
+
+    Only for documents without forms (WeasyPrint reads a form font's file with fontTools), and
+    fonts that `Font.clean` won't rewrite after subsetting (variable fonts, colour glyphs).
+    """
+    from weasyprint import pdf as pdf_module
+    from weasyprint.pdf import fonts
+
+    original_build = pdf_module.build_fonts_dictionary
+    original_type = fonts.Font.type
+    if not isinstance(original_type, property) or original_type.fget is None:
+        return
+
+    def font_type(self):  # type: ignore[no-untyped-def]
+        return "otf" if getattr(self, "bare_cff", False) else original_type.fget(self)
+
+    def build_fonts_dictionary(pdf, document_fonts, compress, subset, options):  # type: ignore[no-untyped-def]
+        forms = any(font.used_in_forms for font in document_fonts.values())
+        for font in document_fonts.values():
+            font.compact_allowed = not forms and not (
+                "fvar" in font.tables or font.png or font.svg or font.colr
+            )
+        result = original_build(pdf, document_fonts, compress, subset, options)
+        bare = {id(f.file_content) for f in document_fonts.values() if getattr(f, "bare_cff", 0)}
+        for obj in pdf.objects if bare else ():
+            content, extra = getattr(obj, "stream", None), getattr(obj, "extra", None)
+            if content and len(content) == 1 and id(content[0]) in bare and extra is not None:
+                extra["Subtype"] = "/CIDFontType0C"
+        return result
+
+    build_fonts_dictionary.original = original_build  # type: ignore[attr-defined]
+    fonts.Font.type = property(font_type)
+    pdf_module.build_fonts_dictionary = build_fonts_dictionary
+
+
+# A `<style>` element whose text mentions one of these may act on the document's fonts,
+# counter styles, colour profiles or layers, or fetch something: it is always parsed.
+_STATEFUL_AT_RULES = re.compile(
+    r"@(font-face|import|counter-style|color-profile|layer|[\w-]*\\)", re.I
+)
+_NON_DATA_URL = re.compile(r"url\(\s*(?!['\"]?data:)", re.I)
+STYLE_CACHE_SIZE = 16
+
+
+@dataclass
+class _ParsedStyle:
+    matcher: object
+    page_rules: list[object]
+    records: list[logging.LogRecord]
+
+
+class _Stateful(Exception):
+    """The style sheet touched document state; it is parsed for each document."""
+
+
+class _NoFonts:
+    touched = False
+
+    def add_font_face(self, *args: object) -> None:
+        self.touched = True
+        raise _Stateful
+
+
+def cache_style_elements(weasyprint: ModuleType) -> None:
+    """Parse each distinct `<style>` text once per process, not once per document.
+
+    The theme's style sheet comes inline in every post's HTML (so `presskit html` is the very
+    document WeasyPrint gets), and WeasyPrint parses it for each document: 30 ms of a warm
+    render. A parsed sheet is its selector matcher and `@page` rules, which WeasyPrint
+    shares between documents anyway for the style sheets a caller passes it; a sheet that
+    would register fonts, counter styles, colour profiles or layers, or fetch a file, is
+    parsed as before. The warnings of the first parse are given again for each document.
+    """
+    from weasyprint import css as css_module
+
+    original = css_module.CSS
+    if (
+        getattr(original, "__name__", "") != "CSS"
+        or not weasyprint.__version__.startswith("70.")
+        or not hasattr(css_module, "find_stylesheets")
+    ):
+        return
+    parsed: dict[tuple[str, str, str | None], _ParsedStyle | None] = {}
+
+    def style_element_css(*args, **kwargs):  # type: ignore[no-untyped-def]
+        string = kwargs.get("string")
+        keys = {"string", "base_url", "url_fetcher", "media_type", "font_config"}
+        keys |= {"counter_style", "page_rules", "color_profiles", "layers"}
+        if (
+            args
+            or set(kwargs) != keys
+            or not isinstance(string, str)
+            or kwargs["page_rules"] is None
+            or _STATEFUL_AT_RULES.search(string)
+        ):
+            return original(*args, **kwargs)
+        base_url = kwargs["base_url"] if _NON_DATA_URL.search(string) else None
+        key = (string, kwargs["media_type"], base_url)
+        fresh = key not in parsed
+        if fresh:
+            if len(parsed) >= STYLE_CACHE_SIZE:
+                del parsed[next(iter(parsed))]
+            parsed[key] = _parse_alone(original, string, kwargs["base_url"], kwargs["media_type"])
+        style = parsed[key]
+        if style is None:
+            return original(*args, **kwargs)
+        if not fresh:  # the first document had them from the parse itself
+            from weasyprint.logger import LOGGER
+
+            for record in style.records:
+                LOGGER.handle(record)
+        sheet = object.__new__(original)
+        sheet.base_url = kwargs["base_url"]
+        sheet.matcher = style.matcher
+        kwargs["page_rules"].extend(style.page_rules)
+        sheet.page_rules = kwargs["page_rules"]
+        sheet.layers = kwargs["layers"]
+        return sheet
+
+    style_element_css.original = original  # type: ignore[attr-defined]
+    css_module.CSS = style_element_css
+
+
+def _parse_alone(css_class, string: str, base_url, media_type) -> _ParsedStyle | None:  # type: ignore[no-untyped-def]
+    """`string` parsed apart from any document, or None when it reached for document state."""
+    from weasyprint.logger import LOGGER
+
+    fetched: list[str] = []
+
+    def no_fetching(url: str, *args: object, **kwargs: object) -> dict:  # type: ignore[type-arg]
+        fetched.append(url)
+        raise _Stateful
+
+    records: list[logging.LogRecord] = []
+    handler = _Records(records)
+    LOGGER.addHandler(handler)
+    counter_style: dict = {}  # type: ignore[type-arg]
+    color_profiles: dict = {}  # type: ignore[type-arg]
+    layers: list = []  # type: ignore[type-arg]
+    page_rules: list = []  # type: ignore[type-arg]
+    fonts = _NoFonts()
+    try:
+        sheet = css_class(
+            string=string,
+            base_url=base_url,
+            url_fetcher=no_fetching,
+            media_type=media_type,
+            font_config=fonts,
+            counter_style=counter_style,
+            page_rules=page_rules,
+            color_profiles=color_profiles,
+            layers=layers,
+        )
+    except Exception:  # noqa: BLE001 — parsed again, for the document, as WeasyPrint does
+        return None
+    finally:
+        LOGGER.removeHandler(handler)
+    if fetched or fonts.touched or counter_style or color_profiles or layers:
+        return None
+    return _ParsedStyle(sheet.matcher, page_rules, records)
+
+
+class _Records(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+# Font files kept in memory for WeasyPrint's font objects, at most this much in all.
+FONT_FILES_MB = 128
+_sharing_installed = False
+
+
+def share_font_files(weasyprint: ModuleType) -> None:
+    """One copy of each font file per process, shared by WeasyPrint's font objects.
+
+    Each font object WeasyPrint makes (several per document) copies its whole font file out
+    of HarfBuzz: 19 MB for a Noto Sans CJK weight, 20 ms, and garbage in reference cycles
+    that only a full collection frees (see `trim_memory`). The copy is now made once per
+    file. A file is known by its length, its first 64 KB (the table directories, which hold
+    a checksum of every table) and its last 4 KB: every document maps the file anew, so
+    where HarfBuzz holds it says nothing.
+    """
+    from weasyprint.pdf import fonts
+
+    global _sharing_installed
+    if _sharing_installed:
+        return
+    _sharing_installed = True
+    original_get, original_init = fonts.get_hb_object_data, fonts.Font.__init__
+    if not weasyprint.__version__.startswith("70."):
+        return
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    files: dict[tuple[int, bytes, bytes], bytes] = {}
+    making = threading.local()
+
+    def font_file(hb_face) -> bytes | None:  # type: ignore[no-untyped-def]
+        blob = ffi.gc(harfbuzz.hb_face_reference_blob(hb_face), harfbuzz.hb_blob_destroy)
+        length = ffi.new("unsigned int *")
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        size = int(length[0])
+        if data == ffi.NULL or size == 0:
+            return original_get(hb_face)
+        head = ffi.unpack(data, min(size, 65536))
+        key = (size, head, ffi.unpack(data + max(0, size - 4096), min(size, 4096)))
+        if key in files:
+            files[key] = files.pop(key)  # the most recently used last
+            return files[key]
+        content = ffi.unpack(data, size)
+        while files and sum(len(c) for c in files.values()) + size > FONT_FILES_MB * 2**20:
+            del files[next(iter(files))]
+        if size <= FONT_FILES_MB * 2**20:
+            files[key] = content
+        return content
+
+    def get_hb_object_data(hb_object, ot_color=None, glyph=None):  # type: ignore[no-untyped-def]
+        if getattr(making, "font", False) and ot_color is None and glyph is None:
+            making.font = False  # only the font object's own file, not a subset's
+            return font_file(hb_object)
+        return original_get(hb_object, ot_color, glyph)
+
+    def font_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        making.font = True
+        try:
+            original_init(self, *args, **kwargs)
+        finally:
+            making.font = False
+
+    font_init.original = original_init  # type: ignore[attr-defined]
+    fonts.get_hb_object_data = get_hb_object_data
+    fonts.Font.__init__ = font_init
 
 
 def start_import() -> None:

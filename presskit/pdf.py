@@ -316,7 +316,13 @@ PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 
 def render_pdf(
-    html: str, out: Path, *, base_url: Path, policy: FetchPolicy, variant: str | None = None
+    html: str,
+    out: Path,
+    *,
+    base_url: Path,
+    policy: FetchPolicy,
+    variant: str | None = None,
+    durable: bool = True,
 ) -> PdfResult:
     from presskit.engine import HTML
 
@@ -333,7 +339,7 @@ def render_pdf(
         raise PresskitError("document nested too deeply to lay out", policy.source) from None
     finally:
         logger.removeHandler(collect)
-    write_atomic(out, data)
+    write_atomic(out, data, durable=durable)
     noise = ("Refused:", "refused")  # already in policy.refused, in our words
     warnings = list(policy.refused) + [
         Diagnostic(message.splitlines()[0], policy.source)
@@ -361,8 +367,11 @@ def keep_safe_links(document: Any, policy: FetchPolicy) -> None:
         ]
 
 
-def write_atomic(out: Path, data: bytes | str) -> None:
-    """Write next to the target and rename over it: readers see the old file or the new one."""
+def write_atomic(out: Path, data: bytes | str, *, durable: bool = True) -> None:
+    """Write next to the target and rename over it: readers see the old file or the new one.
+
+    `durable` also syncs the data to disk before the rename, so a crash can't leave an empty
+    file under the target's name; it costs tens of milliseconds on a busy disk."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = out.parent if str(out.parent) else Path()
     try:
@@ -374,7 +383,8 @@ def write_atomic(out: Path, data: bytes | str) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temp_name, 0o644)
         os.replace(temp_name, out)
     except OSError as error:

@@ -159,10 +159,15 @@ def render(
     pdf_variant: str | None = None,
     strict_fonts: bool | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    durable: bool = True,
 ) -> RenderResult:
-    """Render one post; `timeout` (seconds, None for none) ends a stuck render with an error."""
+    """Render one post; `timeout` (seconds, None for none) ends a stuck render with an error.
+
+    `durable=False` skips syncing the PDF to disk (see `presskit.pdf.write_atomic`)."""
     with time_limit(timeout, Path(post_path)):
-        return _render(post_path, out, config, theme, offline, options, pdf_variant, strict_fonts)
+        return _render(
+            post_path, out, config, theme, offline, options, pdf_variant, strict_fonts, durable
+        )
 
 
 def _render(
@@ -174,6 +179,7 @@ def _render(
     options: Options | None,
     pdf_variant: str | None,
     strict_fonts: bool | None,
+    durable: bool = True,
 ) -> RenderResult:
     start_import()  # WeasyPrint loads on a thread while pandoc converts the post
     prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
@@ -193,7 +199,12 @@ def _render(
         body_line=prepared.post.body_line,
     )
     result = render_pdf(
-        prepared.html, Path(out), base_url=post_dir, policy=policy, variant=pdf_variant
+        prepared.html,
+        Path(out),
+        base_url=post_dir,
+        policy=policy,
+        variant=pdf_variant,
+        durable=durable,
     )
     pdf_warnings = result.warnings
     if any("no font has glyphs" in warning.message for warning in prepared.warnings):

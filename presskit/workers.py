@@ -85,11 +85,15 @@ class Pool:
             self._start()
         while pending or any(w.task for w in self.workers):
             for worker in self.workers:
-                if worker.ready and worker.task is None and pending:
-                    task = pending.popleft()
-                    worker.task, worker.deadline = task, time.monotonic() + task.timeout
-                    worker.conn.send((task.func, task.args))
+                self._hand_out(worker, pending)
             self._wait(pending, done)
+
+    @staticmethod
+    def _hand_out(worker: _Worker, pending: deque[Task]) -> None:
+        if worker.ready and worker.task is None and pending:
+            task = pending.popleft()
+            worker.task, worker.deadline = task, time.monotonic() + task.timeout
+            worker.conn.send((task.func, task.args))
 
     def _wait(self, pending: deque[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
         now = time.monotonic()
@@ -113,6 +117,9 @@ class Pool:
                     worker.ready = True
                 elif kind == "result" and worker.task is not None:
                     task, worker.task = worker.task, None
+                    # The next post first: the worker renders it while `done` saves the
+                    # manifest (an fsync), instead of waiting for it.
+                    self._hand_out(worker, pending)
                     done(task, payload)
                 elif kind == "broken":
                     self.close()
@@ -229,7 +236,9 @@ def render_post(
 
     from presskit.pipeline import render
 
-    result = render(path, out, config, theme=theme, offline=offline, timeout=None)
+    # No fsync per PDF: a batch's outputs are checked against the manifest's sizes, which
+    # the batch writes durably after each post, so a PDF a crash tore is rebuilt next time.
+    result = render(path, out, config, theme=theme, offline=offline, timeout=None, durable=False)
     data = Path(out).read_bytes()
     return {
         "ok": True,

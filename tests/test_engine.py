@@ -125,6 +125,7 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
         "<p style='font-family: \"Noto Sans CJK SC\"'>中文标点，“引号”。Istio <b>毕业 Bold</b></p>"
         "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
     )
+    monkeypatch.setattr(engine, "_subset_compact", lambda *args: None)
     one_pass = weasyprint.HTML(string=html).write_pdf()
     monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
     two_passes = weasyprint.HTML(string=html).write_pdf()
@@ -132,8 +133,169 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
     assert len(one_pass) <= len(two_passes) + 512
 
 
+def pdf_text(pdf: bytes, folder) -> str:  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "doc.pdf").write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", str(folder / "doc.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def font_file_subtypes(pdf: bytes) -> list[str]:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    subtypes = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    subtypes.append(str(descriptor[key].get_object().get("/Subtype", key)))
+    return sorted(set(subtypes))
+
+
+# Simplified forms near the end of Noto Sans CJK's glyphs, the punctuation that pulls extra
+# glyphs into HarfBuzz's closure, Latin and a monospace TrueType font beside them.
+CJK_HTML = (
+    "<p style='font-family: \"Noto Sans CJK SC\"'>上海，2023年7月12日——我们很高兴宣布 Istio "
+    "现已成为云原生计算基金会（CNCF）的毕业项目。“引号”、《书名》<b>毕业 Bold</b></p>"
+    "<pre style='font-family: \"DejaVu Sans Mono\"'>kubectl apply -f mesh.yaml</pre>"
+)
+
+
+def test_compact_cjk_subset_draws_and_reads_as_weasyprints_own(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import pdf as pdf_module
+    from weasyprint.pdf import fonts
+
+    if not hasattr(pdf_module.build_fonts_dictionary, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    compact = weasyprint.HTML(string=CJK_HTML).write_pdf()
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", fonts.Font._harfbuzz_subset.original)
+    monkeypatch.setattr(
+        pdf_module, "build_fonts_dictionary", pdf_module.build_fonts_dictionary.original
+    )
+    own = weasyprint.HTML(string=CJK_HTML).write_pdf()
+    if "/CIDFontType0C" not in font_file_subtypes(compact):
+        pytest.skip("no CID-keyed Noto Sans CJK on this machine")
+    assert font_file_subtypes(own) == ["/FontFile2", "/OpenType"]
+    assert font_file_subtypes(compact) == ["/CIDFontType0C", "/FontFile2"]
+    assert pages_as_png(compact, tmp_path / "compact") == pages_as_png(own, tmp_path / "own")
+    assert pdf_text(compact, tmp_path / "t1") == pdf_text(own, tmp_path / "t2")
+    assert len(compact) < len(own) / 2
+
+
+def test_fonts_whose_cids_are_not_glyph_ids_keep_weasyprints_subset(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import pdf as pdf_module
+
+    if not hasattr(pdf_module.build_fonts_dictionary, "original"):
+        pytest.skip("another WeasyPrint or HarfBuzz: its own subsetting is used")
+    shuffled = lambda cff: [(0, 0, 1), (1, 2, 1), (2, 1, 1)]  # noqa: E731
+    monkeypatch.setattr(engine, "cid_ranges", shuffled)
+    assert "/CIDFontType0C" not in font_file_subtypes(weasyprint.HTML(string=CJK_HTML).write_pdf())
+
+
+def test_cff_dict_operands_decode_as_the_spec_examples():
+    # Adobe TN #5176, table 3: 0, 100, -100, 1000, -1000, 10000, -10000, 100000, then `17`.
+    data = bytes.fromhex("8b ef 27 fa7c fe7c 1c2710 1cd8f0 1d000186a0 11")
+    assert engine._cff_dict(memoryview(data)) == {
+        17: [0, 100, -100, 1000, -1000, 10000, -10000, 100000]
+    }
+
+
+def test_name_keyed_or_broken_cff_has_no_cid_ranges():
+    assert engine.cid_ranges(memoryview(b"\x01\x00\x04\x02" + b"\x00" * 8)) is None
+    assert engine.sfnt_table(memoryview(b"OTTO\x00"), b"CFF ") is None
+
+
 @linux_only
 def test_trim_memory_collects_only_past_the_limit():
     assert engine.resident_mb() > 0
     assert engine.trim_memory(limit_mb=1e9) is False
     assert engine.trim_memory(limit_mb=1) is True
+
+
+STYLED = (
+    "<style>@page { size: 120mm 90mm; margin: 10mm; @top-left { content: 'Press' } }"
+    " p { color: #0a5; colr: red; font-size: 14pt }</style><p>Istio 毕业</p>"
+)
+
+
+def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untyped-def]
+    import logging
+
+    from presskit.pdf import _Collect
+
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html).render()
+    finally:
+        logger.removeHandler(collect)
+    sizes = [(round(page.width), round(page.height)) for page in document.pages]
+    return collect.messages, sizes, pages_as_png(document.write_pdf(), folder)
+
+
+def test_a_style_element_parsed_once_renders_and_warns_as_parsed_each_time(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import css
+
+    if not hasattr(css.CSS, "original"):
+        pytest.skip("another WeasyPrint: style elements are parsed for each document")
+    parses = []
+    parse_alone = engine._parse_alone
+    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    html = STYLED.replace("14pt", "14.5pt")  # a text no other test parsed in this process
+    first = warnings_and_pages(weasyprint, html, tmp_path / "first")
+    again = warnings_and_pages(weasyprint, html, tmp_path / "again")
+    monkeypatch.setattr(css, "CSS", css.CSS.original)
+    plain = warnings_and_pages(weasyprint, html, tmp_path / "plain")
+    assert len(parses) == 1
+    assert first == again == plain
+    assert any("colr" in message for message in plain[0])
+    assert plain[1] == [(454, 340)]  # 120 × 90 mm in CSS px: the @page rule applied
+
+
+def test_style_elements_that_act_on_the_document_are_parsed_each_time(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint import css
+
+    if not hasattr(css.CSS, "original"):
+        pytest.skip("another WeasyPrint: style elements are parsed for each document")
+    parses = []
+    parse_alone = engine._parse_alone
+    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    for rule in (
+        "@font-face { font-family: X; src: local(DejaVu Sans) }",
+        "@counter-style thumbs { system: cyclic; symbols: '*'; }",
+        "@\\66 ont-face { font-family: Y; src: local(DejaVu Sans) }",
+    ):
+        weasyprint.HTML(string=f"<style>{rule} p {{ color: red }}</style><p>x</p>").render()
+    assert parses == []
+
+
+def test_font_objects_share_one_copy_of_each_font_file(monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.pdf import fonts
+
+    if not hasattr(fonts.Font.__init__, "original"):
+        pytest.skip("another WeasyPrint: each font object copies its file")
+    contents: list[bytes] = []
+    shared_init = fonts.Font.__init__
+
+    def recording_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shared_init(self, *args, **kwargs)
+        contents.append(self.file_content)
+
+    monkeypatch.setattr(fonts.Font, "__init__", recording_init)
+    html = "<p style='font-family: \"DejaVu Sans\"'>Istio</p>"
+    weasyprint.HTML(string=html).write_pdf()
+    weasyprint.HTML(string=html).write_pdf()
+    assert len(contents) == 2
+    assert contents[0] is contents[1]
+    assert contents[0][:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
