@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,26 @@ def test_pandoc_path_is_pypandocs_choice():
     from presskit.convert import pandoc_path
 
     assert pandoc_path() == pypandoc.get_pandoc_path()
+
+
+def test_svg_logo_does_not_make_pillow_probe_every_format(tmp_path):
+    # The pixel cap reads image headers; an SVG logo is markup, so Pillow must not be asked to
+    # identify it (that loads every Pillow plugin, WebP's decoder included).
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, presskit\n"
+            "from conftest import EXAMPLE_CONFIG, SAMPLE_EN\n"
+            f"presskit.render(SAMPLE_EN, {str(tmp_path / 'en.pdf')!r}, EXAMPLE_CONFIG)\n"
+            "print(json.dumps([m for m in sys.modules if m.startswith('PIL.')]))\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=str(Path(__file__).parent),
+    )
+    assert done.returncode == 0, done.stderr
+    plugins = set(eval(done.stdout.strip().splitlines()[-1]))
+    assert "PIL.WebPImagePlugin" not in plugins, plugins
