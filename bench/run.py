@@ -105,6 +105,19 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+def precompile() -> None:
+    """Bytecode for presskit's own modules, as `pip install` of the wheel leaves it.
+
+    An editable checkout has none, and with PYTHONDONTWRITEBYTECODE set (as on CI machines)
+    every presskit process would compile its sources again: 20-30 ms that an installed
+    presskit never pays, while the dependencies it is compared with come precompiled.
+    """
+    import compileall
+
+    for folder in (ROOT / "presskit", ROOT / "filters", ROOT / "styles"):
+        compileall.compile_dir(folder, quiet=1)
+
+
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{Path(pandoc_path()).parent}{os.pathsep}{env['PATH']}"
@@ -512,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.repeat, args.limit = 3, min(args.limit, 6)
+    precompile()
     ENV.update(environment())
     goal = Targets()
     started = dt.datetime.now(dt.UTC)
