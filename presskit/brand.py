@@ -15,6 +15,7 @@ from typing import Any
 
 from presskit.brandyml import find_brand_yml, read_brand_yml
 from presskit.errors import PresskitError
+from presskit.markers import UNKNOWN_POLICIES
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}
@@ -88,6 +89,7 @@ class Config:
     offline: bool = False
     strict_fonts: bool = False
     unsafe_html: bool = False
+    unknown_shortcodes: str = "keep"  # keep | drop | error, as the filter's presskit.unknown
     attachments: bool = False
     margin: str | None = None
     quotes_sheet: bool = False
@@ -264,9 +266,17 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     languages = data.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise PresskitError("`languages` must be a list of language tags", path)
+    unknown_shortcodes = _str(data, "unknown_shortcodes", path, "keep")
+    if unknown_shortcodes not in UNKNOWN_POLICIES:
+        raise PresskitError(
+            f"`unknown_shortcodes` must be one of {', '.join(UNKNOWN_POLICIES)}, "
+            f"got {unknown_shortcodes!r}",
+            path,
+        )
     return Config(
         brand=brand,
         path=path,
+        unknown_shortcodes=unknown_shortcodes,
         lang=_str(data, "lang", path, "en"),
         base_url=base_url,
         page_size=PAGE_SIZES[page_size.lower()],

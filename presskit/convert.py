@@ -98,6 +98,7 @@ def convert(
     warn: Callable[[Diagnostic], None] | None = None,
     fmt: str = "html5",
     unsafe_html: bool = False,
+    unknown: str = "keep",
 ) -> str:
     """The post's body as an output-format fragment (HTML by default)."""
     source = str(post.path)
@@ -110,6 +111,7 @@ def convert(
         format=doc.format,
         lang=lang,
         base_url=base_url,
+        unknown=unknown,
         source=source,
         in_process=True,
         page=dict(post.meta),

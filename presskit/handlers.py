@@ -27,7 +27,7 @@ from presskit.expand import text_language
 from presskit.shortcodes import Text, parse
 
 HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "chunkedhtml"})
-UNKNOWN_POLICIES = ("keep", "drop", "error")
+UNKNOWN_POLICIES = markers.UNKNOWN_POLICIES
 
 # Shortcodes that stand for one piece of site data (they print a word or a URL, often inside a
 # link target). A post can override or add values with `-M presskit.values.NAME=…`.

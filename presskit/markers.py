@@ -14,6 +14,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 CLASS = "hugo-shortcode"
+# What a shortcode no handler knows becomes: its inner content kept with a warning, dropped with
+# a warning, or a located error (`-M presskit.unknown=`, `unknown_shortcodes` in presskit.toml).
+UNKNOWN_POLICIES = ("keep", "drop", "error")
 TEXT_CLASS = "hugo-text"  # on the code block a `text` shortcode became
 NAME = "name"
 PARAMS = "params"

@@ -125,6 +125,7 @@ def prepare(
         base_url=cfg.base_url,
         warn=warnings.append,
         unsafe_html=cfg.unsafe_html,
+        unknown=cfg.unknown_shortcodes,
     )
     html = build_html(post, body, cfg, theme_obj, options)
     missing = missing_glyphs(visible_text(html))

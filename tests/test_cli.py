@@ -123,3 +123,41 @@ def test_bare_presskit_prints_the_help():
     done = run_presskit()
     assert "Usage:" in done.stdout + done.stderr
     assert "error:" not in done.stderr
+
+
+UNKNOWN_POST = (
+    "---\ntitle: Mystery\n---\n\nBefore.\n\n{{< mystery >}}\nInside words.\n{{< /mystery >}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "code", "message", "kept"),
+    [
+        pytest.param("keep", 0, 'unsupported shortcode "mystery": content kept', True, id="keep"),
+        pytest.param("drop", 0, 'unsupported shortcode "mystery" dropped', False, id="drop"),
+        pytest.param("error", 1, ':7:1: unsupported shortcode "mystery"', False, id="error"),
+    ],
+)
+def test_unknown_shortcode_policy_from_config(tmp_path, policy, code, message, kept):
+    post = tmp_path / "post.md"
+    post.write_text(UNKNOWN_POST, encoding="utf-8")
+    (tmp_path / "presskit.toml").write_text(f'unknown_shortcodes = "{policy}"\n', encoding="utf-8")
+    done = run_presskit("html", str(post), "-o", str(tmp_path / "out.html"))
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+    if code == 0:
+        page = (tmp_path / "out.html").read_text(encoding="utf-8")
+        assert "Before." in page
+        assert ("Inside words." in page) is kept
+
+
+def test_unknown_shortcode_policy_must_be_known(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text(UNKNOWN_POST, encoding="utf-8")
+    (tmp_path / "presskit.toml").write_text('unknown_shortcodes = "ignore"\n', encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'presskit.toml'}: `unknown_shortcodes` must be one of "
+        "keep, drop, error, got 'ignore'"
+    ]
