@@ -229,6 +229,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     from presskit import i18n
     from presskit.fonts import FontStacks, stacks_for
     from presskit.page import PAGE_HEIGHTS, css_string
+    from presskit.paper import quote_figures
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
@@ -281,6 +282,10 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 "date_text": i18n.format_date(date, lang),
                 "body": Markup(entry["html"]),
                 "translations": [language_name(t) for t in entry["translations"]],
+                # The kit's quotes sheet: every post's quotes, under the post they come from.
+                "quotes": [Markup(q) for q in quote_figures(entry["html"])]
+                if cfg.quotes_sheet
+                else [],
             }
         )
     dates = [d for d in (_parse_date(e["date"]) for e in entries) if d is not None]
@@ -296,6 +301,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
         logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
         css=Markup(theme.css),
         groups=groups,
+        has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
         count=len(entries),
         first=i18n.format_date(min(dates), kit_lang) if dates else "",
         last=i18n.format_date(max(dates), kit_lang) if dates else "",

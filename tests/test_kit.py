@@ -150,3 +150,35 @@ def test_kit_posts_keep_their_notes_on_the_page(tmp_path):
     assert "↩" not in text
     page = next(p for p in text.split("\f") if "Five companies" in p)
     assert "1. Groups count as one." in page
+
+
+def test_kit_gathers_every_quote_on_one_sheet(tmp_path):
+    # `quotes_sheet = true` (the example brand): the quotes of every post, under their post,
+    # on pages of their own that the contents points to.
+    root = tmp_path / "content"
+    quote = '{{{{< quote caption="{who}" >}}}}\n{words}\n{{{{< /quote >}}}}'
+    post(
+        root,
+        "en/blog/2024/a/index.md",
+        "Post A",
+        "2024-06-01",
+        quote.format(who="Ann Lee, CEO", words="We are thrilled."),
+    )
+    post(root, "en/blog/2024/b/index.md", "Post B", "2024-05-01", "No quotes here.")
+    post(
+        root,
+        "zh/blog/2024/a/index.md",
+        "文章甲",
+        "2024-06-01",
+        quote.format(who="李安，首席执行官", words="我们非常高兴。"),
+    )
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    pages = pdftotext(out / "press-kit.pdf", layout=False).split("\f")
+    listed = re.search(r"Supporting quotes\W*(\d+)\s*$", pages[1], re.M)
+    assert listed, pages[1]
+    sheet = "\n".join(pages[int(listed.group(1)) - 1 :])
+    assert sheet.index("Post A") < sheet.index("We are thrilled.") < sheet.index("Ann Lee, CEO")
+    assert sheet.index("文章甲") < sheet.index("我们非常高兴。") < sheet.index("李安，首席执行官")
+    assert "Post B" not in sheet  # a post without quotes has no entry on the sheet
