@@ -223,29 +223,19 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
 
 
 def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> str:
-    import jinja2
     from markupsafe import Markup
 
     from presskit import i18n
     from presskit.fonts import FontStacks, stacks_for
-    from presskit.page import PAGE_HEIGHTS, css_string
+    from presskit.page import PAGE_HEIGHTS, environment
     from presskit.paper import quote_figures
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.FileSystemLoader(str(theme.path)),
-                jinja2.FileSystemLoader(str(builtin_root() / "default")),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["css_string"] = css_string
+    # the theme's templates (its own, then its parent's), then the built-in kit template;
+    # page.py's environment is cached per folder list, so a batch builds it once
+    default = (builtin_root() / "default").resolve()
+    env = environment(tuple(dict.fromkeys((*theme.template_dirs, default))))
     groups: list[dict[str, Any]] = []
     for number, entry in enumerate(entries, 1):
         lang = entry["lang"] or cfg.lang
