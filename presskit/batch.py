@@ -206,9 +206,9 @@ def selected(source: Source, include: Sequence[str], exclude: Sequence[str]) -> 
     return not any(fnmatch.fnmatchcase(text, pattern) for pattern in exclude)
 
 
-def translation_key(source: Source, lang: str | None) -> str:
-    """The post's path with its language taken out: `zh/blog/x.pdf` and `en/blog/x.pdf` match."""
-    parts = list(source.output.parts)
+def translation_key(output: PurePosixPath, lang: str | None) -> str:
+    """The PDF's path with its language taken out: `zh/blog/x.pdf` and `en/blog/x.pdf` match."""
+    parts = list(output.parts)
     primary = (lang or "").split("-")[0].lower()
     for index, part in enumerate(parts[:-1]):
         if normalize_lang(part) and part.split("-")[0].split("_")[0].lower() == primary:
@@ -620,8 +620,7 @@ def _link_translations(documents: list[Document], posts: dict[int, Post]) -> Non
     groups: dict[str, list[int]] = {}
     for i, doc in enumerate(documents):
         if i in posts and doc.status != "skipped" and doc.output:
-            source = PurePosixPath(doc.output)
-            key = _translation_key_of(source, doc.lang)
+            key = translation_key(PurePosixPath(doc.output), doc.lang)
             groups.setdefault(key, []).append(i)
     for members in groups.values():
         langs = {documents[i].lang for i in members}
@@ -633,11 +632,6 @@ def _link_translations(documents: list[Document], posts: dict[int, Post]) -> Non
                 for j in members
                 if j != i
             ]
-
-
-def _translation_key_of(output: PurePosixPath, lang: str | None) -> str:
-    source = Source(Path(), output, output, False, "")
-    return translation_key(source, lang)
 
 
 # --------------------------------------------------------------------------- the kit

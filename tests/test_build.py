@@ -107,10 +107,7 @@ def test_output_name(rel, folder, expected):
     ],
 )
 def test_translation_key(output, lang, key):
-    from presskit.batch import Source
-
-    source = Source(Path(), PurePosixPath(output), PurePosixPath(output), False, "")
-    assert translation_key(source, lang) == key
+    assert translation_key(PurePosixPath(output), lang) == key
 
 
 # --------------------------------------------------------------------------- discovery
