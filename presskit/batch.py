@@ -167,9 +167,9 @@ def discover(paths: Sequence[str | Path]) -> list[Source]:
             name = path.resolve().parent.name
             found.append(Source(path, rel, output_name(rel, name), True, str(path)))
         elif path.is_dir():
+            name = path.resolve().name
             for file in sorted(_walk(path)):
                 rel = PurePosixPath(file.relative_to(path).as_posix())
-                name = path.resolve().name
                 found.append(Source(file, rel, output_name(rel, name), False, rel.as_posix()))
         else:
             raise PresskitError("no such file or folder", path)
