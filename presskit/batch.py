@@ -299,22 +299,19 @@ class Inputs:
 
     def config(self, post: Path) -> Config:
         path = self.config_path(post)
-        if path not in self._configs:
-            if path is not None and not path.is_file():
-                raise PresskitError("config file not found", path)
-            self._configs[path] = load_config(path)
-        return self._configs[path]
+        if path is not None and path not in self._configs and not path.is_file():
+            raise PresskitError("config file not found", path)
+        return self._loaded(path)
 
     @cache  # noqa: B019 - one Inputs per batch
     def shared_digest(self, config_path: Path | None) -> str:
-        config = self._configs.get(config_path) or load_config(config_path)
-        theme = load_theme(self.settings.theme or config.theme, config.root)
+        config = self._loaded(config_path)
         parts = [
             f"presskit {__version__}",
             f"offline={self.settings.offline} theme={self.settings.theme}",
             "config " + (file_digest(config_path) if config_path else "none"),
             "logo " + (file_digest(config.brand.logo) if config.brand.logo else "none"),
-            "theme " + self.theme_digest(theme.path),
+            "theme " + self.theme_digest(self.theme_path(config_path)),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -325,8 +322,14 @@ class Inputs:
         return self._trees[folder, kit]
 
     def theme_path(self, config_path: Path | None) -> Path:
-        config = self._configs.get(config_path) or load_config(config_path)
+        config = self._loaded(config_path)
         return load_theme(self.settings.theme or config.theme, config.root).path
+
+    def _loaded(self, config_path: Path | None) -> Config:
+        """The config at `config_path` (None: the defaults), loaded once per batch."""
+        if config_path not in self._configs:
+            self._configs[config_path] = load_config(config_path)
+        return self._configs[config_path]
 
     def key(self, post: Path, depends: Iterable[str]) -> tuple[str, list[str]]:
         """The post's input hash, and the dependency list it covers (relative to the post)."""
