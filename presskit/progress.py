@@ -21,20 +21,16 @@ class LineReporter(Reporter):
     def __init__(self, stream: TextIO | None = None, *, quiet: bool = False) -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
-        self.total = 0
-        self.seen = 0
 
     def write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
 
     def start(self, total: int, to_render: int) -> None:
-        self.total = total
         if not self.quiet:
             self.write(f"{total} {'post' if total == 1 else 'posts'}, {to_render} to render")
 
     def document(self, doc: Document) -> None:
-        self.seen += 1
         if doc.status == "failed" and not self.quiet:  # the summary lists it again
             self.write(f"failed    {doc.error}")
         elif not self.quiet and doc.status == "built":
@@ -58,7 +54,6 @@ class BarReporter(Reporter):
         self.stream = stream or sys.stderr
         self.total = 0
         self.counts = {"built": 0, "unchanged": 0, "failed": 0, "skipped": 0}
-        self.failures: list[str] = []
         self.last_draw = 0.0
 
     def start(self, total: int, to_render: int) -> None:
