@@ -26,6 +26,7 @@ from presskit.batch import (
     Document,
     Inputs,
     Reporter,
+    date_text,
     kit_record,
     write_manifest,
 )
@@ -200,6 +201,7 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     from presskit.post import load_post
 
     source = Path(path)
+    folder = source.resolve().parent
     cfg = resolve_config(source, config)
     post = load_post(source, default_lang=cfg.lang)
     warnings: list[Diagnostic] = []
@@ -210,14 +212,14 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     return {
         "ok": True,
         "path": path,
-        "folder": str(source.resolve().parent),
+        "folder": str(folder),
         "title": post.title,
         "subtitle": post.subtitle,
         "description": post.description,
         "authors": post.authors,
         "lang": post.lang,
-        "date": post.date.isoformat() if post.date else None,
-        "html": absolute_sources(body, source.resolve().parent),
+        "date": date_text(post),
+        "html": absolute_sources(body, folder),
         "warnings": [str(w) for w in warnings],
     }
 
@@ -237,6 +239,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     default = (builtin_root() / "default").resolve()
     env = environment(tuple(dict.fromkeys((*theme.template_dirs, default))))
     groups: list[dict[str, Any]] = []
+    dates: list[dt.date] = []
     for number, entry in enumerate(entries, 1):
         lang = entry["lang"] or cfg.lang
         if not groups or groups[-1]["lang"] != lang:
@@ -265,6 +268,8 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 }
             )
         date = _parse_date(entry["date"])
+        if date is not None:
+            dates.append(date)
         groups[-1]["posts"].append(
             {
                 **entry,
@@ -278,7 +283,6 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 else [],
             }
         )
-    dates = [d for d in (_parse_date(e["date"]) for e in entries) if d is not None]
     kit_lang = cfg.lang
     page_label = i18n.label(kit_lang, "page", page="\x00P", pages="\x00N")
     before, _, rest = page_label.partition("\x00P")
