@@ -100,6 +100,7 @@ def make_kit(
             errors.append(outcome.get("error") or "failed")
 
     settings = inputs.settings
+    config_arg = str(config_path) if config_path else None  # what the workers resolve again
     pool.run(
         [
             Task(
@@ -107,7 +108,7 @@ def make_kit(
                 func="presskit.kit:post_section",
                 args={
                     "path": str(posts[i].path),
-                    "config": str(config_path) if config_path else None,
+                    "config": config_arg,
                 },
                 timeout=timeout,
             )
@@ -140,7 +141,7 @@ def make_kit(
                     "entries": entries,
                     "name": name,
                     "out": str(pdf),
-                    "config": str(config_path) if config_path else None,
+                    "config": config_arg,
                     "theme": settings.theme,
                     "offline": settings.offline,
                 },
