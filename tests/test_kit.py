@@ -136,13 +136,8 @@ def test_kit_title_from_name():
 
 def test_kit_posts_keep_their_notes_on_the_page(tmp_path):
     """`[^1]` in a kit post: a footnote at its call, not an `↩` list under the post."""
-    post = tmp_path / "content" / "en" / "news" / "notes" / "index.md"
-    post.parent.mkdir(parents=True)
-    post.write_text(
-        "---\ntitle: Notes\ndate: 2024-01-02\n---\n\nFive companies[^a] joined.\n\n"
-        "[^a]: Groups count as one.\n",
-        encoding="utf-8",
-    )
+    body = "Five companies[^a] joined.\n\n[^a]: Groups count as one."
+    post(tmp_path / "content", "en/news/notes/index.md", "Notes", "2024-01-02", body)
     out = tmp_path / "out"
     result = build([tmp_path / "content"], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
     assert result.ok, (result.kit_error, [d.error for d in result.failed])
