@@ -285,13 +285,14 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
             }
         )
     kit_lang = cfg.lang
+    kind = kit_label(kit_lang)
     page_label = i18n.label(kit_lang, "page", page="\x00P", pages="\x00N")
     before, _, rest = page_label.partition("\x00P")
     middle, _, after = rest.partition("\x00N")
     template = env.get_template(KIT_TEMPLATE)
     return template.render(
         name=name,
-        title=kit_title(name, brand.name, kit_label(kit_lang)),
+        title=kit_title(name, brand.name, kind),
         brand=brand,
         logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
         css=Markup(theme.css),
@@ -301,7 +302,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
         first=i18n.format_date(min(dates), kit_lang) if dates else "",
         last=i18n.format_date(max(dates), kit_lang) if dates else "",
         labels=i18n.labels(kit_lang),
-        kind=kit_label(kit_lang),
+        kind=kind,
         html_lang=i18n.html_lang(kit_lang),
         page_size=cfg.page_size,
         page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
