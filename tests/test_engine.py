@@ -40,6 +40,15 @@ def test_library_path_folders_are_searched(tmp_path, monkeypatch):
     assert engine.find_library("presskit-test") == "libpresskit-test.so.3"
 
 
+def run_python(code: str) -> str:
+    """Run code in a fresh interpreter, assert it succeeded, return its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_import_gives_weasyprint_and_restores_ctypes():
     code = (
         "import ctypes.util; before = ctypes.util.find_library\n"
@@ -51,11 +60,7 @@ def test_import_gives_weasyprint_and_restores_ctypes():
         "assert ctypes.util.find_library is before\n"
         "print(weasyprint.__version__)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip()
+    assert run_python(code).strip()
 
 
 def test_unknown_names_are_attribute_errors():
@@ -99,10 +104,7 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
         "assert engine.import_weasyprint() is weasyprint\n"
         "assert isinstance(ffi._parsed_types, engine._ArrayTypes)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    run_python(code)
 
 
 def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
