@@ -188,9 +188,11 @@ def fetch_http(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname:
             raise policy.refuse(f"not fetched (redirect to {scheme or 'nothing'}:): {_short(url)}")
-        if policy.requests >= MAX_REQUESTS or policy.spent_seconds >= policy.budget_seconds:
-            raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
-        if policy.spent_bytes >= policy.budget_bytes:
+        if (
+            policy.requests >= MAX_REQUESTS
+            or policy.spent_seconds >= policy.budget_seconds
+            or policy.spent_bytes >= policy.budget_bytes
+        ):
             raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
         policy.requests += 1
         try:
