@@ -146,13 +146,7 @@ def run(command: Sequence[str | Path], *, stdin: Path | None = None) -> Run:
 
 
 def chain(*steps: Callable[[], Run]) -> Run:
-    results = [step() for step in steps]
-    return Run(
-        sum(r.seconds for r in results),
-        all(r.ok for r in results),
-        max(r.peak_mb for r in results),
-        sum(r.cpu for r in results),
-    )
+    return total([step() for step in steps])
 
 
 def size_of(path: Path) -> int | None:
