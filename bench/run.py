@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,9 @@ class Row:
         self.peak_mb = max(self.peak_mb or 0.0, run.peak_mb)
 
 
+@cache
 def pandoc_path() -> str:
+    """pypandoc's pandoc; its search runs `pandoc --version` per candidate, so once a run."""
     import pypandoc
 
     return pypandoc.get_pandoc_path()
