@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import pdftotext
 
 from presskit import engine
 
@@ -107,13 +109,17 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
     run_python(code)
 
 
-def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
+def saved(pdf: bytes, folder) -> Path:  # type: ignore[no-untyped-def]
+    """`pdf` as folder/doc.pdf (the folder is made), for poppler's tools."""
     folder.mkdir()
-    (folder / "doc.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", str(folder / "doc.pdf"), str(folder / "page")],
-        check=True,
-    )
+    path = folder / "doc.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
+    path = saved(pdf, folder)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(folder / "page")], check=True)
     return [png.read_bytes() for png in sorted(folder.glob("page*.png"))]
 
 
@@ -136,11 +142,7 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
 
 
 def pdf_text(pdf: bytes, folder) -> str:  # type: ignore[no-untyped-def]
-    folder.mkdir()
-    (folder / "doc.pdf").write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", str(folder / "doc.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return pdftotext(saved(pdf, folder))
 
 
 def font_file_subtypes(pdf: bytes) -> list[str]:
