@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,9 @@ class Row:
         self.peak_mb = max(self.peak_mb or 0.0, run.peak_mb)
 
 
+@cache
 def pandoc_path() -> str:
+    """pypandoc's pandoc; its search runs `pandoc --version` per candidate, so once a run."""
     import pypandoc
 
     return pypandoc.get_pandoc_path()
@@ -146,13 +149,7 @@ def run(command: Sequence[str | Path], *, stdin: Path | None = None) -> Run:
 
 
 def chain(*steps: Callable[[], Run]) -> Run:
-    results = [step() for step in steps]
-    return Run(
-        sum(r.seconds for r in results),
-        all(r.ok for r in results),
-        max(r.peak_mb for r in results),
-        sum(r.cpu for r in results),
-    )
+    return total([step() for step in steps])
 
 
 def size_of(path: Path) -> int | None:

@@ -40,6 +40,7 @@ from types import ModuleType
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_tuned = False  # the patches below wrap WeasyPrint's functions: once per process
 
 
 @cache
@@ -76,14 +77,17 @@ def find_library(name: str) -> str | None:
 
 def import_weasyprint() -> ModuleType:
     """`import weasyprint`, with the quick library search where the platform allows it."""
+    global _tuned
     with _lock:
         weasyprint = sys.modules.get("weasyprint") or _import_quickly()
-        from weasyprint.text.ffi import ffi
+        if not _tuned:  # also when someone else imported WeasyPrint first
+            _tuned = True
+            from weasyprint.text.ffi import ffi
 
-        cache_array_types(ffi)  # also when someone else imported WeasyPrint first
-        subset_in_one_pass(weasyprint)
-        cache_style_elements(weasyprint)
-        share_font_files(weasyprint)
+            cache_array_types(ffi)
+            subset_in_one_pass(weasyprint)
+            cache_style_elements(weasyprint)
+            share_font_files(weasyprint)
         return weasyprint
 
 
@@ -134,7 +138,6 @@ DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB",
 DROPPED_TABLES += (b"LTSH", b"PCLT", b"SVG ")
 # Empty glyph slots a one-pass subset may keep past the last glyph used (see below).
 SLACK_GLYPHS = 64
-_one_pass_installed = False
 
 
 def subset_in_one_pass(weasyprint: ModuleType) -> None:
@@ -150,10 +153,6 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
-    global _one_pass_installed
-    if _one_pass_installed:
-        return
-    _one_pass_installed = True
     original = getattr(fonts.Font, "_harfbuzz_subset", None)
     if (
         original is None
@@ -526,7 +525,6 @@ class _Records(logging.Handler):
 
 # Font files kept in memory for WeasyPrint's font objects, at most this much in all.
 FONT_FILES_MB = 128
-_sharing_installed = False
 
 
 def share_font_files(weasyprint: ModuleType) -> None:
@@ -541,10 +539,6 @@ def share_font_files(weasyprint: ModuleType) -> None:
     """
     from weasyprint.pdf import fonts
 
-    global _sharing_installed
-    if _sharing_installed:
-        return
-    _sharing_installed = True
     original_get, original_init = fonts.get_hb_object_data, fonts.Font.__init__
     if not weasyprint.__version__.startswith("70."):
         return

@@ -146,9 +146,12 @@ def suggestion(chars: list[str]) -> str:
     return DEFAULT_SUGGESTION
 
 
+MISSING_GLYPHS = "no font has glyphs for"  # how describe_missing's warnings begin
+
+
 def describe_missing(chars: list[str], limit: int = 8) -> str:
     shown = ", ".join(f"U+{ord(c):04X} {c}" for c in chars[:limit])
     more = f" and {len(chars) - limit} more" if len(chars) > limit else ""
-    return f"no font has glyphs for {shown}{more}; install a font that covers them, e.g. " + (
+    return f"{MISSING_GLYPHS} {shown}{more}; install a font that covers them, e.g. " + (
         suggestion(chars)
     )

@@ -95,10 +95,9 @@ class FetchPolicy:
         return ip.is_global and not ip.is_multicast
 
 
-def local_path(url: str, policy: FetchPolicy) -> Path:
-    """The file a `file:` URL names, resolved (the path that was checked is the one read),
-    mapped into the site's static folders for `/x.png`."""
-    path = Path(unquote(urlsplit(url).path))
+def local_path(path: Path, policy: FetchPolicy) -> Path:
+    """The file a `file:` URL's path names, resolved (the path that was checked is the one
+    read), mapped into the site's static folders for `/x.png`."""
     if policy.allows_path(path):
         return path.resolve()
     for static in policy.site_static:
@@ -188,9 +187,11 @@ def fetch_http(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname:
             raise policy.refuse(f"not fetched (redirect to {scheme or 'nothing'}:): {_short(url)}")
-        if policy.requests >= MAX_REQUESTS or policy.spent_seconds >= policy.budget_seconds:
-            raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
-        if policy.spent_bytes >= policy.budget_bytes:
+        if (
+            policy.requests >= MAX_REQUESTS
+            or policy.spent_seconds >= policy.budget_seconds
+            or policy.spent_bytes >= policy.budget_bytes
+        ):
             raise policy.refuse(f"not fetched (network budget of the post used up): {_short(url)}")
         policy.requests += 1
         try:
@@ -274,9 +275,9 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
                 check_pixels(data, "data: URL", policy)
                 return URLFetcherResponse(url, data, response.headers, response.status)
             if scheme == "file":
-                policy.read.append(Path(unquote(urlsplit(url).path)))
-                path = local_path(url, policy)
-                return _local(path, policy)
+                asked = Path(unquote(urlsplit(url).path))
+                policy.read.append(asked)
+                return _local(local_path(asked, policy), policy)
             if scheme in ("http", "https"):
                 if policy.offline:
                     raise policy.refuse(f"not fetched (offline): {_short(url)}")

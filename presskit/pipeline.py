@@ -18,7 +18,7 @@ from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
 from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
-from presskit.fonts import describe_missing, missing_glyphs, visible_text
+from presskit.fonts import MISSING_GLYPHS, describe_missing, missing_glyphs, visible_text
 from presskit.page import Options, build_html
 from presskit.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
 from presskit.post import Post, load_post
@@ -208,7 +208,7 @@ def _render(
         durable=durable,
     )
     pdf_warnings = result.warnings
-    if any("no font has glyphs" in warning.message for warning in prepared.warnings):
+    if any(warning.message.startswith(MISSING_GLYPHS) for warning in prepared.warnings):
         # WeasyPrint's own words for the characters we already named.
         pdf_warnings = tuple(w for w in pdf_warnings if ".notdef glyph" not in w.message)
     trim_memory()  # a process rendering post after post stays bounded

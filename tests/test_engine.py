@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes.util
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import pdftotext
 
 from presskit import engine
 
@@ -40,6 +42,15 @@ def test_library_path_folders_are_searched(tmp_path, monkeypatch):
     assert engine.find_library("presskit-test") == "libpresskit-test.so.3"
 
 
+def run_python(code: str) -> str:
+    """Run code in a fresh interpreter, assert it succeeded, return its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_import_gives_weasyprint_and_restores_ctypes():
     code = (
         "import ctypes.util; before = ctypes.util.find_library\n"
@@ -51,11 +62,7 @@ def test_import_gives_weasyprint_and_restores_ctypes():
         "assert ctypes.util.find_library is before\n"
         "print(weasyprint.__version__)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip()
+    assert run_python(code).strip()
 
 
 def test_unknown_names_are_attribute_errors():
@@ -99,19 +106,20 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
         "assert engine.import_weasyprint() is weasyprint\n"
         "assert isinstance(ffi._parsed_types, engine._ArrayTypes)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    run_python(code)
+
+
+def saved(pdf: bytes, folder) -> Path:  # type: ignore[no-untyped-def]
+    """`pdf` as folder/doc.pdf (the folder is made), for poppler's tools."""
+    folder.mkdir()
+    path = folder / "doc.pdf"
+    path.write_bytes(pdf)
+    return path
 
 
 def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
-    folder.mkdir()
-    (folder / "doc.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", str(folder / "doc.pdf"), str(folder / "page")],
-        check=True,
-    )
+    path = saved(pdf, folder)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(folder / "page")], check=True)
     return [png.read_bytes() for png in sorted(folder.glob("page*.png"))]
 
 
@@ -134,11 +142,7 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
 
 
 def pdf_text(pdf: bytes, folder) -> str:  # type: ignore[no-untyped-def]
-    folder.mkdir()
-    (folder / "doc.pdf").write_bytes(pdf)
-    return subprocess.run(
-        ["pdftotext", str(folder / "doc.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    return pdftotext(saved(pdf, folder))
 
 
 def font_file_subtypes(pdf: bytes) -> list[str]:

@@ -13,12 +13,15 @@ import pypdf
 from conftest import EXAMPLE_CONFIG, PRESSKIT, SAMPLE_ZH
 
 
-def render(post, out, **env: str) -> None:  # type: ignore[no-untyped-def]
-    args = [*PRESSKIT, "render", str(post), "--config", str(EXAMPLE_CONFIG), "-o", str(out)]
+def render(post, out, *, config=EXAMPLE_CONFIG, base=os.environ, **env: str) -> str:  # type: ignore[no-untyped-def]
+    """Render in a fresh process with `base` plus `env` as its environment; its stderr."""
+    options = ["--config", str(config)] if config else []
+    args = [*PRESSKIT, "render", str(post), *options, "-o", str(out)]
     done = subprocess.run(
-        args, capture_output=True, text=True, timeout=300, env={**os.environ, **env}, check=False
+        args, capture_output=True, text=True, timeout=300, env={**base, **env}, check=False
     )
     assert done.returncode == 0, done.stderr
+    return done.stderr
 
 
 def test_two_renders_of_the_sample_are_byte_identical(tmp_path):
@@ -38,13 +41,7 @@ def test_undated_post_takes_source_date_epoch(tmp_path):
     info = pypdf.PdfReader(first).metadata
     assert info is not None and str(info["/CreationDate"]).startswith("D:20231114221320")
     env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    subprocess.run(
-        [*PRESSKIT, "render", str(post), "--config", str(EXAMPLE_CONFIG), "-o", str(plain)],
-        check=True,
-        capture_output=True,
-        env=env,
-        timeout=300,
-    )
+    render(post, plain, base=env)
     assert "/CreationDate" not in (pypdf.PdfReader(plain).metadata or {})
 
 
@@ -54,11 +51,8 @@ def test_time_without_zone_is_read_as_utc_in_every_time_zone(tmp_path):
     outs = []
     for zone in ("UTC", "Pacific/Kiritimati"):
         out = tmp_path / f"{zone.replace('/', '-')}.pdf"
-        args = [*PRESSKIT, "render", str(post), "-o", str(out)]
-        done = subprocess.run(
-            args, capture_output=True, text=True, timeout=300, env={**os.environ, "TZ": zone}
-        )
-        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        stderr = render(post, out, config=None, TZ=zone)
+        assert "warning" not in stderr, stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
     info = pypdf.PdfReader(tmp_path / "UTC.pdf").metadata

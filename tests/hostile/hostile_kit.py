@@ -11,15 +11,15 @@ import io
 import os
 import struct
 import subprocess
-import sys
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conftest import PRESSKIT, pdftotext
+
 SECRET = "TOPSECRET-7f3a9c-do-not-print"
 RUN_TIMEOUT = 240  # seconds; only a hang comes near it
-PRESSKIT = [sys.executable, "-m", "presskit"]
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -124,11 +124,6 @@ def fill(template: str, site: Site) -> str:
     for key, value in site.values().items():
         template = template.replace("{" + key + "}", value)
     return template
-
-
-def pdftotext(pdf: Path) -> str:
-    args = ["pdftotext", "-enc", "UTF-8", str(pdf), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def pdf_images(pdf: Path) -> list[tuple[int, int]]:
