@@ -379,11 +379,16 @@ def gloss(call: Call, ctx: Context) -> pf.Element:
     return pf.Span(*inlines)
 
 
+def _wrapped(call: Call, css_class: str) -> pf.Element:
+    """The content as it is, in a Div (block use) or a Span (inline use) of `css_class`."""
+    if not call.is_block:
+        return pf.Span(*call.inlines(), classes=[css_class])
+    return pf.Div(*call.blocks(), classes=[css_class])
+
+
 @register("tabset")
 def tabset(call: Call, ctx: Context) -> pf.Element:
-    if not call.is_block:
-        return pf.Span(*call.inlines(), classes=["tabset"])
-    return pf.Div(*call.blocks(), classes=["tabset"])
+    return _wrapped(call, "tabset")
 
 
 @register("tab")
@@ -403,9 +408,7 @@ def tab(call: Call, ctx: Context) -> pf.Element:
 
 @register("centered_block")
 def centered_block(call: Call, ctx: Context) -> pf.Element:
-    if not call.is_block:
-        return pf.Span(*call.inlines(), classes=["centered-block"])
-    return pf.Div(*call.blocks(), classes=["centered-block"])
+    return _wrapped(call, "centered-block")
 
 
 @register("boilerplate")
