@@ -35,6 +35,9 @@ SITE_VALUES = {
     "github_raw": "https://github.com/istio/istio",
     "github_tree": "https://github.com/istio/istio/tree/master",
 }
+_WORDS = re.compile(r"(\s+)")
+_POS = re.compile(r"(\d+):(\d+)")
+_WIDTH = re.compile(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?")
 
 
 def _lookup(meta: dict[str, Any], key: str) -> Any:
@@ -228,7 +231,7 @@ def register(*names: str) -> Callable[[Handler], Handler]:
 def text_inlines(text: Any) -> list[pf.Inline]:
     """Plain text as inlines: words and spaces, never markup."""
     inlines: list[pf.Inline] = []
-    for word in re.split(r"(\s+)", str(text)):
+    for word in _WORDS.split(str(text)):
         if not word:
             continue
         inlines.append(pf.Space() if word.isspace() else pf.Str(word))
@@ -237,9 +240,8 @@ def text_inlines(text: Any) -> list[pf.Inline]:
 
 def decode(elem: pf.Div | pf.Span) -> Call:
     line = col = None
-    pos = elem.attributes.get(markers.POS, "")
-    if re.fullmatch(r"\d+:\d+", pos):
-        line, col = (int(part) for part in pos.split(":"))
+    if match := _POS.fullmatch(elem.attributes.get(markers.POS, "")):
+        line, col = int(match[1]), int(match[2])
     return Call(
         name=unquote(elem.attributes.get(markers.NAME, "")),
         params=markers.decode_params(elem.attributes.get(markers.PARAMS, "")),
@@ -557,7 +559,7 @@ def image(call: Call, ctx: Context) -> pf.Element:
         box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
         return pf.Figure(box, caption=figure_caption, classes=["image", "missing"])
     url = ctx.absolute_url(link, for_image=True)
-    attributes = {"width": width} if re.fullmatch(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?", width) else {}
+    attributes = {"width": width} if _WIDTH.fullmatch(width) else {}
     picture = pf.Image(*text_inlines(alt), url=url, title=title, attributes=attributes)
     if not call.is_block:
         return picture
