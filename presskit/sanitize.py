@@ -112,7 +112,7 @@ class Sanitizer:
     body: str = ""
     body_line: int = 1
     warn: Callable[[Diagnostic], None] | None = None
-    # The raw elements pandoc read from the post (see `raw_elements`); raw output a shortcode
+    # The raw elements pandoc read from the post (see `for_post`); raw output a shortcode
     # handler makes is the site's own code and passes. None: police every raw element.
     post_raw: list[pf.Element] | None = None
     _post_raw_ids: frozenset[int] = frozenset()  # ids are stable: `post_raw` keeps them alive
@@ -126,8 +126,7 @@ class Sanitizer:
         """Made right after pandoc read the post: refuses too deep a tree before anything walks
         it, and notes which raw elements came from the post."""
         sanitizer = cls(source=str(post.path), body=post.body, body_line=post.body_line, **options)
-        check_depth(doc, sanitizer)
-        sanitizer.post_raw = raw_elements(doc)
+        sanitizer.post_raw = check_depth(doc, sanitizer)  # one walk: depth and raw elements
         sanitizer._post_raw_ids = frozenset(id(raw) for raw in sanitizer.post_raw)
         return sanitizer
 
@@ -173,18 +172,6 @@ def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
         )
 
 
-def raw_elements(doc: pf.Doc) -> list[pf.Element]:
-    """The raw HTML pandoc read from the post, taken before the shortcode filter runs."""
-    found: list[pf.Element] = []
-    stack: list[pf.Element] = list(doc.content)
-    while stack:  # iterative: this runs before the depth check
-        elem = stack.pop()
-        if isinstance(elem, pf.RawBlock | pf.RawInline):
-            found.append(elem)
-        stack.extend(_children(elem))
-    return found
-
-
 # --------------------------------------------------------------------------- nesting
 
 
@@ -210,11 +197,18 @@ def _counts(elem: pf.Element) -> bool:
     return not isinstance(elem, _FLAT)
 
 
-def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
-    """Refuse a tree deeper than MAX_DEPTH before anything recursive walks it."""
+def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> list[pf.Element]:
+    """Refuse a tree deeper than MAX_DEPTH before anything recursive walks it.
+
+    Returns the raw elements met on the way: before the shortcode filter runs, the raw HTML
+    pandoc read from the post.
+    """
+    raw: list[pf.Element] = []
     stack: list[tuple[pf.Element, int]] = [(child, 0) for child in doc.content]
     while stack:
         elem, depth = stack.pop()
+        if isinstance(elem, pf.RawBlock | pf.RawInline):
+            raw.append(elem)
         level = depth + (1 if _counts(elem) else 0)
         if level > MAX_DEPTH:
             line = _first_line(elem, sanitizer)
@@ -225,6 +219,7 @@ def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
                 line=line,
             )
         stack.extend((child, level) for child in _children(elem))
+    return raw
 
 
 def _first_line(elem: pf.Element, sanitizer: Sanitizer) -> int | None:
