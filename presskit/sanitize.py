@@ -98,6 +98,9 @@ HTML_ATTRIBUTES = frozenset(
         "style",
     }
 )
+_CONTROL = re.compile(r"[\x00-\x20]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 UNSAFE_STYLE = re.compile(
     r"url\s*\(|@|\\|expression|behavior|position|-moz-binding|image|file:|javascript:", re.I
 )
@@ -329,7 +332,7 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
 
 def _is_comment(text: str) -> bool:
     """Comments print nothing in Hugo either; a closing tag was reported with its opening."""
-    return bool(re.fullmatch(r"\s*<!--.*?-->\s*", text, re.S))
+    return bool(_COMMENT.fullmatch(text))
 
 
 def _snippet(text: str) -> str:
@@ -370,19 +373,20 @@ def _clean_attributes(elem: pf.Element, sanitizer: Sanitizer) -> None:
 
 def _scheme(url: str) -> str | None:
     """The URL's scheme, lower-cased; None for relative references."""
-    url = url.strip()
     # Browsers ignore control characters and whitespace inside a scheme (`java\tscript:`).
-    squeezed = re.sub(r"[\x00-\x20]", "", url)
-    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", squeezed)
+    match = _SCHEME.match(_CONTROL.sub("", url.strip()))
     return match.group(1).lower() if match else None
 
 
 def link_allowed(url: str) -> bool:
     """Targets a PDF may carry: http(s), mailto and in-document anchors."""
-    url = url.strip()
+    return _link_allowed(url.strip(), _scheme(url))
+
+
+def _link_allowed(url: str, scheme: str | None) -> bool:
+    """`link_allowed` for a stripped `url` whose scheme is known."""
     if url.startswith("#"):
         return True
-    scheme = _scheme(url)
     if scheme not in LINK_SCHEMES:
         return False
     if scheme in ("http", "https"):
@@ -394,9 +398,10 @@ def link_allowed(url: str) -> bool:
 
 
 def _link(elem: pf.Link, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
-    if link_allowed(elem.url):
+    scheme = _scheme(elem.url)
+    if _link_allowed(elem.url.strip(), scheme):
         return None
-    if _scheme(elem.url) is None:
+    if scheme is None:
         sanitizer.relative_links.append((elem.url, sanitizer.line_of(elem.url)))
         return pf.Span(*elem.content)
     sanitizer.note(
