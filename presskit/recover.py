@@ -25,6 +25,7 @@ import panflute as pf
 
 from presskit import markers
 from presskit.expand import TAKES_INNER, VERBATIM, text_language
+from presskit.handlers import text_inlines
 from presskit.shortcodes import Comment, Tag, TagError, read_tag
 
 _SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
@@ -150,7 +151,7 @@ class _State:
             tag = item.tag
             verbatim = bool(stack) and stack[-1][0].tag.name in VERBATIM
             if isinstance(tag, Comment):
-                out.append(item if verbatim else pf.Para(*_words(tag.text)))
+                out.append(item if verbatim else pf.Para(*text_inlines(tag.text)))
             elif verbatim and not (tag.closing and tag.name == stack[-1][0].tag.name):
                 out.append(item)
             elif tag.closing:
@@ -159,7 +160,7 @@ class _State:
                     saved.append(self._close(opener, out))
                     out = saved
                 else:
-                    stray = pf.Para(*_words(item.text))
+                    stray = pf.Para(*text_inlines(item.text))
                     message = f'unexpected closing tag "/{tag.name}"'
                     if tag.name in VERBATIM:
                         self.pending[id(stray)] = message
@@ -178,10 +179,10 @@ class _State:
                 saved.extend(rescued)
             else:
                 self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
-                saved.append(pf.Para(*_words(opener.text)))
+                saved.append(pf.Para(*text_inlines(opener.text)))
                 saved.extend(out)
             out = saved
-        return [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in out]
+        return [pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i for i in out]
 
     def _close(self, opener: _TagItem, content: list[pf.Block | _TagItem]) -> pf.Block:
         tag = opener.tag
@@ -190,7 +191,7 @@ class _State:
             language = text_language(tag.params)
             classes = [language, markers.TEXT_CLASS] if language else [markers.TEXT_CLASS]
             return pf.CodeBlock(self._verbatim(content), classes=classes)
-        blocks = [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in content]
+        blocks = [pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i for i in content]
         return _marker(pf.Div, tag, blocks)
 
     def _rescue(
@@ -214,7 +215,7 @@ class _State:
             head = [*after[:k], _Raw(text[: found.start()].rstrip(), self._continues(item))]
             code = self._close(opener, head)
             rest = text[found.end() :].strip()
-            return [code, *([pf.Para(*_words(rest))] if rest else []), *after[k + 1 :]]
+            return [code, *([pf.Para(*text_inlines(rest))] if rest else []), *after[k + 1 :]]
         return None
 
     def _forget_pending(self, elem: pf.Element, doc: pf.Doc | None) -> None:
@@ -263,7 +264,7 @@ class _State:
             cursor = j
             original = inlines[i:j]
             if isinstance(tag, Comment):
-                out.extend(_words(tag.text))
+                out.extend(text_inlines(tag.text))
             elif tag.closing:
                 if stack and stack[-1][0].name == tag.name:
                     opener, saved, _ = stack.pop()
@@ -321,14 +322,6 @@ class _State:
 def _marker(kind: type, tag: Tag, content: list) -> pf.Div | pf.Span:  # type: ignore[type-arg]
     attributes = {markers.NAME: tag.name, markers.PARAMS: markers.encode_params(tag.params)}
     return kind(*content, classes=[markers.CLASS], attributes=attributes)
-
-
-def _words(text: str) -> list[pf.Inline]:
-    out: list[pf.Inline] = []
-    for part in re.split(r"(\s+)", text):
-        if part:
-            out.append(pf.Space() if part.isspace() else pf.Str(part))
-    return out
 
 
 def _split_strs(inlines: list[pf.Inline]) -> list[pf.Inline]:
