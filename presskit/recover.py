@@ -112,6 +112,8 @@ class _State:
                     definition.content = self.blocks(list(definition.content))
 
     def _split_lines(self, block: pf.Para | pf.Plain) -> list[pf.Block | _TagItem]:
+        if not any(_has_braces(x) for x in block.content):
+            return [block]  # most paragraphs: no tag text to unparse and look for
         inlines = _split_strs(list(block.content))
         found = self._find_tags(inlines, warn=False)
         lines = [
@@ -324,11 +326,15 @@ def _marker(kind: type, tag: Tag, content: list) -> pf.Div | pf.Span:  # type: i
     return kind(*content, classes=[markers.CLASS], attributes=attributes)
 
 
+def _has_braces(inline: pf.Inline) -> bool:
+    return isinstance(inline, pf.Str) and ("{{" in inline.text or "}}" in inline.text)
+
+
 def _split_strs(inlines: list[pf.Inline]) -> list[pf.Inline]:
     """`>}}ns{{<` → `>}}`, `ns`, `{{<`: every tag then starts and ends on an inline boundary."""
     out: list[pf.Inline] = []
     for inline in inlines:
-        if isinstance(inline, pf.Str) and ("{{" in inline.text or "}}" in inline.text):
+        if _has_braces(inline):
             out.extend(pf.Str(part) for part in _SPLIT.split(inline.text) if part)
         else:
             out.append(inline)
