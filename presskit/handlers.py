@@ -27,7 +27,6 @@ from presskit.expand import text_language
 from presskit.shortcodes import Text, parse
 
 HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "chunkedhtml"})
-UNKNOWN_POLICIES = markers.UNKNOWN_POLICIES
 
 # Shortcodes that stand for one piece of site data (they print a word or a URL, often inside a
 # link target). A post can override or add values with `-M presskit.values.NAME=…`.
@@ -94,7 +93,7 @@ class Context:
             return str(value) if value is not None and not isinstance(value, dict) else None
 
         unknown = meta("unknown") or "keep"
-        if unknown not in UNKNOWN_POLICIES:
+        if unknown not in markers.UNKNOWN_POLICIES:
             unknown = "keep"
         root = meta("resource-path")
         page = {k: v for k, v in meta_all.items() if not k.startswith("presskit")}
@@ -442,7 +441,7 @@ def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
         return []
     version = f"{parts[0]}.{parts[1]}"
     patch = int(parts[2])
-    name = release.removesuffix(".0") if release.endswith(".0") else release
+    name = release.removesuffix(".0")
     words = {"version": name}
     links = [
         _link(
