@@ -27,7 +27,6 @@ from presskit.expand import text_language
 from presskit.shortcodes import Text, parse
 
 HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "chunkedhtml"})
-UNKNOWN_POLICIES = markers.UNKNOWN_POLICIES
 
 # Shortcodes that stand for one piece of site data (they print a word or a URL, often inside a
 # link target). A post can override or add values with `-M presskit.values.NAME=…`.
@@ -35,6 +34,9 @@ SITE_VALUES = {
     "github_raw": "https://github.com/istio/istio",
     "github_tree": "https://github.com/istio/istio/tree/master",
 }
+_WORDS = re.compile(r"(\s+)")
+_POS = re.compile(r"(\d+):(\d+)")
+_WIDTH = re.compile(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?")
 
 
 def _lookup(meta: dict[str, Any], key: str) -> Any:
@@ -91,7 +93,7 @@ class Context:
             return str(value) if value is not None and not isinstance(value, dict) else None
 
         unknown = meta("unknown") or "keep"
-        if unknown not in UNKNOWN_POLICIES:
+        if unknown not in markers.UNKNOWN_POLICIES:
             unknown = "keep"
         root = meta("resource-path")
         page = {k: v for k, v in meta_all.items() if not k.startswith("presskit")}
@@ -228,7 +230,7 @@ def register(*names: str) -> Callable[[Handler], Handler]:
 def text_inlines(text: Any) -> list[pf.Inline]:
     """Plain text as inlines: words and spaces, never markup."""
     inlines: list[pf.Inline] = []
-    for word in re.split(r"(\s+)", str(text)):
+    for word in _WORDS.split(str(text)):
         if not word:
             continue
         inlines.append(pf.Space() if word.isspace() else pf.Str(word))
@@ -237,9 +239,8 @@ def text_inlines(text: Any) -> list[pf.Inline]:
 
 def decode(elem: pf.Div | pf.Span) -> Call:
     line = col = None
-    pos = elem.attributes.get(markers.POS, "")
-    if re.fullmatch(r"\d+:\d+", pos):
-        line, col = (int(part) for part in pos.split(":"))
+    if match := _POS.fullmatch(elem.attributes.get(markers.POS, "")):
+        line, col = int(match[1]), int(match[2])
     return Call(
         name=unquote(elem.attributes.get(markers.NAME, "")),
         params=markers.decode_params(elem.attributes.get(markers.PARAMS, "")),
@@ -379,11 +380,16 @@ def gloss(call: Call, ctx: Context) -> pf.Element:
     return pf.Span(*inlines)
 
 
+def _wrapped(call: Call, css_class: str) -> pf.Element:
+    """The content as it is, in a Div (block use) or a Span (inline use) of `css_class`."""
+    if not call.is_block:
+        return pf.Span(*call.inlines(), classes=[css_class])
+    return pf.Div(*call.blocks(), classes=[css_class])
+
+
 @register("tabset")
 def tabset(call: Call, ctx: Context) -> pf.Element:
-    if not call.is_block:
-        return pf.Span(*call.inlines(), classes=["tabset"])
-    return pf.Div(*call.blocks(), classes=["tabset"])
+    return _wrapped(call, "tabset")
 
 
 @register("tab")
@@ -403,9 +409,7 @@ def tab(call: Call, ctx: Context) -> pf.Element:
 
 @register("centered_block")
 def centered_block(call: Call, ctx: Context) -> pf.Element:
-    if not call.is_block:
-        return pf.Span(*call.inlines(), classes=["centered-block"])
-    return pf.Div(*call.blocks(), classes=["centered-block"])
+    return _wrapped(call, "centered-block")
 
 
 @register("boilerplate")
@@ -437,7 +441,7 @@ def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
         return []
     version = f"{parts[0]}.{parts[1]}"
     patch = int(parts[2])
-    name = release.removesuffix(".0") if release.endswith(".0") else release
+    name = release.removesuffix(".0")
     words = {"version": name}
     links = [
         _link(
@@ -554,7 +558,7 @@ def image(call: Call, ctx: Context) -> pf.Element:
         box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
         return pf.Figure(box, caption=figure_caption, classes=["image", "missing"])
     url = ctx.absolute_url(link, for_image=True)
-    attributes = {"width": width} if re.fullmatch(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?", width) else {}
+    attributes = {"width": width} if _WIDTH.fullmatch(width) else {}
     picture = pf.Image(*text_inlines(alt), url=url, title=title, attributes=attributes)
     if not call.is_block:
         return picture

@@ -25,6 +25,7 @@ import panflute as pf
 
 from presskit import markers
 from presskit.expand import TAKES_INNER, VERBATIM, text_language
+from presskit.handlers import text_inlines
 from presskit.shortcodes import Comment, Tag, TagError, read_tag
 
 _SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
@@ -111,6 +112,8 @@ class _State:
                     definition.content = self.blocks(list(definition.content))
 
     def _split_lines(self, block: pf.Para | pf.Plain) -> list[pf.Block | _TagItem]:
+        if not any(_has_braces(x) for x in block.content):
+            return [block]  # most paragraphs: no tag text to unparse and look for
         inlines = _split_strs(list(block.content))
         found = self._find_tags(inlines, warn=False)
         lines = [
@@ -150,7 +153,7 @@ class _State:
             tag = item.tag
             verbatim = bool(stack) and stack[-1][0].tag.name in VERBATIM
             if isinstance(tag, Comment):
-                out.append(item if verbatim else pf.Para(*_words(tag.text)))
+                out.append(item if verbatim else pf.Para(*text_inlines(tag.text)))
             elif verbatim and not (tag.closing and tag.name == stack[-1][0].tag.name):
                 out.append(item)
             elif tag.closing:
@@ -159,7 +162,7 @@ class _State:
                     saved.append(self._close(opener, out))
                     out = saved
                 else:
-                    stray = pf.Para(*_words(item.text))
+                    stray = pf.Para(*text_inlines(item.text))
                     message = f'unexpected closing tag "/{tag.name}"'
                     if tag.name in VERBATIM:
                         self.pending[id(stray)] = message
@@ -178,10 +181,10 @@ class _State:
                 saved.extend(rescued)
             else:
                 self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
-                saved.append(pf.Para(*_words(opener.text)))
+                saved.append(pf.Para(*text_inlines(opener.text)))
                 saved.extend(out)
             out = saved
-        return [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in out]
+        return [pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i for i in out]
 
     def _close(self, opener: _TagItem, content: list[pf.Block | _TagItem]) -> pf.Block:
         tag = opener.tag
@@ -190,7 +193,7 @@ class _State:
             language = text_language(tag.params)
             classes = [language, markers.TEXT_CLASS] if language else [markers.TEXT_CLASS]
             return pf.CodeBlock(self._verbatim(content), classes=classes)
-        blocks = [pf.Para(*_words(i.text)) if isinstance(i, _TagItem) else i for i in content]
+        blocks = [pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i for i in content]
         return _marker(pf.Div, tag, blocks)
 
     def _rescue(
@@ -214,7 +217,7 @@ class _State:
             head = [*after[:k], _Raw(text[: found.start()].rstrip(), self._continues(item))]
             code = self._close(opener, head)
             rest = text[found.end() :].strip()
-            return [code, *([pf.Para(*_words(rest))] if rest else []), *after[k + 1 :]]
+            return [code, *([pf.Para(*text_inlines(rest))] if rest else []), *after[k + 1 :]]
         return None
 
     def _forget_pending(self, elem: pf.Element, doc: pf.Doc | None) -> None:
@@ -263,7 +266,7 @@ class _State:
             cursor = j
             original = inlines[i:j]
             if isinstance(tag, Comment):
-                out.extend(_words(tag.text))
+                out.extend(text_inlines(tag.text))
             elif tag.closing:
                 if stack and stack[-1][0].name == tag.name:
                     opener, saved, _ = stack.pop()
@@ -323,19 +326,15 @@ def _marker(kind: type, tag: Tag, content: list) -> pf.Div | pf.Span:  # type: i
     return kind(*content, classes=[markers.CLASS], attributes=attributes)
 
 
-def _words(text: str) -> list[pf.Inline]:
-    out: list[pf.Inline] = []
-    for part in re.split(r"(\s+)", text):
-        if part:
-            out.append(pf.Space() if part.isspace() else pf.Str(part))
-    return out
+def _has_braces(inline: pf.Inline) -> bool:
+    return isinstance(inline, pf.Str) and ("{{" in inline.text or "}}" in inline.text)
 
 
 def _split_strs(inlines: list[pf.Inline]) -> list[pf.Inline]:
     """`>}}ns{{<` → `>}}`, `ns`, `{{<`: every tag then starts and ends on an inline boundary."""
     out: list[pf.Inline] = []
     for inline in inlines:
-        if isinstance(inline, pf.Str) and ("{{" in inline.text or "}}" in inline.text):
+        if _has_braces(inline):
             out.extend(pf.Str(part) for part in _SPLIT.split(inline.text) if part)
         else:
             out.append(inline)

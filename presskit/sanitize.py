@@ -98,6 +98,9 @@ HTML_ATTRIBUTES = frozenset(
         "style",
     }
 )
+_CONTROL = re.compile(r"[\x00-\x20]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.S)
 UNSAFE_STYLE = re.compile(
     r"url\s*\(|@|\\|expression|behavior|position|-moz-binding|image|file:|javascript:", re.I
 )
@@ -112,7 +115,7 @@ class Sanitizer:
     body: str = ""
     body_line: int = 1
     warn: Callable[[Diagnostic], None] | None = None
-    # The raw elements pandoc read from the post (see `raw_elements`); raw output a shortcode
+    # The raw elements pandoc read from the post (see `for_post`); raw output a shortcode
     # handler makes is the site's own code and passes. None: police every raw element.
     post_raw: list[pf.Element] | None = None
     _post_raw_ids: frozenset[int] = frozenset()  # ids are stable: `post_raw` keeps them alive
@@ -126,8 +129,7 @@ class Sanitizer:
         """Made right after pandoc read the post: refuses too deep a tree before anything walks
         it, and notes which raw elements came from the post."""
         sanitizer = cls(source=str(post.path), body=post.body, body_line=post.body_line, **options)
-        check_depth(doc, sanitizer)
-        sanitizer.post_raw = raw_elements(doc)
+        sanitizer.post_raw = check_depth(doc, sanitizer)  # one walk: depth and raw elements
         sanitizer._post_raw_ids = frozenset(id(raw) for raw in sanitizer.post_raw)
         return sanitizer
 
@@ -173,18 +175,6 @@ def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
         )
 
 
-def raw_elements(doc: pf.Doc) -> list[pf.Element]:
-    """The raw HTML pandoc read from the post, taken before the shortcode filter runs."""
-    found: list[pf.Element] = []
-    stack: list[pf.Element] = list(doc.content)
-    while stack:  # iterative: this runs before the depth check
-        elem = stack.pop()
-        if isinstance(elem, pf.RawBlock | pf.RawInline):
-            found.append(elem)
-        stack.extend(_children(elem))
-    return found
-
-
 # --------------------------------------------------------------------------- nesting
 
 
@@ -210,11 +200,18 @@ def _counts(elem: pf.Element) -> bool:
     return not isinstance(elem, _FLAT)
 
 
-def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
-    """Refuse a tree deeper than MAX_DEPTH before anything recursive walks it."""
+def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> list[pf.Element]:
+    """Refuse a tree deeper than MAX_DEPTH before anything recursive walks it.
+
+    Returns the raw elements met on the way: before the shortcode filter runs, the raw HTML
+    pandoc read from the post.
+    """
+    raw: list[pf.Element] = []
     stack: list[tuple[pf.Element, int]] = [(child, 0) for child in doc.content]
     while stack:
         elem, depth = stack.pop()
+        if isinstance(elem, pf.RawBlock | pf.RawInline):
+            raw.append(elem)
         level = depth + (1 if _counts(elem) else 0)
         if level > MAX_DEPTH:
             line = _first_line(elem, sanitizer)
@@ -225,6 +222,7 @@ def check_depth(doc: pf.Doc, sanitizer: Sanitizer) -> None:
                 line=line,
             )
         stack.extend((child, level) for child in _children(elem))
+    return raw
 
 
 def _first_line(elem: pf.Element, sanitizer: Sanitizer) -> int | None:
@@ -334,7 +332,7 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
 
 def _is_comment(text: str) -> bool:
     """Comments print nothing in Hugo either; a closing tag was reported with its opening."""
-    return bool(re.fullmatch(r"\s*<!--.*?-->\s*", text, re.S))
+    return bool(_COMMENT.fullmatch(text))
 
 
 def _snippet(text: str) -> str:
@@ -375,19 +373,20 @@ def _clean_attributes(elem: pf.Element, sanitizer: Sanitizer) -> None:
 
 def _scheme(url: str) -> str | None:
     """The URL's scheme, lower-cased; None for relative references."""
-    url = url.strip()
     # Browsers ignore control characters and whitespace inside a scheme (`java\tscript:`).
-    squeezed = re.sub(r"[\x00-\x20]", "", url)
-    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", squeezed)
+    match = _SCHEME.match(_CONTROL.sub("", url.strip()))
     return match.group(1).lower() if match else None
 
 
 def link_allowed(url: str) -> bool:
     """Targets a PDF may carry: http(s), mailto and in-document anchors."""
-    url = url.strip()
+    return _link_allowed(url.strip(), _scheme(url))
+
+
+def _link_allowed(url: str, scheme: str | None) -> bool:
+    """`link_allowed` for a stripped `url` whose scheme is known."""
     if url.startswith("#"):
         return True
-    scheme = _scheme(url)
     if scheme not in LINK_SCHEMES:
         return False
     if scheme in ("http", "https"):
@@ -399,9 +398,10 @@ def link_allowed(url: str) -> bool:
 
 
 def _link(elem: pf.Link, sanitizer: Sanitizer) -> pf.Element | list[pf.Element] | None:
-    if link_allowed(elem.url):
+    scheme = _scheme(elem.url)
+    if _link_allowed(elem.url.strip(), scheme):
         return None
-    if _scheme(elem.url) is None:
+    if scheme is None:
         sanitizer.relative_links.append((elem.url, sanitizer.line_of(elem.url)))
         return pf.Span(*elem.content)
     sanitizer.note(
