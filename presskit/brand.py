@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presskit.brandyml import find_brand_yml, read_brand_yml
+from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import PresskitError
 from presskit.markers import UNKNOWN_POLICIES
 
@@ -114,12 +114,9 @@ def find_config(start: Path) -> Path | None:
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
+    text = read_text(path, "config")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PresskitError(f"cannot read config: {error.strerror}", path) from None
-    except UnicodeDecodeError:
-        raise PresskitError("config is not valid UTF-8", path) from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"line (\d+)", str(error))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))

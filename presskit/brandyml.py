@@ -61,14 +61,21 @@ def _logo(data: dict[str, Any], folder: Path) -> str | None:
     return str((folder / chosen).resolve())
 
 
+def read_text(path: Path, what: str) -> str:
+    """A settings file's text; unreadable or non-UTF-8 is a PresskitError naming `what`."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PresskitError(f"cannot read {what}: {error.strerror}", path) from None
+    except UnicodeDecodeError:
+        raise PresskitError(f"{what} is not valid UTF-8", path) from None
+
+
 def read_brand_yml(path: Path) -> dict[str, Any]:
     """The `[brand]` table that the brand.yml file amounts to (absolute logo path)."""
+    text = read_text(path, "brand file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PresskitError(f"cannot read brand file: {error.strerror}", path) from None
-    except UnicodeDecodeError:
-        raise PresskitError("brand file is not valid UTF-8", path) from None
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -30,9 +30,9 @@ CONFIG = click.option(
 
 def _theme_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A folder given on the command line is relative to where the command runs."""
-    from presskit.themes import builtin_themes
+    from presskit.themes import names_folder
 
-    if value and Path(value).is_dir() and ("/" in value or value not in builtin_themes()):
+    if value and Path(value).is_dir() and names_folder(value, Path(value)):
         return str(Path(value).resolve())
     return value
 

@@ -50,29 +50,27 @@ def _fc(args: list[str]) -> list[str]:
     return done.stdout.splitlines() if done.returncode == 0 else []
 
 
+def _families(args: list[str]) -> set[str]:
+    """The family names an `fc-list … --format %{family}\\n` prints (one font a line)."""
+    return {name.strip() for line in _fc(args) for name in line.split(",")}
+
+
+def _fc_lang(lang: str) -> str:
+    tag = i18n.html_lang(lang)
+    return FC_LANG.get(tag, tag.split("-")[0].lower())
+
+
 def installed_families() -> set[str]:
-    return {
-        name.strip()
-        for line in _fc(["fc-list", "--format", "%{family}\n"])
-        for name in line.split(",")
-    }
+    return _families(["fc-list", "--format", "%{family}\n"])
 
 
 def families_covering(lang: str) -> set[str]:
-    tag = i18n.html_lang(lang)
-    fc_lang = FC_LANG.get(tag, tag.split("-")[0].lower())
-    return {
-        name.strip()
-        for line in _fc(["fc-list", f":lang={fc_lang}", "--format", "%{family}\n"])
-        for name in line.split(",")
-    }
+    return _families(["fc-list", f":lang={_fc_lang(lang)}", "--format", "%{family}\n"])
 
 
 def fallback_family(generic: str, lang: str) -> str | None:
     """What fontconfig substitutes for a generic family in this language."""
-    tag = i18n.html_lang(lang)
-    fc_lang = FC_LANG.get(tag, tag.split("-")[0].lower())
-    found = _fc(["fc-match", "--format", "%{family}", f"{generic}:lang={fc_lang}"])
+    found = _fc(["fc-match", "--format", "%{family}", f"{generic}:lang={_fc_lang(lang)}"])
     return found[0].split(",")[0].strip() if found else None
 
 

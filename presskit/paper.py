@@ -59,7 +59,7 @@ ENDNOTES = re.compile(
     r'<section id="footnotes" class="footnotes[^"]*"[^>]*>(.*?)</section>\s*', re.S
 )
 ENDNOTE = re.compile(r'<li id="fn(\d+)">(.*?)</li>', re.S)
-NOTE_REF = r'<a href="#fn{n}" class="footnote-ref"[^>]*>.*?</a>'
+NOTE_REF = re.compile(r'<a href="#fn(\d+)" class="footnote-ref"[^>]*>.*?</a>', re.S)
 BACK_LINK = re.compile(r'\s*<a href="#fnref\d+" class="footnote-back"[^>]*>.*?</a>', re.S)
 NOTE_BLOCKS = re.compile(r"<(?:pre|ul|ol|table|div|blockquote|figure|h\d)\b")
 LINK_NOTE_SPAN = re.compile(r'<span class="link-note">(.*?)</span>', re.S)
@@ -80,19 +80,25 @@ def notes_on_page(fragment: str) -> str:
     notes = ENDNOTE.findall(section.group(1))
     if not notes or any(NOTE_BLOCKS.search(body) for _, body in notes):
         return fragment
-    body = fragment[: section.start()] + fragment[section.end() :]
-    for number, note in notes:
-        text = BACK_LINK.sub("", note).strip()
-        text = re.sub(r"</p>\s*<p>", "<br>", text)
-        text = re.sub(r"^<p>|</p>$", "", text).strip()
-        text = LINK_NOTE_SPAN.sub(r" (\1)", text)
-        call = re.compile(NOTE_REF.format(n=number), re.S)
-        body, found = call.subn(
-            lambda _m, text=text: f'<span class="link-note post-note">{text}</span>', body, count=1
-        )
-        if not found:
-            return fragment
-    return body
+    pending = {number: _note_text(note) for number, note in notes}
+
+    def footnote(match: re.Match[str]) -> str:
+        # the first call of each note becomes it; any other call stays as pandoc wrote it
+        text = pending.pop(match.group(1), None)
+        if text is None:
+            return match.group(0)
+        return f'<span class="link-note post-note">{text}</span>'
+
+    # one pass over the document for all the calls, not one per note
+    body = NOTE_REF.sub(footnote, fragment[: section.start()] + fragment[section.end() :])
+    return fragment if pending else body
+
+
+def _note_text(note: str) -> str:
+    text = BACK_LINK.sub("", note).strip()
+    text = re.sub(r"</p>\s*<p>", "<br>", text)
+    text = re.sub(r"^<p>|</p>$", "", text).strip()
+    return LINK_NOTE_SPAN.sub(r" (\1)", text)
 
 
 LEAD_IN = re.compile(

@@ -42,7 +42,7 @@ def _moment(value: Any, post: Post, key: str) -> dt.datetime:
         moment = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
         try:
-            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            moment = _fromiso(value)
         except ValueError:
             raise PresskitError(
                 f"front matter `{key}`: not a date and time like 2023-07-12T09:00:00-07:00, "
@@ -67,9 +67,13 @@ def _moment(value: Any, post: Post, key: str) -> dt.datetime:
     return moment
 
 
+def _fromiso(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+
+
 def parse_moment(text: str) -> dt.datetime:
     """`--as-of` values: an ISO date or date-time; UTC when no zone is given."""
-    moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    moment = _fromiso(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -44,15 +44,18 @@ def builtin_themes() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "press.css").is_file())
 
 
+def names_folder(name: str, candidate: Path) -> bool:
+    """`--theme`/`theme =` names a folder (not a built-in) when it has a slash, or when such
+    a folder exists and no built-in theme has that name."""
+    return "/" in name or (candidate.is_dir() and name not in builtin_themes())
+
+
 @cache
 def load_theme(name_or_path: str, relative_to: Path | None = None) -> Theme:
     candidate = Path(name_or_path)
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to / candidate
-    if "/" in name_or_path or (candidate.is_dir() and name_or_path not in builtin_themes()):
-        folder = candidate
-    else:
-        folder = builtin_root() / name_or_path
+    folder = candidate if names_folder(name_or_path, candidate) else builtin_root() / name_or_path
     if not folder.is_dir():
         known = ", ".join(builtin_themes())
         raise PresskitError(f"unknown theme {name_or_path!r} (built-in: {known})")
