@@ -195,18 +195,17 @@ def absolute_sources(fragment: str, folder: Path) -> str:
 
 def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
-    from presskit.convert import convert
     from presskit.errors import Diagnostic
     from presskit.paper import keep_lead_ins, notes_on_page
-    from presskit.pipeline import resolve_config
+    from presskit.pipeline import convert_body, resolve_config
     from presskit.post import load_post
 
     source = Path(path)
     folder = source.resolve().parent
     cfg = resolve_config(source, config)
     post = load_post(source, default_lang=cfg.lang)
-    warnings: list[Diagnostic] = []
-    body = convert(post, lang=post.lang, base_url=cfg.base_url, warn=warnings.append)
+    warnings: list[Diagnostic] = list(post.warnings)
+    body = convert_body(post, cfg, warnings.append)
     # `[^1]` notes at the foot of their page, as in the post's own PDF (and no `fn1` ids
     # repeated by every post of the kit)
     body = keep_lead_ins(notes_on_page(body))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -100,6 +100,19 @@ def site_folders(post_path: Path) -> tuple[Path, ...]:
     return ()
 
 
+def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
+    """The post's body as HTML under the config's rules: one place for the single PDF and the
+    kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL)."""
+    return convert(
+        post,
+        lang=post.lang,
+        base_url=cfg.base_url,
+        warn=warn,
+        unsafe_html=cfg.unsafe_html,
+        unknown=cfg.unknown_shortcodes,
+    )
+
+
 def prepare(
     post_path: str | Path,
     config: Config | str | Path | None = None,
@@ -119,14 +132,7 @@ def prepare(
     warnings.extend(post.warnings)
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
-    body = convert(
-        post,
-        lang=post.lang,
-        base_url=cfg.base_url,
-        warn=warnings.append,
-        unsafe_html=cfg.unsafe_html,
-        unknown=cfg.unknown_shortcodes,
-    )
+    body = convert_body(post, cfg, warnings.append)
     html = build_html(post, body, cfg, theme_obj, options)
     missing = missing_glyphs(visible_text(html))
     if missing:

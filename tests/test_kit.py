@@ -177,3 +177,24 @@ def test_kit_gathers_every_quote_on_one_sheet(tmp_path):
     assert sheet.index("Post A") < sheet.index("We are thrilled.") < sheet.index("Ann Lee, CEO")
     assert sheet.index("文章甲") < sheet.index("我们非常高兴。") < sheet.index("李安，首席执行官")
     assert "Post B" not in sheet  # a post without quotes has no entry on the sheet
+
+
+def test_kit_follows_the_config_like_single_pdfs(tmp_path):
+    # The kit converts each post under the same rules as its own PDF (here: unknown
+    # shortcodes dropped), not under defaults of its own.
+    root = tmp_path / "content"
+    post(
+        root,
+        "en/blog/2024/a/index.md",
+        "Post A",
+        "2024-06-01",
+        "Kept words.\n\n{{< mystery >}}\nDropped words.\n{{< /mystery >}}",
+    )
+    config = tmp_path / "presskit.toml"
+    config.write_text('unknown_shortcodes = "drop"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = build([root], out, config=config, kit="press-kit", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    for pdf in (out / "press-kit.pdf", out / "en/blog/2024/a.pdf"):
+        text = pdftotext(pdf, layout=False)
+        assert "Kept words." in text and "Dropped words." not in text, pdf
