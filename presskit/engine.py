@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -582,6 +583,13 @@ def share_font_files(weasyprint: ModuleType) -> None:
     font_init.original = original_init  # type: ignore[attr-defined]
     fonts.get_hb_object_data = get_hb_object_data
     fonts.Font.__init__ = font_init
+
+
+def font_configuration() -> Any:
+    """A WeasyPrint font configuration: the `@font-face` fonts of one PDF's documents."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def start_import() -> None:

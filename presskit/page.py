@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -109,9 +110,38 @@ class Options:
     link_notes: bool | None = None
 
 
+COVER_MARKER = 'data-presskit-cover="placeholder"'
+
+
+@dataclass(frozen=True)
+class Page:
+    """A post made ready for its theme's template, which can then be rendered whole (for
+    `presskit html`) or as the body and the cover apart (see `pdf.render_pdf`)."""
+
+    template: jinja2.Template
+    context: dict[str, object]
+
+    def html(self, cover_mode: str = "full", toc_pages: dict[str, int] | None = None) -> str:
+        return self.template.render(self.context, cover_mode=cover_mode, toc_pages=toc_pages)
+
+    def split(self) -> tuple[str, Callable[[dict[str, int]], str]] | None:
+        """The body document (an empty first page where the cover goes) and a function giving
+        the cover once the body's page numbers are known; None when the theme cannot."""
+        body = self.html("placeholder")
+        if COVER_MARKER not in body:
+            return None
+        return body, lambda pages: self.html("only", pages)
+
+
 def build_html(
     post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
 ) -> str:
+    return build_page(post, body_html, config, theme, options).html()
+
+
+def build_page(
+    post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
+) -> Page:
     options = options or Options()
     parts = page_parts(post, config, theme)
     brand = config.brand
@@ -135,38 +165,42 @@ def build_html(
     page_label = i18n.label(parts.lang, "page", page="\x00P", pages="\x00N")
     before, _, rest = page_label.partition("\x00P")
     middle, _, after = rest.partition("\x00N")
-    return template.render(
-        post=post,
-        title=post.title,
-        # the cover and quotes-sheet title, markup: `Istio’s` in a CJK document (see textflow)
-        cover_title=(
-            paper.latin_apostrophes_html(post.title) if i18n.is_cjk(parts.lang) else post.title
+    return Page(
+        template,
+        dict(
+            post=post,
+            title=post.title,
+            # the cover and quotes-sheet title, markup: `Istio’s` in a CJK document (see textflow)
+            cover_title=(
+                paper.latin_apostrophes_html(post.title) if i18n.is_cjk(parts.lang) else post.title
+            ),
+            date_iso=iso_date(post),
+            parts=parts,
+            labels=parts.labels,
+            brand=brand,
+            about_title=i18n.label(parts.lang, "about", brand=brand.name),
+            about=brand.about_for(parts.lang),
+            release=release,
+            quotes=[Markup(q) for q in quotes],
+            qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
+            margin=config.margin,
+            font_faces=[
+                (face.family, data_uri(face.path), face.weight, face.style)
+                for face in brand.font_files
+            ],
+            logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
+            css=Markup(theme.css),
+            body=Markup(body_html),
+            page_size=config.page_size,
+            page_height=PAGE_HEIGHTS.get(config.page_size, "297mm"),
+            page_footer=(before, middle, after),
+            fonts={
+                "body": Markup(FontStacks.css(parts.fonts.body)),
+                "heading": Markup(FontStacks.css(parts.fonts.heading)),
+                "mono": Markup(FontStacks.css(parts.fonts.mono)),
+                "latin_body": Markup(FontStacks.css(parts.fonts.latin_body)),
+                "latin_heading": Markup(FontStacks.css(parts.fonts.latin_heading)),
+            },
+            generator=GENERATOR,
         ),
-        date_iso=iso_date(post),
-        parts=parts,
-        labels=parts.labels,
-        brand=brand,
-        about_title=i18n.label(parts.lang, "about", brand=brand.name),
-        about=brand.about_for(parts.lang),
-        release=release,
-        quotes=[Markup(q) for q in quotes],
-        qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
-        margin=config.margin,
-        font_faces=[
-            (face.family, data_uri(face.path), face.weight, face.style) for face in brand.font_files
-        ],
-        logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-        css=Markup(theme.css),
-        body=Markup(body_html),
-        page_size=config.page_size,
-        page_height=PAGE_HEIGHTS.get(config.page_size, "297mm"),
-        page_footer=(before, middle, after),
-        fonts={
-            "body": Markup(FontStacks.css(parts.fonts.body)),
-            "heading": Markup(FontStacks.css(parts.fonts.heading)),
-            "mono": Markup(FontStacks.css(parts.fonts.mono)),
-            "latin_body": Markup(FontStacks.css(parts.fonts.latin_body)),
-            "latin_heading": Markup(FontStacks.css(parts.fonts.latin_heading)),
-        },
-        generator=GENERATOR,
     )

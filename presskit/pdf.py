@@ -23,7 +23,7 @@ import socket
 import ssl
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -336,16 +336,22 @@ def render_pdf(
     policy: FetchPolicy,
     variant: str | None = None,
     durable: bool = True,
+    split: tuple[str, Callable[[dict[str, int]], str]] | None = None,
 ) -> PdfResult:
-    from presskit.engine import HTML
-
+    """`html` as a PDF. With `split` (see `page.Page.split`), the same document is laid out
+    as its body after an empty first page, then the cover alone (see `lay_out`)."""
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
+    fetcher = make_fetcher(policy)
     try:
-        document = HTML(
-            string=html, base_url=str(base_url) + os.sep, url_fetcher=make_fetcher(policy)
-        ).render()
+        try:
+            document = lay_out(split[0], base_url, fetcher, split[1]) if split else None
+        except CoverOverflow:
+            collect.messages.clear()
+            document = None
+        if document is None:
+            document = lay_out(html, base_url, fetcher, None)
         keep_safe_links(document, policy)
         data = document.write_pdf(**({"pdf_variant": variant, "pdf_tags": True} if variant else {}))
     except RecursionError:
@@ -361,6 +367,42 @@ def render_pdf(
     ]
     unique = tuple(dict.fromkeys(warnings))  # WeasyPrint may say the same thing twice
     return PdfResult(pages=len(document.pages), size=len(data), warnings=unique)
+
+
+def lay_out(
+    html: str,
+    base_url: Path,
+    fetcher: Callable[..., dict[str, Any]],
+    cover: Callable[[dict[str, int]], str] | None,
+) -> Any:
+    """The laid-out document, its cover laid out once.
+
+    A cover whose contents name pages with `target-counter()` is laid out three times by
+    WeasyPrint: before the pages it points to exist, when their numbers arrive, and once
+    more because the first remake marks itself changed. That was 15 % of a corpus post's
+    layout. The body is laid out first, after an empty first page, so its page numbers are
+    known; then the cover alone, with those numbers as text, takes the empty page's place.
+    Both share one font configuration; internal links resolve across the joined pages.
+    """
+    from presskit.engine import HTML, font_configuration
+
+    fonts = font_configuration()
+    url = str(base_url) + os.sep
+    body = HTML(string=html, base_url=url, url_fetcher=fetcher).render(font_config=fonts)
+    if cover is None or not body.pages:
+        return body
+    pages: dict[str, int] = {}
+    for number, page in enumerate(body.pages, 1):  # a box split over pages: its first page
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    front = HTML(string=cover(pages), base_url=url, url_fetcher=fetcher).render(font_config=fonts)
+    if len(front.pages) != 1:  # a theme's cover that spills: as WeasyPrint would lay it out
+        raise CoverOverflow
+    return body.copy([front.pages[0], *body.pages[1:]])
+
+
+class CoverOverflow(Exception):
+    """The cover laid out alone took more than one page."""
 
 
 def keep_safe_links(document: Any, policy: FetchPolicy) -> None:

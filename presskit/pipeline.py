@@ -19,7 +19,7 @@ from presskit.convert import convert
 from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import MISSING_GLYPHS, describe_missing, missing_glyphs, visible_text
-from presskit.page import Options, build_html
+from presskit.page import Options, Page, build_page
 from presskit.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
 from presskit.post import Post, load_post
 from presskit.themes import Theme, load_theme
@@ -32,6 +32,7 @@ class Prepared:
     theme: Theme
     html: str
     warnings: tuple[Diagnostic, ...]
+    page: Page
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,14 @@ def prepare(
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
     body = convert_body(post, cfg, warnings.append)
-    html = build_html(post, body, cfg, theme_obj, options)
+    page = build_page(post, body, cfg, theme_obj, options)
+    html = page.html()
     missing = missing_glyphs(visible_text(html))
     if missing:
         if cfg.strict_fonts:
             raise PresskitError(describe_missing(missing), path)
         warnings.append(Diagnostic(describe_missing(missing), str(path)))
-    return Prepared(post, cfg, theme_obj, html, tuple(warnings))
+    return Prepared(post, cfg, theme_obj, html, tuple(warnings), page)
 
 
 def render_html(
@@ -212,6 +214,7 @@ def _render(
         policy=policy,
         variant=pdf_variant,
         durable=durable,
+        split=prepared.page.split(),
     )
     pdf_warnings = result.warnings
     if any(warning.message.startswith(MISSING_GLYPHS) for warning in prepared.warnings):

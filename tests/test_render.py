@@ -67,6 +67,31 @@ def test_pdf_metadata_comes_from_the_post(sample_pdf):
     assert [item["/Title"] for item in reader.outline] == ["Istio 正式从 CNCF 毕业的公告"]
 
 
+def test_cover_contents_numbers_are_the_pages_its_links_reach(sample_pdf):
+    """The cover is laid out apart from the body (see `pdf.lay_out`): its printed page
+    numbers and its links must still agree with where each part really starts."""
+    reader = pypdf.PdfReader(sample_pdf)
+    texts = pdftotext(sample_pdf).split("\f")
+    printed = dict(re.findall(r"^\s*(\S[^\n.]*?)\s*\.{5,}\s*(\d+)\s*$", texts[0], re.M))
+    assert list(printed) == ["新闻稿", "关于 Istio", "媒体联系人", "引言摘录"], texts[0]
+    targets = {
+        name: reader.get_destination_page_number(dest) + 1
+        for name, dest in reader.named_destinations.items()
+    }
+    links = [
+        annot.get_object()["/Dest"]
+        for annot in reader.pages[0].get("/Annots", [])
+        if "/Dest" in annot.get_object()
+    ]
+    assert list(dict.fromkeys(links)) == ["pk-release", "pk-about", "pk-contacts", "pk-quotes"]
+    assert [int(n) for n in printed.values()] == [targets[name] for name in dict.fromkeys(links)]
+    assert targets["pk-release"] == 2
+    assert "Istio 正式从 CNCF 毕业的公告" in texts[targets["pk-release"] - 1]
+    for title, number in list(printed.items())[1:]:  # the release itself has no heading
+        assert title in texts[int(number) - 1]
+    assert targets["pk-quotes"] > targets["pk-release"]  # a multi-page body: numbers that move
+
+
 def test_cover_running_header_and_localized_footer(sample_pdf):
     reader = pypdf.PdfReader(sample_pdf)
     pages = len(reader.pages)
