@@ -386,7 +386,7 @@ def lay_out(
     """
     from presskit.engine import HTML, font_configuration
 
-    fonts = font_configuration()
+    fonts = font_configuration(html)
     url = str(base_url) + os.sep
     body = HTML(string=html, base_url=url, url_fetcher=fetcher).render(font_config=fonts)
     if cover is None or not body.pages:

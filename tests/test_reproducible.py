@@ -57,3 +57,28 @@ def test_time_without_zone_is_read_as_utc_in_every_time_zone(tmp_path):
     assert outs[0] == outs[1]
     info = pypdf.PdfReader(tmp_path / "UTC.pdf").metadata
     assert info is not None and str(info["/CreationDate"]).startswith("D:20230712233000")
+
+
+def test_a_warm_process_prints_what_a_fresh_one_prints(tmp_path):
+    """Workers share a font configuration between posts (see `engine.font_configuration`):
+    what one post laid out before must not change another's bytes."""
+    from conftest import SAMPLE_EN
+
+    from presskit.pipeline import render as render_here
+
+    fresh = tmp_path / "fresh.pdf"
+    render(SAMPLE_EN, fresh)
+    for name, post in (("en1", SAMPLE_EN), ("zh", SAMPLE_ZH), ("en2", SAMPLE_EN)):
+        render_here(post, tmp_path / f"{name}.pdf", EXAMPLE_CONFIG)
+    assert (tmp_path / "en1.pdf").read_bytes() == fresh.read_bytes()
+    assert (tmp_path / "en2.pdf").read_bytes() == fresh.read_bytes()
+
+
+def test_font_configurations_are_shared_only_for_the_same_font_faces():
+    from presskit.engine import font_configuration
+
+    plain = "<html><head><style>p { color: red }</style></head><body>@font-face {}</body>"
+    branded = '<html><head><style>@font-face { font-family: "B"; src: url(b.otf) }</style>'
+    assert font_configuration(plain) is font_configuration(plain.replace("red", "blue"))
+    assert font_configuration(branded) is not font_configuration(plain)
+    assert font_configuration(branded) is font_configuration(branded + "<p>other</p>")
