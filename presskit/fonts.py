@@ -88,18 +88,36 @@ def _parse_range(token: str) -> tuple[int, int]:
     return int(lo, 16), int(hi or lo, 16)
 
 
+_fc_list: subprocess.Popen[str] | None = None
+
+
+def ask_for_coverage() -> None:
+    """Start `fc-list` now, so that it runs beside the pandoc and import work of a cold render
+    (it takes ≈ 15 ms); `installed_coverage` reads its answer."""
+    global _fc_list
+    fc_list = shutil.which("fc-list")
+    if _fc_list is not None or installed_coverage.cache_info().currsize or fc_list is None:
+        return
+    _fc_list = subprocess.Popen(
+        [fc_list, "--format", "%{charset}\n"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 @cache
 def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Merged (starts, ends) of every codepoint some installed font has a glyph for."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
+    global _fc_list
+    ask_for_coverage()
+    if _fc_list is None:
         return (), ()
-    done = subprocess.run(
-        [fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, check=False
-    )
+    output, _ = _fc_list.communicate()
+    _fc_list = None
     # One line of hex ranges per font face. Faces of a family, and the fonts of a collection,
     # repeat the same ranges (70 000 here, 3 800 distinct): each distinct range is parsed once.
-    ranges = sorted(_parse_range(token) for token in set(done.stdout.split()))
+    ranges = sorted(_parse_range(token) for token in set(output.split()))
     merged: list[list[int]] = []
     for lo, hi in ranges:
         if merged and lo <= merged[-1][1] + 1:

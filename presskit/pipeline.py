@@ -18,7 +18,13 @@ from presskit.brand import Config, find_config, load_config
 from presskit.convert import convert
 from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
-from presskit.fonts import MISSING_GLYPHS, describe_missing, missing_glyphs, visible_text
+from presskit.fonts import (
+    MISSING_GLYPHS,
+    ask_for_coverage,
+    describe_missing,
+    missing_glyphs,
+    visible_text,
+)
 from presskit.page import Options, Page, build_page
 from presskit.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
 from presskit.post import Post, load_post
@@ -191,6 +197,7 @@ def _render(
     durable: bool = True,
 ) -> RenderResult:
     start_import()  # WeasyPrint loads on a thread while pandoc converts the post
+    ask_for_coverage()  # and fontconfig lists its fonts' glyphs in a process of its own
     prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent

@@ -303,3 +303,39 @@ def test_font_objects_share_one_copy_of_each_font_file(monkeypatch):
     assert len(contents) == 2
     assert contents[0] is contents[1]
     assert contents[0][:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+
+
+# Footnotes of every kind the memo meets: plain, with margins that collapse, one too tall for
+# the page's room (reported to the next page), one holding a float (laid out as WeasyPrint
+# does), Chinese text; and a page of calls dense enough that the area is measured many times.
+FOOTNOTES_HTML = """<style>
+@page { size: A6; margin: 12mm 10mm; @footnote { border-top: 0.5pt solid black; } }
+.fn { float: footnote; font-size: 7pt; margin-top: 1mm; margin-bottom: 0.5mm; }
+.tall { float: footnote; display: block; height: 60mm; }
+.fl { float: right; width: 8mm; height: 3mm; background: red; }
+</style>""" + "".join(
+    f"<p>段落 {n} paragraph with a call<span class='fn'>Note {n}: https://example.org/{n}"
+    f"/a-long-path-that-wraps-over-the-line-{'x' * n}</span> and text after it.</p>"
+    + ("<p>Tall<span class='tall'>tall note</span></p>" if n == 7 else "")
+    + ("<p>Float<span class='fn'><span class='fl'></span>floated</span></p>" if n == 3 else "")
+    for n in range(1, 16)
+)
+
+
+def test_footnotes_measured_once_lay_out_as_weasyprint_does(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.layout import LayoutContext, block
+
+    if not hasattr(block.block_level_layout, "original"):
+        pytest.skip("another WeasyPrint: footnote areas are measured as it does")
+    memo = weasyprint.HTML(string=FOOTNOTES_HTML).render()
+    assert len(memo.pages) >= 3
+    monkeypatch.setattr(block, "block_level_layout", block.block_level_layout.original)
+    monkeypatch.setattr(
+        LayoutContext, "_update_footnote_area", LayoutContext._update_footnote_area.original
+    )
+    own = weasyprint.HTML(string=FOOTNOTES_HTML).render()
+    assert pages_as_png(memo.write_pdf(), tmp_path / "memo") == pages_as_png(
+        own.write_pdf(), tmp_path / "own"
+    )
+    assert pdf_text(memo.write_pdf(), tmp_path / "t1") == pdf_text(own.write_pdf(), tmp_path / "t2")
