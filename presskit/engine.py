@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import importlib.util
 import itertools
 import logging
 import os
@@ -99,10 +100,48 @@ def _import_quickly() -> ModuleType:
     original = ctypes.util.find_library
     if sys.platform.startswith("linux") and ldconfig_names():
         ctypes.util.find_library = find_library
+    defer_font_tools()
     try:
         return importlib.import_module("weasyprint")
     finally:
         ctypes.util.find_library = original
+
+
+# fontTools modules WeasyPrint imports up front but calls only for what presskit rarely meets:
+# subsetting without HarfBuzz, variable fonts. Importing them was 70 ms of a cold render.
+DEFERRED = ("fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer")
+
+
+class _Deferred(ModuleType):
+    """Stands in `sys.modules` for a module until one of its names is used: then the module is
+    imported for real, and takes the stand-in's place. A name bound by `from … import f` at
+    import time is a function that imports the module on its first call."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self.__name__ == "fontTools.varLib.instancer" and name == "instantiateVariableFont":
+            return lambda *args, **kwargs: self._real().instantiateVariableFont(*args, **kwargs)
+        return getattr(self._real(), name)
+
+    def _real(self) -> ModuleType:
+        with _deferred_lock:
+            for stand_in in DEFERRED:
+                if isinstance(sys.modules.get(stand_in), _Deferred):
+                    del sys.modules[stand_in]
+            return importlib.import_module(self.__name__)
+
+
+_deferred_lock = threading.RLock()
+
+
+def defer_font_tools() -> None:
+    if any(name in sys.modules for name in DEFERRED):
+        return
+    if importlib.util.find_spec("fontTools") is None:
+        return
+    for name in DEFERRED:
+        sys.modules[name] = _Deferred(name)
 
 
 ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")

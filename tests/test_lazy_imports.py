@@ -102,3 +102,57 @@ def test_svg_logo_does_not_make_pillow_probe_every_format(tmp_path):
     assert done.returncode == 0, done.stderr
     plugins = set(eval(done.stdout.strip().splitlines()[-1]))
     assert "PIL.WebPImagePlugin" not in plugins, plugins
+
+
+def test_a_render_leaves_fonttools_subsetting_and_variable_fonts_unimported(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, presskit\n"
+            "from presskit.engine import _Deferred\n"
+            "from conftest import EXAMPLE_CONFIG, SAMPLE_ZH\n"
+            f"presskit.render(SAMPLE_ZH, {str(tmp_path / 'zh.pdf')!r}, EXAMPLE_CONFIG)\n"
+            "print(json.dumps(sorted(m for m, module in sys.modules.items()\n"
+            "    if m.startswith('fontTools.') and not isinstance(module, _Deferred))))\n",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=str(Path(__file__).parent),
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "fontTools.ttLib" in loaded  # WeasyPrint's font reading: imported as before
+    assert not loaded & {"fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer"}
+
+
+def test_deferred_fonttools_modules_load_on_first_use():
+    code = (
+        "import sys, json\n"
+        "from presskit.engine import import_weasyprint, _Deferred\n"
+        "import_weasyprint()\n"
+        "from weasyprint.pdf import fonts\n"
+        "assert isinstance(sys.modules['fontTools.subset'], _Deferred)\n"
+        "options = fonts.subset.Options()\n"  # WeasyPrint's fallback without HarfBuzz
+        "try:\n"
+        "    fonts.instantiateVariableFont(None, {})\n"
+        "except Exception as error:\n"
+        "    import traceback\n"
+        "    kind = traceback.extract_tb(error.__traceback__)[-1].filename\n"
+        "import fontTools.varLib.instancer as real\n"
+        "print(json.dumps([type(options).__module__, kind,\n"
+        "    isinstance(sys.modules['fontTools.subset'], _Deferred),\n"
+        "    isinstance(real, _Deferred), callable(real.instantiateVariableFont)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    module, kind, subset_deferred, instancer_deferred, callable_ = json.loads(
+        done.stdout.strip().splitlines()[-1]
+    )
+    assert module == "fontTools.subset"
+    assert "/fontTools/" in kind  # the real function ran (and found no font in None)
+    assert (subset_deferred, instancer_deferred, callable_) == (False, False, True)
