@@ -496,6 +496,9 @@ def build(
 
     from presskit.workers import Pool, Task
 
+    # Longest posts first: the last post to finish then is a short one, and no worker waits
+    # long for another to end the batch (the source's length stands for its render time).
+    todo.sort(key=lambda i: len(posts[i].body), reverse=True)
     tasks = [
         Task(
             id=i,

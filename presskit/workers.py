@@ -181,10 +181,11 @@ def _death(worker: _Worker) -> str:
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
     from presskit import convert, pipeline  # noqa: F401 - imported for its side effects
-    from presskit.engine import HTML
+    from presskit.engine import HTML, font_configuration
 
     convert.pandoc_path()
-    HTML(string="<p>warm 暖 </p>").render()
+    page = "<p>warm 暖 </p>"  # no @font-face: warms the font configuration posts share
+    HTML(string=page).render(font_config=font_configuration(page))
 
 
 def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:

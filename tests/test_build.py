@@ -476,3 +476,13 @@ def test_one_post_is_singular(tmp_path):
     done = run_presskit("build", str(post), "-o", str(tmp_path / "out"), "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[0] == "1 post, 1 to render"
+
+
+def test_longest_posts_are_rendered_first(tmp_path, render_log):
+    """So the batch does not end with one worker on a long post while the other waits."""
+    root = tmp_path / "c"
+    for name, words in (("short", 5), ("longest", 900), ("medium", 200), ("long", 500)):
+        post(root, f"blog/{name}/index.md", name, body="word " * words + "\n")
+    run(root, tmp_path / "out", jobs=1)
+    order = [line.split("\t")[0] for line in render_log.read_text("utf-8").splitlines()]
+    assert [Path(p).parent.name for p in order] == ["longest", "long", "medium", "short"]
