@@ -443,87 +443,96 @@ def build(
     remove_stale_temp_files(out)
     previous, previous_kit = ({}, {}) if force else read_manifest(out)
 
-    documents: list[Document] = []
-    posts: dict[int, Post] = {}
-    todo: list[int] = []
-    claimed: dict[str, str] = {}
-    for source in sources:
-        doc, post = _examine(source, inputs, langs, include, exclude, drafts, sections)
-        if doc is None:
-            continue
-        if doc.output is not None and doc.status != "skipped":
-            other = claimed.get(doc.output)
-            if other is not None:
-                doc.status = "failed"
-                doc.error = f"{source.display}: writes the same PDF as {other}; rename one"
-                doc.output = None
-            else:
-                claimed[doc.output] = source.display
-        index = len(documents)
-        documents.append(doc)
-        if post is not None:
-            posts[index] = post
-        if doc.status == "pending":
-            prior = previous.get(doc.output or "")
-            usable = prior is not None and prior.status in ("built", "unchanged")
-            try:
-                # hashed before rendering: an edit made during a render makes the next run rebuild
-                doc.inputs, doc.depends = inputs.key(source.path, prior.depends if prior else [])
-            except PresskitError as error:  # e.g. its presskit.toml names a missing theme
-                doc.status, doc.error, doc.output = "failed", str(error.located(source.path)), None
-                continue
-            if usable and _still_valid(prior, doc, out):
-                _carry_over(prior, doc)
-                continue
-            todo.append(index)
-    _link_translations(documents, posts)
-
-    finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}
-
-    def save() -> None:
-        rows = []
-        for i, doc in enumerate(documents):
-            if i in finished:
-                rows.append(doc)
-            elif doc.output in previous:
-                rows.append(previous[doc.output])
-        write_manifest(out, rows, previous_kit or None)
-
-    report.start(len(documents), len(todo))
-    for i in sorted(finished):
-        report.document(documents[i])
-    save()
-
     from presskit.workers import Pool, Task
 
-    # Longest posts first: the last post to finish then is a short one, and no worker waits
-    # long for another to end the batch (the source's length stands for its render time).
-    todo.sort(key=lambda i: len(posts[i].body), reverse=True)
-    tasks = [
-        Task(
-            id=i,
-            func=runner,
-            args={
-                "path": str(posts[i].path),
-                "out": str(out / (documents[i].output or "")),
-                "config": _str_or_none(inputs.config_path(posts[i].path)),
-                "theme": theme,
-                "offline": offline,
-            },
-            timeout=timeout,
-        )
-        for i in todo
-    ]
+    # Workers start only if there is work, as soon as there is: they import while the
+    # remaining posts are examined.
+    with Pool(jobs or cpu_count()) as pool:
+        documents: list[Document] = []
+        posts: dict[int, Post] = {}
+        todo: list[int] = []
+        claimed: dict[str, str] = {}
+        for source in sources:
+            doc, post = _examine(source, inputs, langs, include, exclude, drafts, sections)
+            if doc is None:
+                continue
+            if doc.output is not None and doc.status != "skipped":
+                other = claimed.get(doc.output)
+                if other is not None:
+                    doc.status = "failed"
+                    doc.error = f"{source.display}: writes the same PDF as {other}; rename one"
+                    doc.output = None
+                else:
+                    claimed[doc.output] = source.display
+            index = len(documents)
+            documents.append(doc)
+            if post is not None:
+                posts[index] = post
+            if doc.status == "pending":
+                prior = previous.get(doc.output or "")
+                usable = prior is not None and prior.status in ("built", "unchanged")
+                try:
+                    # hashed before rendering: an edit made during a render rebuilds next run
+                    doc.inputs, doc.depends = inputs.key(
+                        source.path, prior.depends if prior else []
+                    )
+                except PresskitError as error:  # e.g. its presskit.toml names a missing theme
+                    doc.status, doc.error, doc.output = (
+                        "failed",
+                        str(error.located(source.path)),
+                        None,
+                    )
+                    continue
+                if usable and _still_valid(prior, doc, out):
+                    _carry_over(prior, doc)
+                    continue
+                todo.append(index)
+                pool.warm(len(todo))  # the first posts' workers import while the rest is examined
+        _link_translations(documents, posts)
 
-    def done(task: Task, outcome: dict[str, Any]) -> None:
-        doc = documents[task.id]
-        _apply(doc, outcome, posts[task.id].path, inputs)
-        finished.add(task.id)
+        finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}
+
+        def save() -> None:
+            rows = []
+            for i, doc in enumerate(documents):
+                if i in finished:
+                    rows.append(doc)
+                elif doc.output in previous:
+                    rows.append(previous[doc.output])
+            write_manifest(out, rows, previous_kit or None)
+
+        report.start(len(documents), len(todo))
+        for i in sorted(finished):
+            report.document(documents[i])
         save()
-        report.document(doc)
 
-    result = BuildResult(documents, out, 0.0)
-    with Pool(jobs or cpu_count()) as pool:  # workers start only if there is work
+        # Longest posts first: the last post to finish then is a short one, and no worker waits
+        # long for another to end the batch (the source's length stands for its render time).
+        todo.sort(key=lambda i: len(posts[i].body), reverse=True)
+        tasks = [
+            Task(
+                id=i,
+                func=runner,
+                args={
+                    "path": str(posts[i].path),
+                    "out": str(out / (documents[i].output or "")),
+                    "config": _str_or_none(inputs.config_path(posts[i].path)),
+                    "theme": theme,
+                    "offline": offline,
+                },
+                timeout=timeout,
+            )
+            for i in todo
+        ]
+
+        def done(task: Task, outcome: dict[str, Any]) -> None:
+            doc = documents[task.id]
+            _apply(doc, outcome, posts[task.id].path, inputs)
+            finished.add(task.id)
+            save()
+            report.document(doc)
+
+        result = BuildResult(documents, out, 0.0)
         if todo:
             pool.run(tasks, done)
         if kit:

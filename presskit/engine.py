@@ -34,6 +34,7 @@ import struct
 import subprocess
 import sys
 import threading
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -91,6 +92,7 @@ def import_weasyprint() -> ModuleType:
             cache_style_elements(weasyprint)
             share_font_files(weasyprint)
             measure_footnotes_once(weasyprint)
+            compress_as_zlib_default()
         return weasyprint
 
 
@@ -628,6 +630,27 @@ def share_font_files(weasyprint: ModuleType) -> None:
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _font_configs: dict[tuple[str, ...], Any] = {}
 FONT_CONFIGS = 2  # brands a worker keeps warm at once
+
+
+FLATE_LEVEL = 6  # zlib's default
+
+
+class _Flate:
+    """pydyf's `zlib`, with its streams compressed at zlib's default level instead of 9:
+    a third of the time (5 → 2 ms a corpus post) for 1 % more bytes."""
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level: int = FLATE_LEVEL, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(min(level, FLATE_LEVEL), *args, **kwargs)
+
+
+def compress_as_zlib_default() -> None:
+    import pydyf
+
+    if getattr(pydyf, "zlib", None) is zlib:
+        pydyf.zlib = _Flate  # type: ignore[attr-defined]
 
 
 FOOTNOTE_MEMO_SIZE = 512  # laid-out footnotes a layout keeps for its next measurements

@@ -339,3 +339,21 @@ def test_footnotes_measured_once_lay_out_as_weasyprint_does(tmp_path, monkeypatc
         own.write_pdf(), tmp_path / "own"
     )
     assert pdf_text(memo.write_pdf(), tmp_path / "t1") == pdf_text(own.write_pdf(), tmp_path / "t2")
+
+
+def test_pdf_streams_are_compressed_at_zlibs_default_level(tmp_path):
+    import zlib
+
+    import pydyf
+
+    engine.import_weasyprint()
+    if pydyf.zlib is zlib:
+        pytest.skip("another pydyf: its own compression")
+    stream = pydyf.Stream([b"BT /F1 12 Tf (text) Tj ET"] * 200, compress=True)
+    data = stream.data
+    body = data[data.index(b"stream\n") + 7 : data.rindex(b"\nendstream")]
+    raw = b"\n".join([b"BT /F1 12 Tf (text) Tj ET"] * 200)
+    assert zlib.decompress(body) == raw
+    assert body == zlib.compress(raw, 6)
+    pdf = engine.import_weasyprint().HTML(string="<p>Hello 你好</p>").write_pdf()
+    assert "Hello" in pdf_text(pdf, tmp_path / "t")

@@ -156,3 +156,22 @@ def test_deferred_fonttools_modules_load_on_first_use():
     assert module == "fontTools.subset"
     assert "/fontTools/" in kind  # the real function ran (and found no font in None)
     assert (subset_deferred, instancer_deferred, callable_) == (False, False, True)
+
+
+def test_a_warm_worker_keeps_what_it_imported_out_of_the_collectors_walks():
+    code = (
+        "import gc, json\n"
+        "from presskit.workers import warm_up\n"
+        "from presskit.engine import font_configuration\n"
+        "warm_up()\n"
+        "print(json.dumps([gc.get_freeze_count(), gc.isenabled(),\n"
+        "    font_configuration('<p>x</p>') is font_configuration('<p>warm</p>')]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, enabled, shared = json.loads(done.stdout.strip().splitlines()[-1])
+    assert frozen > 20_000  # modules, WeasyPrint's tables: not walked by each collection
+    assert enabled  # the posts' own garbage is still collected
+    assert shared  # the warm-up warmed the font configuration posts without @font-face use
