@@ -311,6 +311,7 @@ class Inputs:
             f"offline={self.settings.offline} theme={self.settings.theme}",
             "config " + (file_digest(config_path) if config_path else "none"),
             "logo " + (file_digest(config.brand.logo) if config.brand.logo else "none"),
+            *("font " + file_digest(face.path) for face in config.brand.font_files),
             "theme " + self.theme_digest(self.theme_path(config_path)),
         ]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()

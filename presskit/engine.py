@@ -23,6 +23,7 @@ to WeasyPrint's own code otherwise.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import importlib.util
@@ -629,6 +630,9 @@ def share_font_files(weasyprint: ModuleType) -> None:
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _font_configs: dict[tuple[str, ...], Any] = {}
+# Dropped before interpreter shutdown: a font configuration with @font-face fonts removes its
+# temp folder when deleted, which fails (and says so on stderr) once `shutil` is torn down.
+atexit.register(_font_configs.clear)
 FONT_CONFIGS = 2  # brands a worker keeps warm at once
 
 

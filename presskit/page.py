@@ -203,8 +203,12 @@ def build_page(
             quotes=[Markup(q) for q in quotes],
             qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
             margin=config.margin,
+            # By file URL, not inline like the logo: a font is ~1 MB of base64 that the
+            # template's escaping, the HTML parser and the CSS tokenizer each walked, for both
+            # documents of every post (2.6x the render time of a post without brand fonts).
+            # The renderer's fetcher allows exactly these files (see `pipeline._render`).
             font_faces=[
-                (face.family, data_uri(face.path), face.weight, face.style)
+                (face.family, face.path.resolve().as_uri(), face.weight, face.style)
                 for face in brand.font_files
             ],
             logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),

@@ -202,11 +202,13 @@ def _render(
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
     site = site_folders(Path(post_path))
-    # The logo is inlined by the template; only the file itself, not its folder, is readable.
+    # The logo is inlined by the template and brand fonts are named by file URL: only those
+    # files themselves, not their folders, are readable.
+    chosen = prepared.theme
+    readable = [post_dir, *chosen.template_dirs, chosen.path, cfg.brand.logo, *site]
+    readable += [face.path for face in cfg.brand.font_files]
     policy = FetchPolicy(
-        roots=allowed_roots(
-            [post_dir, *prepared.theme.template_dirs, prepared.theme.path, cfg.brand.logo, *site]
-        ),
+        roots=allowed_roots(readable),
         offline=cfg.offline if offline is None else offline,
         source=str(post_path),
         site_static=tuple(folder.resolve() for folder in site),

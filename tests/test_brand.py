@@ -9,6 +9,7 @@ from conftest import FIXTURES, pdffonts, run_presskit
 
 from presskit.brand import load_config
 from presskit.errors import PresskitError
+from presskit.pipeline import prepare
 from presskit.themes import builtin_themes, load_theme
 
 BRAND_YML = """\
@@ -177,7 +178,17 @@ def test_brand_font_files_are_embedded(tmp_path):
     out = tmp_path / "out.pdf"
     done = run_presskit("render", str(post), "-o", str(out), "--config", str(config))
     assert done.returncode == 0, done.stderr
+    assert done.stderr.count("\n") <= 1, done.stderr  # "wrote …" only, nothing at exit
     assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(out))
+    # Named by file URL, not inlined: the HTML stays small (a font is ~1 MB of base64).
+    html = prepare(post, config).html
+    assert (tmp_path / "fonts/BrandSerif.ttf").resolve().as_uri() in html
+    assert len(html) < 100_000
+    # Warm workers keep the brand's font configuration until they exit, and exit quietly.
+    done = run_presskit("build", str(post), "-o", str(tmp_path / "built"), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(tmp_path / "built/post.pdf"))
 
 
 def test_brand_yml_font_files(tmp_path):

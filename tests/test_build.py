@@ -226,6 +226,21 @@ def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log)
     assert run(site, out, theme=str(theme)).count("built") == 3
 
 
+def test_a_changed_brand_font_file_rebuilds_everything(site, tmp_path, render_log):
+    out = tmp_path / "out"
+    font = site / "fonts" / "Brand.ttf"
+    font.parent.mkdir()
+    font.write_bytes(b"font, first version")
+    (site / "presskit.toml").write_text(
+        '[[brand.font_files]]\nfamily = "Brand"\npath = "fonts/Brand.ttf"\n', "utf-8"
+    )
+    run(site, out)
+    rendered(render_log)
+    assert run(site, out).count("built") == 0
+    font.write_bytes(b"font, second version")
+    assert run(site, out).count("built") == 3
+
+
 def test_failed_posts_are_retried(tmp_path):
     root = tmp_path / "c"
     broken = root / "blog/broken.md"
