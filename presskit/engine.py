@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib
+import importlib.machinery
 import importlib.util
 import itertools
 import logging
@@ -143,8 +144,22 @@ def defer_font_tools() -> None:
         return
     if importlib.util.find_spec("fontTools") is None:
         return
+    # Each stand-in of a package has the package's `__path__`: fontTools' own tables import
+    # submodules by name (`from fontTools.varLib.models import …` for an `avar` table), which
+    # Python finds through the parent's `__path__`; without it, "… is not a package".
+    found: dict[str, Any] = {}
+    for name in DEFERRED:  # parents first
+        parent = name.rpartition(".")[0]
+        if parent in found:
+            spec = importlib.machinery.PathFinder.find_spec(name, found[parent])
+        else:
+            spec = importlib.util.find_spec(name)  # imports only the (real) parent
+        found[name] = spec.submodule_search_locations if spec else None
     for name in DEFERRED:
-        sys.modules[name] = _Deferred(name)
+        stand_in = _Deferred(name)
+        if found[name] is not None:
+            stand_in.__path__ = found[name]
+        sys.modules[name] = stand_in
 
 
 ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")

@@ -175,3 +175,20 @@ def test_a_warm_worker_keeps_what_it_imported_out_of_the_collectors_walks():
     assert frozen > 20_000  # modules, WeasyPrint's tables: not walked by each collection
     assert enabled  # the posts' own garbage is still collected
     assert shared  # the warm-up warmed the font configuration posts without @font-face use
+
+
+def test_submodules_of_a_deferred_package_import_by_name():
+    # fontTools' own tables do this (an `avar` table: `from fontTools.varLib.models import …`);
+    # a stand-in without `__path__` made it "No module named …; not a package".
+    code = (
+        "from presskit.engine import import_weasyprint\n"
+        "import_weasyprint()\n"
+        "from fontTools.varLib.models import normalizeLocation\n"
+        "from fontTools.varLib.instancer import instantiateVariableFont\n"
+        "print(normalizeLocation({'wght': 500}, {'wght': (100, 400, 900)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "{'wght': 0.2}"
