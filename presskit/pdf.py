@@ -59,6 +59,9 @@ class FetchPolicy:
     allowed_addresses: frozenset[str] = frozenset()
     timeout: float = HTTP_TIMEOUT
     max_bytes: int = MAX_RESOURCE_BYTES
+    # Resolved files read whatever their size: the brand's fonts, which the config names (a
+    # CJK font is often more than `max_bytes`; they were read whole when they were inlined).
+    uncapped: frozenset[Path] = frozenset()
     max_pixels: int = MAX_IMAGE_PIXELS
     budget_seconds: float = NETWORK_BUDGET_SECONDS
     budget_bytes: int = NETWORK_BUDGET_BYTES
@@ -294,12 +297,13 @@ def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
 
     if not path.is_file():  # a FIFO or a device would block or never end
         raise policy.refuse(f"not read ({path} is not a regular file)")
+    uncapped = path in policy.uncapped
     try:
         with path.open("rb") as stream:
-            data = stream.read(policy.max_bytes + 1)
+            data = stream.read() if uncapped else stream.read(policy.max_bytes + 1)
     except OSError as error:
         raise policy.refuse(f"cannot read {path}: {error.strerror}") from None
-    if len(data) > policy.max_bytes:
+    if len(data) > policy.max_bytes and not uncapped:
         raise policy.refuse(f"not read ({path} is larger than {policy.max_bytes // 1024} KiB)")
     check_pixels(data, str(path), policy)
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -206,9 +206,10 @@ def _render(
     # files themselves, not their folders, are readable.
     chosen = prepared.theme
     readable = [post_dir, *chosen.template_dirs, chosen.path, cfg.brand.logo, *site]
-    readable += [face.path for face in cfg.brand.font_files]
+    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
     policy = FetchPolicy(
-        roots=allowed_roots(readable),
+        roots=allowed_roots([*readable, *fonts]),
+        uncapped=frozenset(fonts),
         offline=cfg.offline if offline is None else offline,
         source=str(post_path),
         site_static=tuple(folder.resolve() for folder in site),

@@ -9,7 +9,8 @@ from conftest import FIXTURES, pdffonts, run_presskit
 
 from presskit.brand import load_config
 from presskit.errors import PresskitError
-from presskit.pipeline import prepare
+from presskit.pdf import MAX_RESOURCE_BYTES
+from presskit.pipeline import prepare, render
 from presskit.themes import builtin_themes, load_theme
 
 BRAND_YML = """\
@@ -189,6 +190,27 @@ def test_brand_font_files_are_embedded(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(tmp_path / "built/post.pdf"))
+
+
+def test_a_brand_font_larger_than_the_resource_cap_is_embedded(tmp_path):
+    # Brand fonts are read by file URL; a CJK font is often over the cap on a post's images.
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    if not dejavu.is_file():
+        pytest.skip("fonts-dejavu-core is not installed")
+    (tmp_path / "fonts").mkdir()
+    padding = bytes(MAX_RESOURCE_BYTES)  # after the tables: fonts are read by offsets
+    (tmp_path / "fonts/BrandSerif.ttf").write_bytes(dejavu.read_bytes() + padding)
+    config = write_kit(
+        tmp_path,
+        '[brand.fonts]\nbody = ["Brand Serif"]\n'
+        '[[brand.font_files]]\nfamily = "Brand Serif"\npath = "fonts/BrandSerif.ttf"\n',
+        brand_yml=None,
+    )
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Font files\n---\nBody text.\n", encoding="utf-8")
+    result = render(post, tmp_path / "out.pdf", config)
+    assert not [w for w in result.warnings if "Brand" in w.message], result.warnings
+    assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(result.output))
 
 
 def test_brand_yml_font_files(tmp_path):
