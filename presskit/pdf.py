@@ -265,6 +265,11 @@ def _read_capped(
 
 
 def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
+    from presskit.engine import import_weasyprint
+
+    # Waits for `engine.start_import`'s thread: a submodule imported beside it finds the
+    # package half made ("cannot import name … from partially initialized module").
+    import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SafeFetcher(URLFetcher):

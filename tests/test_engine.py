@@ -357,3 +357,29 @@ def test_pdf_streams_are_compressed_at_zlibs_default_level(tmp_path):
     assert body == zlib.compress(raw, 6)
     pdf = engine.import_weasyprint().HTML(string="<p>Hello 你好</p>").write_pdf()
     assert "Hello" in pdf_text(pdf, tmp_path / "t")
+
+
+def test_the_fetcher_waits_for_weasyprint_being_imported_on_the_thread():
+    # The thread is held inside WeasyPrint's own imports while the render asks for its fetcher:
+    # importing `weasyprint.urls` beside it found the package half made.
+    code = (
+        "import sys, threading, time\n"
+        "held = threading.Event()\n"
+        "class Hold:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        thread = threading.current_thread().name\n"
+        "        if name == 'tinyhtml5' and thread == 'import-weasyprint':\n"
+        "            held.set()\n"
+        "            time.sleep(0.5)\n"
+        "sys.meta_path.insert(0, Hold())\n"
+        "from presskit import engine, pdf\n"
+        "engine.start_import()\n"
+        "assert held.wait(60)\n"
+        "pdf.make_fetcher(pdf.FetchPolicy(roots=()))\n"
+        "print('fetcher made')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "fetcher made"
