@@ -42,6 +42,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -644,7 +645,8 @@ def share_font_files(weasyprint: ModuleType) -> None:
 
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
-_font_configs: dict[tuple[str, ...], Any] = {}
+_FILE_URL = re.compile(r"""url\(\s*["']?(file:[^"')\s]+)""")
+_font_configs: dict[tuple[object, ...], Any] = {}
 # Dropped before interpreter shutdown: a font configuration with @font-face fonts removes its
 # temp folder when deleted, which fails (and says so on stderr) once `shutil` is torn down.
 atexit.register(_font_configs.clear)
@@ -805,7 +807,10 @@ def font_configuration(html: str) -> Any:
 
     end = html.find("</head>")  # the theme's and brand's rules, not a post's text
     head = html if end < 0 else html[:end]
-    key = tuple(_FONT_FACE.findall(head))
+    rules = tuple(_FONT_FACE.findall(head))
+    # WeasyPrint keeps a configuration's fonts by their rule, and a rule names a file, not its
+    # contents: a font file changed since would go on printing as it was.
+    key = (rules, tuple(_file_state(url) for rule in rules for url in _FILE_URL.findall(rule)))
     config = _font_configs.pop(key, None)
     if config is None:
         config = FontConfiguration()
@@ -813,6 +818,14 @@ def font_configuration(html: str) -> Any:
             del _font_configs[next(iter(_font_configs))]
     _font_configs[key] = config  # most recently used last
     return config
+
+
+def _file_state(url: str) -> tuple[str, int, int] | None:
+    try:
+        state = os.stat(unquote(urlsplit(url).path))
+    except OSError:
+        return None
+    return url, state.st_mtime_ns, state.st_size
 
 
 def start_import() -> None:

@@ -82,3 +82,17 @@ def test_font_configurations_are_shared_only_for_the_same_font_faces():
     assert font_configuration(plain) is font_configuration(plain.replace("red", "blue"))
     assert font_configuration(branded) is not font_configuration(plain)
     assert font_configuration(branded) is font_configuration(branded + "<p>other</p>")
+
+
+def test_a_changed_font_file_gets_a_new_font_configuration(tmp_path):
+    # Brand fonts are named by file URL: the rule stays the same when the file is replaced.
+    from presskit.engine import font_configuration
+
+    font = tmp_path / "Brand.otf"
+    font.write_bytes(b"first version")
+    rule = f'@font-face {{ font-family: "B"; src: url("{font.as_uri()}") }}'
+    html = f"<html><head><style>{rule}</style></head><body></body></html>"
+    first = font_configuration(html)
+    assert font_configuration(html) is first
+    font.write_bytes(b"second, longer version")
+    assert font_configuration(html) is not first
