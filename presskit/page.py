@@ -152,12 +152,6 @@ class Page:
         return body, lambda pages: self.html("only", pages)
 
 
-def build_html(
-    post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
-) -> str:
-    return build_page(post, body_html, config, theme, options).html()
-
-
 def build_page(
     post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
 ) -> Page:
