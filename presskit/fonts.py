@@ -106,6 +106,16 @@ def ask_for_coverage() -> None:
     )
 
 
+def cancel_coverage() -> None:
+    """Stop the `fc-list` that `ask_for_coverage` started for a render that failed before
+    reading it: left alone, it stays blocked on a full pipe as long as the process lives."""
+    global _fc_list
+    if _fc_list is not None:
+        _fc_list.kill()
+        _fc_list.communicate()
+        _fc_list = None
+
+
 @cache
 def installed_coverage() -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Merged (starts, ends) of every codepoint some installed font has a glyph for."""

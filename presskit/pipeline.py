@@ -21,6 +21,7 @@ from presskit.errors import Diagnostic, PresskitError
 from presskit.fonts import (
     MISSING_GLYPHS,
     ask_for_coverage,
+    cancel_coverage,
     describe_missing,
     missing_glyphs,
     visible_text,
@@ -198,7 +199,13 @@ def _render(
 ) -> RenderResult:
     start_import()  # WeasyPrint loads on a thread while pandoc converts the post
     ask_for_coverage()  # and fontconfig lists its fonts' glyphs in a process of its own
-    prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
+    try:
+        prepared = prepare(
+            post_path, config, theme=theme, options=options, strict_fonts=strict_fonts
+        )
+    except BaseException:
+        cancel_coverage()
+        raise
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
     site = site_folders(Path(post_path))

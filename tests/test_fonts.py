@@ -46,3 +46,16 @@ def test_coverage_merges_overlapping_ranges_of_all_fonts():
 def test_visible_text_drops_tags_styles_and_decodes_entities():
     html = "<style>p{content:'\u00e9'}</style><p title='\u0416'>a &amp; b&#x4E2D;</p>"
     assert fonts.visible_text(html).split() == ["a", "&", "b中"]
+
+
+def test_a_render_that_fails_before_reading_fc_list_stops_it(tmp_path, monkeypatch):
+    from presskit.errors import PresskitError
+    from presskit.pipeline import render
+
+    monkeypatch.setattr(fonts, "_fc_list", None)
+    fonts.installed_coverage.cache_clear()  # so that the render starts fc-list
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(PresskitError):
+        render(post, tmp_path / "post.pdf")
+    assert fonts._fc_list is None  # not left blocked on its pipe
