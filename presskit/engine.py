@@ -754,14 +754,17 @@ def measure_footnotes_once(weasyprint: ModuleType) -> None:
             tuple(map(id, context.excluded_shapes)),
         )
         memo = context.__dict__.setdefault("presskit_footnotes", {})
-        kept = memo.get(key)
-        if kept is None:
+        entry = memo.get(key)
+        if entry is None:
             result = original_layout(*args, *rest)
             if len(memo) >= FOOTNOTE_MEMO_SIZE:
                 memo.clear()
-            memo[key] = kept = _kept_layout(result)
+            # The objects named by id() in the key stay alive with the entry: a freed page or
+            # float could otherwise hand its id to a new one, and the key would match wrongly.
+            named = (first_letter_style, first_line_style, containing_block.page)
+            memo[key] = (_kept_layout(result), (*named, *context.excluded_shapes))
             return result
-        return _kept_layout(kept)
+        return _kept_layout(entry[0])
 
     layout.original = original_layout  # type: ignore[attr-defined]
     update.original = original_update  # type: ignore[attr-defined]

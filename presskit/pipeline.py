@@ -244,5 +244,5 @@ def _render(
         pages=result.pages,
         size=result.size,
         warnings=prepared.warnings + pdf_warnings,
-        files=tuple(policy.read),
+        files=tuple(dict.fromkeys(policy.read)),  # once each, also after a spilled cover
     )
