@@ -36,6 +36,21 @@ def modules_after(code: str, *, stdin: str = "") -> set[str]:
     return {name.split(".")[0] for name in json.loads(marker)}
 
 
+def last_line(code: str) -> str:
+    """Run `code` in a fresh interpreter beside conftest (a clean `sys.modules`); the last line
+    it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=str(Path(__file__).parent),
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize("flag", ["--help", "--version"])
 def test_cli_help_and_version_load_no_renderer(flag):
     loaded = modules_after(
@@ -84,46 +99,29 @@ def test_pandoc_path_is_pypandocs_choice():
 def test_svg_logo_does_not_make_pillow_probe_every_format(tmp_path):
     # The pixel cap reads image headers; an SVG logo is markup, so Pillow must not be asked to
     # identify it (that loads every Pillow plugin, WebP's decoder included).
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, sys, presskit\n"
-            "from conftest import EXAMPLE_CONFIG, SAMPLE_EN\n"
-            f"presskit.render(SAMPLE_EN, {str(tmp_path / 'en.pdf')!r}, EXAMPLE_CONFIG)\n"
-            "print(json.dumps([m for m in sys.modules if m.startswith('PIL.')]))\n",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=str(Path(__file__).parent),
+    plugins = set(
+        json.loads(
+            last_line(
+                "import json, sys, presskit\n"
+                "from conftest import EXAMPLE_CONFIG, SAMPLE_EN\n"
+                f"presskit.render(SAMPLE_EN, {str(tmp_path / 'en.pdf')!r}, EXAMPLE_CONFIG)\n"
+                "print(json.dumps([m for m in sys.modules if m.startswith('PIL.')]))\n"
+            )
+        )
     )
-    assert done.returncode == 0, done.stderr
-    plugins = set(eval(done.stdout.strip().splitlines()[-1]))
     assert "PIL.WebPImagePlugin" not in plugins, plugins
 
 
 def test_a_render_leaves_fonttools_subsetting_and_variable_fonts_unimported(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, sys, presskit\n"
-            "from presskit.engine import _Deferred\n"
-            "from conftest import EXAMPLE_CONFIG, SAMPLE_ZH\n"
-            f"presskit.render(SAMPLE_ZH, {str(tmp_path / 'zh.pdf')!r}, EXAMPLE_CONFIG)\n"
-            "print(json.dumps(sorted(m for m, module in sys.modules.items()\n"
-            "    if m.startswith('fontTools.') and not isinstance(module, _Deferred))))\n",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=str(Path(__file__).parent),
+    code = (
+        "import json, sys, presskit\n"
+        "from presskit.engine import _Deferred\n"
+        "from conftest import EXAMPLE_CONFIG, SAMPLE_ZH\n"
+        f"presskit.render(SAMPLE_ZH, {str(tmp_path / 'zh.pdf')!r}, EXAMPLE_CONFIG)\n"
+        "print(json.dumps(sorted(m for m, module in sys.modules.items()\n"
+        "    if m.startswith('fontTools.') and not isinstance(module, _Deferred))))\n"
     )
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = set(json.loads(last_line(code)))
     assert "fontTools.ttLib" in loaded  # WeasyPrint's font reading: imported as before
     assert not loaded & {"fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer"}
 
@@ -146,13 +144,8 @@ def test_deferred_fonttools_modules_load_on_first_use():
         "    isinstance(sys.modules['fontTools.subset'], _Deferred),\n"
         "    isinstance(real, _Deferred), callable(real.instantiateVariableFont)]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    module, kind, subset_deferred, instancer_deferred, callable_ = json.loads(
-        done.stdout.strip().splitlines()[-1]
-    )
+    line = last_line(code)
+    module, kind, subset_deferred, instancer_deferred, callable_ = json.loads(line)
     assert module == "fontTools.subset"
     assert "/fontTools/" in kind  # the real function ran (and found no font in None)
     assert (subset_deferred, instancer_deferred, callable_) == (False, False, True)
@@ -167,11 +160,8 @@ def test_a_warm_worker_keeps_what_it_imported_out_of_the_collectors_walks():
         "print(json.dumps([gc.get_freeze_count(), gc.isenabled(),\n"
         "    font_configuration('<p>x</p>') is font_configuration('<p>warm</p>')]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    frozen, enabled, shared = json.loads(done.stdout.strip().splitlines()[-1])
+    line = last_line(code)
+    frozen, enabled, shared = json.loads(line)
     assert frozen > 20_000  # modules, WeasyPrint's tables: not walked by each collection
     assert enabled  # the posts' own garbage is still collected
     assert shared  # the warm-up warmed the font configuration posts without @font-face use
@@ -187,8 +177,5 @@ def test_submodules_of_a_deferred_package_import_by_name():
         "from fontTools.varLib.instancer import instantiateVariableFont\n"
         "print(normalizeLocation({'wght': 500}, {'wght': (100, 400, 900)}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "{'wght': 0.2}"
+    line = last_line(code)
+    assert line == "{'wght': 0.2}"
