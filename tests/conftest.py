@@ -24,6 +24,21 @@ def run_presskit(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
     )
 
 
+def run_python(code: str) -> str:
+    """Run code in a fresh interpreter (a clean `sys.modules`) beside this file, so it can
+    import conftest; assert it succeeded and return what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=str(Path(__file__).parent),
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def pdftotext(pdf: Path, *, layout: bool = False) -> str:
     args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(pdf), "-"]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout

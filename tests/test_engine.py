@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import pdftotext
+from conftest import pdftotext, run_python
 
 from presskit import engine
 
@@ -40,15 +40,6 @@ def test_library_path_folders_are_searched(tmp_path, monkeypatch):
     (tmp_path / "libpresskit-test.so.3").write_bytes(b"")
     monkeypatch.setenv("LD_LIBRARY_PATH", str(tmp_path))
     assert engine.find_library("presskit-test") == "libpresskit-test.so.3"
-
-
-def run_python(code: str) -> str:
-    """Run code in a fresh interpreter, assert it succeeded, return its output."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
 
 
 def test_import_gives_weasyprint_and_restores_ctypes():
@@ -378,8 +369,4 @@ def test_the_fetcher_waits_for_weasyprint_being_imported_on_the_thread():
         "pdf.make_fetcher(pdf.FetchPolicy(roots=()))\n"
         "print('fetcher made')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "fetcher made"
+    assert run_python(code).strip() == "fetcher made"

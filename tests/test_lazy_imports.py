@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import run_python
 
 RENDERER = ("weasyprint", "pydyf", "fontTools", "cffi", "jinja2", "pypandoc")
 
@@ -37,18 +37,7 @@ def modules_after(code: str, *, stdin: str = "") -> set[str]:
 
 
 def last_line(code: str) -> str:
-    """Run `code` in a fresh interpreter beside conftest (a clean `sys.modules`); the last line
-    it printed."""
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=str(Path(__file__).parent),
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()[-1]
+    return run_python(code).strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize("flag", ["--help", "--version"])
