@@ -162,12 +162,14 @@ def test_theme_without_press_css_is_refused(tmp_path):
         load_theme(str(tmp_path / "empty"))
 
 
-def test_brand_font_files_are_embedded(tmp_path):
+def brand_font_kit(tmp_path: Path, *, padding: int = 0) -> tuple[Path, Path]:
+    """A config whose brand ships DejaVu Serif (plus `padding` bytes) as "Brand Serif", and a
+    post: (config, post)."""
     dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
     if not dejavu.is_file():
         pytest.skip("fonts-dejavu-core is not installed")
     (tmp_path / "fonts").mkdir()
-    (tmp_path / "fonts/BrandSerif.ttf").write_bytes(dejavu.read_bytes())
+    (tmp_path / "fonts/BrandSerif.ttf").write_bytes(dejavu.read_bytes() + bytes(padding))
     config = write_kit(
         tmp_path,
         '[brand.fonts]\nbody = ["Brand Serif"]\n'
@@ -176,6 +178,11 @@ def test_brand_font_files_are_embedded(tmp_path):
     )
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: Font files\n---\nBody text.\n", encoding="utf-8")
+    return config, post
+
+
+def test_brand_font_files_are_embedded(tmp_path):
+    config, post = brand_font_kit(tmp_path)
     out = tmp_path / "out.pdf"
     done = run_presskit("render", str(post), "-o", str(out), "--config", str(config))
     assert done.returncode == 0, done.stderr
@@ -194,20 +201,8 @@ def test_brand_font_files_are_embedded(tmp_path):
 
 def test_a_brand_font_larger_than_the_resource_cap_is_embedded(tmp_path):
     # Brand fonts are read by file URL; a CJK font is often over the cap on a post's images.
-    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
-    if not dejavu.is_file():
-        pytest.skip("fonts-dejavu-core is not installed")
-    (tmp_path / "fonts").mkdir()
-    padding = bytes(MAX_RESOURCE_BYTES)  # after the tables: fonts are read by offsets
-    (tmp_path / "fonts/BrandSerif.ttf").write_bytes(dejavu.read_bytes() + padding)
-    config = write_kit(
-        tmp_path,
-        '[brand.fonts]\nbody = ["Brand Serif"]\n'
-        '[[brand.font_files]]\nfamily = "Brand Serif"\npath = "fonts/BrandSerif.ttf"\n',
-        brand_yml=None,
-    )
-    post = tmp_path / "post.md"
-    post.write_text("---\ntitle: Font files\n---\nBody text.\n", encoding="utf-8")
+    # The padding goes after the tables: fonts are read by offsets.
+    config, post = brand_font_kit(tmp_path, padding=MAX_RESOURCE_BYTES)
     result = render(post, tmp_path / "out.pdf", config)
     assert not [w for w in result.warnings if "Brand" in w.message], result.warnings
     assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(result.output))
