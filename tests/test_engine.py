@@ -236,15 +236,21 @@ def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untype
     return collect.messages, sizes, pages_as_png(document.write_pdf(), folder)
 
 
-def test_a_style_element_parsed_once_renders_and_warns_as_parsed_each_time(tmp_path, monkeypatch):
+def counted_style_parses(monkeypatch):  # type: ignore[no-untyped-def]
+    """WeasyPrint, its css module, and a list that grows by one per style element parsed."""
     weasyprint = engine.import_weasyprint()
     from weasyprint import css
 
     if not hasattr(css.CSS, "original"):
         pytest.skip("another WeasyPrint: style elements are parsed for each document")
-    parses = []
+    parses: list[int] = []
     parse_alone = engine._parse_alone
     monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    return weasyprint, css, parses
+
+
+def test_a_style_element_parsed_once_renders_and_warns_as_parsed_each_time(tmp_path, monkeypatch):
+    weasyprint, css, parses = counted_style_parses(monkeypatch)
     html = STYLED.replace("14pt", "14.5pt")  # a text no other test parsed in this process
     first = warnings_and_pages(weasyprint, html, tmp_path / "first")
     again = warnings_and_pages(weasyprint, html, tmp_path / "again")
@@ -257,14 +263,7 @@ def test_a_style_element_parsed_once_renders_and_warns_as_parsed_each_time(tmp_p
 
 
 def test_style_elements_that_act_on_the_document_are_parsed_each_time(monkeypatch):
-    weasyprint = engine.import_weasyprint()
-    from weasyprint import css
-
-    if not hasattr(css.CSS, "original"):
-        pytest.skip("another WeasyPrint: style elements are parsed for each document")
-    parses = []
-    parse_alone = engine._parse_alone
-    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+    weasyprint, _, parses = counted_style_parses(monkeypatch)
     for rule in (
         "@font-face { font-family: X; src: local(DejaVu Sans) }",
         "@counter-style thumbs { system: cyclic; symbols: '*'; }",
