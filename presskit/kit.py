@@ -228,8 +228,8 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     from markupsafe import Markup
 
     from presskit import i18n
-    from presskit.fonts import FontStacks, stacks_for
-    from presskit.page import PAGE_HEIGHTS, environment
+    from presskit.fonts import FontStacks
+    from presskit.page import PAGE_HEIGHTS, brand_stacks, environment
     from presskit.paper import quote_figures
     from presskit.themes import builtin_root, data_uri
 
@@ -243,13 +243,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     for number, entry in enumerate(entries, 1):
         lang = entry["lang"] or cfg.lang
         if not groups or groups[-1]["lang"] != lang:
-            stacks = stacks_for(
-                lang,
-                serif=theme.serif_body,
-                body=brand.body_fonts,
-                heading=brand.heading_fonts,
-                mono=brand.mono_fonts,
-            )
+            stacks = brand_stacks(lang, cfg, theme)
             groups.append(
                 {
                     "lang": lang,

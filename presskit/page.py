@@ -87,19 +87,24 @@ class PageParts:
 
 def page_parts(post: Post, config: Config, theme: Theme) -> PageParts:
     lang = post.lang or config.lang
-    brand = config.brand
     return PageParts(
         lang=lang,
         html_lang=i18n.html_lang(lang),
         labels=i18n.labels(lang),
         date_text=i18n.format_date(post.date, lang),
-        fonts=stacks_for(
-            lang,
-            serif=theme.serif_body,
-            body=brand.body_fonts,
-            heading=brand.heading_fonts,
-            mono=brand.mono_fonts,
-        ),
+        fonts=brand_stacks(lang, config, theme),
+    )
+
+
+def brand_stacks(lang: str, config: Config, theme: Theme) -> FontStacks:
+    """The font stacks for `lang`: the brand's families first, the theme's serif or sans."""
+    brand = config.brand
+    return stacks_for(
+        lang,
+        serif=theme.serif_body,
+        body=brand.body_fonts,
+        heading=brand.heading_fonts,
+        mono=brand.mono_fonts,
     )
 
 
