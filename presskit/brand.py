@@ -96,6 +96,7 @@ class Config:
     link_notes: bool = True
     languages: tuple[str, ...] = ()
     brand_file: Path | None = None
+    embargo_zones: tuple[str, ...] = ()  # IANA zones; empty: the audience's, by language
 
     @property
     def root(self) -> Path | None:
@@ -217,6 +218,16 @@ def _merged_brand(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], Pat
     return merged, brand_file
 
 
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 MARGIN = re.compile(r"(?:\d+(?:\.\d+)?(?:mm|cm|in|pt)\s*){1,4}")
 
 
@@ -263,6 +274,12 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     languages = data.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise PresskitError("`languages` must be a list of language tags", path)
+    embargo_zones = data.get("embargo_zones", [])
+    if not isinstance(embargo_zones, list) or not all(isinstance(z, str) for z in embargo_zones):
+        raise PresskitError("`embargo_zones` must be a list of zones like Asia/Shanghai", path)
+    for zone in embargo_zones:
+        if not _is_zone(zone):
+            raise PresskitError(f"`embargo_zones`: unknown time zone {zone!r}", path)
     unknown_shortcodes = _str(data, "unknown_shortcodes", path, "keep")
     if unknown_shortcodes not in UNKNOWN_POLICIES:
         raise PresskitError(
@@ -281,5 +298,6 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         margin=margin,
         languages=tuple(languages),
         brand_file=brand_file,
+        embargo_zones=tuple(embargo_zones),
         **switches,
     )

@@ -7,6 +7,7 @@ to English (the caller is told, so it can warn).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -30,6 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Links",
         "dateline": "{place}, {date} —",
         "datetime": "{date}, {time} {zone}",
+        "zones": "{first} / {second}",
+        "languages": "Languages: {names}",
     },
     "zh-CN": {
         "press_release": "新闻稿",
@@ -52,6 +55,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "链接",
         "dateline": "{place}，{date}——",
         "datetime": "{date} {time}（{zone}）",
+        "zones": "{first}／{second}",
+        "languages": "语言：{names}",
     },
     "zh-TW": {
         "press_release": "新聞稿",
@@ -74,6 +79,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "連結",
         "dateline": "{place}，{date}——",
         "datetime": "{date} {time}（{zone}）",
+        "zones": "{first}／{second}",
+        "languages": "語言：{names}",
     },
     "ja": {
         "press_release": "プレスリリース",
@@ -96,6 +103,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "リンク",
         "dateline": "【{place}】{date}――",
         "datetime": "{date} {time}（{zone}）",
+        "zones": "{first}／{second}",
+        "languages": "言語：{names}",
     },
     "ko": {
         "press_release": "보도자료",
@@ -118,6 +127,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "링크",
         "dateline": "[{place}] {date} —",
         "datetime": "{date} {time} ({zone})",
+        "zones": "{first} / {second}",
+        "languages": "언어: {names}",
     },
     "es": {
         "press_release": "Comunicado de prensa",
@@ -140,6 +151,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Enlaces",
         "dateline": "{place}, {date}.–",
         "datetime": "{date}, {time} ({zone})",
+        "zones": "{first} / {second}",
+        "languages": "Idiomas: {names}",
     },
     "fr": {
         "press_release": "Communiqué de presse",
@@ -162,6 +175,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Liens",
         "dateline": "{place}, le {date} –",
         "datetime": "{date} à {time} ({zone})",
+        "zones": "{first} / {second}",
+        "languages": "Langues : {names}",
     },
     "de": {
         "press_release": "Pressemitteilung",
@@ -184,6 +199,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notes": "Links",
         "dateline": "{place}, {date} –",
         "datetime": "{date}, {time} Uhr ({zone})",
+        "zones": "{first} / {second}",
+        "languages": "Sprachen: {names}",
     },
 }
 
@@ -433,8 +450,13 @@ def format_time(value: dt.datetime, lang: str) -> str:
     )
 
 
-def zone_name(value: dt.datetime) -> str:
-    """`PDT` when the time zone has a name, else the offset as `UTC−07:00`."""
+def zone_name(value: dt.datetime, lang: str = "en") -> str:
+    """The press's name for the zone (`北京时间`), else `PDT` when the time zone has a name,
+    else the offset as `UTC−07:00`."""
+    key = _zone_key(value)
+    press = press_zone_name(key, lang) if key else None
+    if press:
+        return press
     name = value.tzname()
     offset = value.utcoffset()
     if name and not name.startswith(("UTC", "GMT", "+", "-")):
@@ -456,5 +478,164 @@ def format_datetime(value: dt.datetime, lang: str) -> str:
         "datetime",
         date=format_date(value, lang),
         time=format_time(value, lang),
-        zone=zone_name(value),
+        zone=zone_name(value, lang),
     )
+
+
+# --------------------------------------------------------------------------- time zones
+#
+# An embargo given in the origin's zone (`09:00-07:00`) is printed in the audience's zone too:
+# a reader in Beijing who takes "July 12, 09:00" as local time publishes 15 hours early.
+
+# The zone a language's readers live in, when the language's country has one zone and the
+# language says which country (CLDR's likely subtags: `zh` → CN, `ja` → JP, `de` → DE). Where
+# CLDR lists several zones for a country, the one its press quotes.
+PRIMARY_ZONES = {
+    "CN": "Asia/Shanghai",
+    "DE": "Europe/Berlin",
+    "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon",
+    "BR": "America/Sao_Paulo",
+    "UA": "Europe/Kyiv",
+    "RU": "Europe/Moscow",
+    "MX": "America/Mexico_City",
+    "ID": "Asia/Jakarta",
+    "AR": "America/Argentina/Buenos_Aires",
+    "CL": "America/Santiago",
+    "KZ": "Asia/Almaty",
+    "MY": "Asia/Kuala_Lumpur",
+    "NZ": "Pacific/Auckland",
+    "EC": "America/Guayaquil",
+}
+
+# What the press of a language calls a zone, where that differs from CLDR's name (CLDR's
+# zh name for Asia/Shanghai is 中国标准时间; Chinese releases say 北京时间).
+PRESS_ZONE_NAMES: dict[str, dict[str, str]] = {
+    "Asia/Shanghai": {
+        "zh-CN": "北京时间",
+        "zh-TW": "北京時間",
+        "ja": "北京時間",
+        "ko": "베이징 시간",
+        "en": "Beijing time",
+    },
+    "Asia/Taipei": {
+        "zh-CN": "台北时间",
+        "zh-TW": "台北時間",
+        "ja": "台北時間",
+        "en": "Taipei time",
+    },
+    "Asia/Hong_Kong": {
+        "zh-CN": "香港时间",
+        "zh-TW": "香港時間",
+        "ja": "香港時間",
+        "en": "Hong Kong time",
+    },
+    "Asia/Tokyo": {"zh-CN": "东京时间", "zh-TW": "東京時間", "ja": "日本時間", "en": "Japan time"},
+    "Asia/Seoul": {"zh-CN": "首尔时间", "zh-TW": "首爾時間", "ko": "한국 시간", "en": "Korea time"},
+}
+
+
+def _cldr_tag(lang: str) -> str:
+    """A BCP 47 tag as Babel spells a locale (`zh-Hant-TW` → `zh_Hant_TW`)."""
+    return html_lang(lang).replace("-", "_")
+
+
+def audience_zones(lang: str) -> tuple[str, ...]:
+    """The IANA zones a release in `lang` is read in: the zone of the language's country.
+
+    None for a language spoken across zones (English: the origin's zone is all it gets,
+    unless `embargo_zones` in presskit.toml says more)."""
+    from babel.core import get_global
+
+    tag = _cldr_tag(lang)
+    likely = get_global("likely_subtags")
+    full = likely.get(tag) or likely.get(tag.split("_")[0]) or tag
+    parts = tag.split("_")
+    # a region the author wrote (`pt-BR`, `zh-HK`) wins over the language's likely one
+    region = next((p for p in reversed(parts[1:]) if len(p) == 2 and p.isalpha()), None)
+    region = region or next((p for p in full.split("_")[1:] if len(p) == 2), None)
+    if region is None:
+        return ()
+    region = region.upper()
+    if region in PRIMARY_ZONES:
+        return (PRIMARY_ZONES[region],)
+    zones = get_global("territory_zones").get(region, ())
+    return (zones[0],) if len(zones) == 1 else ()
+
+
+def _zone_key(value: dt.datetime) -> str | None:
+    return getattr(value.tzinfo, "key", None)
+
+
+def press_zone_name(zone: str, lang: str) -> str | None:
+    names = PRESS_ZONE_NAMES.get(zone)
+    if not names:
+        return None
+    tag = html_lang(lang)
+    return names.get(tag) or names.get(table_key(lang) or "") or names.get(tag.split("-")[0])
+
+
+def format_moments(value: dt.datetime, lang: str, zones: tuple[str, ...]) -> str:
+    """`value` in each of `zones` (the audience's first), then in its own zone unless one of
+    them is that zone: `2023年7月13日 00:00（北京时间）／2023年7月12日 09:00（UTC−07:00）`."""
+    from zoneinfo import ZoneInfo
+
+    moments = [value.astimezone(ZoneInfo(zone)) for zone in dict.fromkeys(zones)]
+    origin = _zone_key(value)
+    if not any(
+        _zone_key(m) == origin or (m.utcoffset() == value.utcoffset() and origin is None)
+        for m in moments
+    ):
+        moments.append(value)
+    texts = [format_datetime(moment, lang) for moment in moments]
+    text = texts[0]
+    for other in texts[1:]:
+        text = label(lang, "zones", first=text, second=other)
+    return text
+
+
+# A dateline names a city; its date is the date there. CLDR names each zone's exemplar city in
+# each language (上海, 洛杉矶, Shanghái); these are the press towns that are not such a city.
+DATELINE_TOWNS: dict[str, tuple[str, ...]] = {
+    "Asia/Shanghai": (
+        *("北京", "Beijing", "Peking", "深圳", "Shenzhen", "杭州", "Hangzhou", "广州", "廣州"),
+        *("Guangzhou", "成都", "Chengdu", "南京", "Nanjing", "武汉", "Wuhan", "苏州", "Suzhou"),
+        *("天津", "Tianjin", "重庆", "Chongqing", "西安", "Xi’an", "Xi'an", "北京市", "上海市"),
+    ),
+    "Asia/Tokyo": ("大阪", "Osaka", "京都", "Kyoto", "横浜", "Yokohama", "名古屋", "Nagoya"),
+    "Asia/Taipei": ("臺北", "新竹", "Hsinchu", "台中", "臺中", "Taichung", "高雄", "Kaohsiung"),
+    "Asia/Seoul": ("서울", "부산", "Busan", "판교", "Pangyo"),
+    "America/Los_Angeles": (
+        *("San Francisco", "Mountain View", "Palo Alto", "San Jose", "Sunnyvale", "Seattle"),
+        *("Menlo Park", "Santa Clara", "Cupertino", "Redmond", "Portland", "旧金山", "舊金山"),
+        *("硅谷", "矽谷", "西雅图", "西雅圖", "サンフランシスコ", "シアトル"),
+    ),
+    "America/New_York": ("Washington", "Washington, D.C.", "Boston", "Atlanta", "波士顿"),
+    "America/Chicago": ("Austin", "Dallas", "Houston"),
+    "Europe/Berlin": ("Munich", "München", "Frankfurt", "Hamburg", "Köln", "Cologne", "慕尼黑"),
+    "Europe/London": ("Edinburgh", "Manchester"),
+    "Asia/Kolkata": ("Bangalore", "Bengaluru", "Mumbai", "New Delhi", "Delhi", "Hyderabad"),
+}
+DATELINE_LOCALES = ("en", "zh", "zh_Hant", "ja", "ko", "de", "fr", "es", "pt", "it", "ru")
+
+
+@cache
+def _towns() -> dict[str, str]:
+    from babel import Locale
+    from babel.core import get_global
+
+    towns = {name.casefold(): zone for zone, names in DATELINE_TOWNS.items() for name in names}
+    for code in DATELINE_LOCALES:
+        for zone, names in Locale.parse(code).time_zones.items():
+            if names.get("city"):
+                towns.setdefault(names["city"].casefold(), zone)
+    for zone in get_global("zone_territories"):
+        # English exemplar cities are the zone ids' last part (America/Los_Angeles)
+        towns.setdefault(zone.rsplit("/", 1)[-1].replace("_", " ").casefold(), zone)
+    return towns
+
+
+def place_zone(place: str) -> str | None:
+    """The IANA zone of a dateline's place (`SHANGHAI`, `上海`, `東京`, `San Francisco`), or
+    None when presskit does not know the place."""
+    return _towns().get(" ".join(place.split()).casefold())

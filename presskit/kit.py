@@ -196,9 +196,11 @@ def absolute_sources(fragment: str, folder: Path) -> str:
 def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.errors import Diagnostic
-    from presskit.paper import keep_lead_ins, notes_on_page
+    from presskit.page import paper_body
+    from presskit.paper import quote_figures
     from presskit.pipeline import convert_body, resolve_config
     from presskit.post import load_post
+    from presskit.release import release_for
 
     source = Path(path)
     folder = source.resolve().parent
@@ -206,9 +208,13 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     post = load_post(source, default_lang=cfg.lang)
     warnings: list[Diagnostic] = list(post.warnings)
     body = convert_body(post, cfg, warnings.append)
-    # `[^1]` notes at the foot of their page, as in the post's own PDF (and no `fn1` ids
-    # repeated by every post of the kit)
-    body = keep_lead_ins(notes_on_page(body))
+    release = release_for(post, cfg)
+    warnings += [Diagnostic(warning, path) for warning in release.warnings]
+    # the quotes as written, before their links get note calls the sheet would print again
+    quotes = quote_figures(body) if cfg.quotes_sheet else []
+    # what the post's own PDF prints: dateline, link URLs and `[^1]` notes at the foot of
+    # their page (and no `fn1` ids repeated by every post of the kit)
+    body = paper_body(body, release, link_notes=cfg.link_notes)
     return {
         "ok": True,
         "path": path,
@@ -220,6 +226,8 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
         "lang": post.lang,
         "date": date_text(post),
         "html": absolute_sources(body, folder),
+        "quotes": [absolute_sources(quote, folder) for quote in quotes],
+        "status": release.status if release.embargoed else "",
         "warnings": [str(w) for w in warnings],
     }
 
@@ -230,7 +238,6 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     from presskit import i18n
     from presskit.fonts import FontStacks
     from presskit.page import PAGE_HEIGHTS, brand_stacks, environment
-    from presskit.paper import quote_figures
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
@@ -250,6 +257,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                     "html_lang": i18n.html_lang(lang),
                     "name": language_name(lang),
                     "labels": i18n.labels(lang),
+                    "page_footer": page_footer(lang),
                     "css_class": f"lang-{len(groups) + 1}",
                     "fonts": {
                         "body": Markup(FontStacks.css(stacks.body)),
@@ -272,16 +280,25 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 "body": Markup(entry["html"]),
                 "translations": [language_name(t) for t in entry["translations"]],
                 # The kit's quotes sheet: every post's quotes, under the post they come from.
-                "quotes": [Markup(q) for q in quote_figures(entry["html"])]
-                if cfg.quotes_sheet
-                else [],
+                "quotes": [Markup(q) for q in entry["quotes"]] if cfg.quotes_sheet else [],
             }
         )
-    kit_lang = cfg.lang
+    # A kit of one language speaks it, whatever presskit.toml's `lang`; a mixed kit labels
+    # each language's part in its language, and its shared parts (cover, contents, quotes
+    # sheet) in all of them, the site's language first.
+    langs = list(dict.fromkeys(group["html_lang"] for group in groups))
+    site = i18n.html_lang(cfg.lang)
+    kit_lang = site if site in langs else langs[0]
+    langs.sort(key=lambda tag: tag != kit_lang)
+
+    def shared(words: dict[str, str]) -> str:
+        return " · ".join(dict.fromkeys(words[tag] for tag in langs))
+
+    labels = {
+        key: shared({tag: i18n.label(tag, key) for tag in langs})
+        for key in ("contents", "quotes_sheet", "published")
+    }
     kind = kit_label(kit_lang)
-    page_label = i18n.label(kit_lang, "page", page="\x00P", pages="\x00N")
-    before, _, rest = page_label.partition("\x00P")
-    middle, _, after = rest.partition("\x00N")
     template = env.get_template(KIT_TEMPLATE)
     return template.render(
         name=name,
@@ -294,14 +311,29 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
         count=len(entries),
         first=i18n.format_date(min(dates), kit_lang) if dates else "",
         last=i18n.format_date(max(dates), kit_lang) if dates else "",
-        labels=i18n.labels(kit_lang),
-        kind=kind,
-        html_lang=i18n.html_lang(kit_lang),
+        labels={**i18n.labels(kit_lang), **labels},
+        kind=shared({tag: kit_label(tag) for tag in langs}),
+        languages=i18n.label(
+            kit_lang, "languages", names=shared({tag: language_name(tag) for tag in langs})
+        )
+        if len(langs) > 1
+        else "",
+        html_lang=kit_lang,
         page_size=cfg.page_size,
         page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
-        page_footer=(before, middle, after),
+        page_footer=page_footer(kit_lang),
         generator="presskit",
     )
+
+
+def page_footer(lang: str) -> tuple[str, str, str]:
+    """ "Page {page} of {pages}" cut around its two numbers, for CSS `content`."""
+    from presskit import i18n
+
+    text = i18n.label(lang, "page", page="\x00P", pages="\x00N")
+    before, _, rest = text.partition("\x00P")
+    middle, _, after = rest.partition("\x00N")
+    return before, middle, after
 
 
 def render_kit(

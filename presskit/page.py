@@ -134,6 +134,17 @@ class Options:
     link_notes: bool | None = None
 
 
+def paper_body(body_html: str, release: Release, *, link_notes: bool) -> str:
+    """The converted body as it is printed: dateline, link URLs as footnotes, the post's notes
+    at the foot of their page, lead-ins kept with what they introduce. One place for the
+    post's own PDF and its kit section, so the kit cannot print less than the PDF."""
+    cjk_run_on = i18n.html_lang(release.lang).split("-")[0] in ("zh", "ja")
+    body_html = paper.add_dateline(body_html, release.dateline, "" if cjk_run_on else " ")
+    if link_notes:
+        body_html = paper.footnote_links(body_html)
+    return paper.keep_lead_ins(paper.notes_on_page(body_html))
+
+
 COVER_MARKER = 'data-presskit-cover="placeholder"'
 
 
@@ -144,6 +155,7 @@ class Page:
 
     template: jinja2.Template
     context: dict[str, object]
+    warnings: tuple[str, ...] = ()  # the release's (a dateline presskit cannot place)
 
     def html(self, cover_mode: str = "full", toc_pages: dict[str, int] | None = None) -> str:
         return self.template.render(self.context, cover_mode=cover_mode, toc_pages=toc_pages)
@@ -169,13 +181,7 @@ def build_page(
     quotes_sheet = config.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
     link_notes = config.link_notes if options.link_notes is None else options.link_notes
     quotes = paper.quote_figures(body_html) if quotes_sheet else []
-    body_html = paper.add_dateline(
-        body_html, release.dateline, "" if parts.html_lang.split("-")[0] in ("zh", "ja") else " "
-    )
-    if link_notes:
-        body_html = paper.footnote_links(body_html)
-    body_html = paper.notes_on_page(body_html)
-    body_html = paper.keep_lead_ins(body_html)
+    body_html = paper_body(body_html, release, link_notes=link_notes)
     try:
         template = environment(theme.template_dirs).get_template("page.html.j2")
     except jinja2.TemplateError as error:
@@ -225,4 +231,5 @@ def build_page(
             },
             generator=GENERATOR,
         ),
+        release.warnings,
     )

@@ -142,6 +142,7 @@ def prepare(
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
     body = convert_body(post, cfg, warnings.append)
     page = build_page(post, body, cfg, theme_obj, options)
+    warnings.extend(Diagnostic(warning, str(path)) for warning in page.warnings)
     html = page.html()
     missing = missing_glyphs(visible_text(html))
     if missing:

@@ -2,9 +2,12 @@
 
 All optional. `embargo` is a moment with its time zone (`2023-07-12T09:00:00-07:00`, or a
 `timezone: America/Los_Angeles` key beside it for a named zone); until it passes, every page
-carries "Embargoed until …" in the post's language and the embargo's zone, and after it the
-same rebuild says "For immediate release". `dateline: SHANGHAI` opens the first paragraph in
-the language's house style, dated by the embargo when there is one, else by the post.
+carries "Embargoed until …" in the post's language, in the audience's zone first (a zh-CN
+release: 北京时间; `embargo_zones` in presskit.toml names others) and then in the embargo's own,
+and after it the same rebuild says "For immediate release". `dateline: SHANGHAI` opens the
+first paragraph in the language's house style, dated by the embargo when there is one, else by
+the post, as the calendar reads at the dateline's place (`dateline_zone: Asia/Shanghai` where
+presskit does not know the place).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Release:
     contacts: tuple[Contact, ...]
     end_mark: str
     canonical_url: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def _moment(value: Any, post: Post, key: str) -> dt.datetime:
@@ -51,20 +55,43 @@ def _moment(value: Any, post: Post, key: str) -> dt.datetime:
             ) from None
     else:
         raise PresskitError(f"front matter `{key}` must be a date and time", post.path)
-    zone_name = post.meta.get("timezone")
-    if zone_name is not None:
-        if not isinstance(zone_name, str):
-            raise PresskitError(
-                "front matter `timezone` must be a name like Asia/Shanghai", post.path
-            )
-        try:
-            zone = ZoneInfo(zone_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise PresskitError(f"unknown time zone {zone_name!r}", post.path) from None
+    zone = _zone(post, "timezone")
+    if zone is not None:
         moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment
+
+
+def _zone(post: Post, key: str) -> ZoneInfo | None:
+    name = post.meta.get(key)
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise PresskitError(f"front matter `{key}` must be a name like Asia/Shanghai", post.path)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PresskitError(f"unknown time zone {name!r}", post.path) from None
+
+
+def _dateline_day(
+    place: str, day: dt.date | dt.datetime, post: Post
+) -> tuple[dt.date | dt.datetime, str | None]:
+    """The date at the dateline's place: 09:00 in Los Angeles is already tomorrow in Shanghai.
+    A place presskit cannot locate keeps the moment's own date, and says so."""
+    if not isinstance(day, dt.datetime) or day.tzinfo is None:
+        return day, None  # a calendar date is the same date everywhere it is quoted
+    zone = _zone(post, "dateline_zone")
+    if zone is None:
+        name = i18n.place_zone(place)
+        if name is None:
+            return day, (
+                f"dateline {place!r}: no time zone known for this place; dated as in "
+                f"{i18n.zone_name(day)} (add `dateline_zone: Area/City` to the front matter)"
+            )
+        zone = ZoneInfo(name)
+    return day.astimezone(zone), None
 
 
 def _fromiso(text: str) -> dt.datetime:
@@ -123,8 +150,9 @@ def release_for(
     raw_embargo = post.meta.get("embargo")
     embargo = _moment(raw_embargo, post, "embargo") if raw_embargo is not None else None
     embargoed = embargo is not None and not ignore_embargo and now < embargo
+    zones = config.embargo_zones or i18n.audience_zones(lang)
     status = (
-        i18n.label(lang, "embargoed", when=i18n.format_datetime(embargo, lang))
+        i18n.label(lang, "embargoed", when=i18n.format_moments(embargo, lang, zones))
         if embargoed and embargo is not None
         else i18n.label(lang, "immediate")
     )
@@ -132,11 +160,13 @@ def release_for(
     if place is not None and not isinstance(place, str):
         raise PresskitError("front matter `dateline` must be a place name", post.path)
     day = embargo or post.date
-    dateline = (
-        i18n.label(lang, "dateline", place=place.strip(), date=i18n.format_date(day, lang))
-        if place and place.strip() and day is not None
-        else ""
-    )
+    dateline, warnings = "", []
+    if place and place.strip() and day is not None:
+        day, warning = _dateline_day(place.strip(), day, post)
+        warnings += [warning] if warning else []
+        dateline = i18n.label(
+            lang, "dateline", place=place.strip(), date=i18n.format_date(day, lang)
+        )
     raw_contacts = post.meta.get("contacts")
     contacts = (
         contacts_from(raw_contacts, post.path, "contacts")
@@ -152,6 +182,7 @@ def release_for(
         contacts=contacts,
         end_mark=i18n.label(lang, "end"),
         canonical_url=canonical_url(post, config),
+        warnings=tuple(warnings),
     )
 
 

@@ -171,7 +171,8 @@ def test_kit_gathers_every_quote_on_one_sheet(tmp_path):
     result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
     assert result.ok, (result.kit_error, [d.error for d in result.failed])
     pages = pdftotext(out / "press-kit.pdf", layout=False).split("\f")
-    listed = re.search(r"Supporting quotes\W*(\d+)\s*$", pages[1], re.M)
+    # a kit of two languages names its shared parts in both: "Supporting quotes · 引言摘录"
+    listed = re.search(r"Supporting quotes · 引言摘录\W*(\d+)\s*$", pages[1], re.M)
     assert listed, pages[1]
     sheet = "\n".join(pages[int(listed.group(1)) - 1 :])
     assert sheet.index("Post A") < sheet.index("We are thrilled.") < sheet.index("Ann Lee, CEO")
@@ -198,3 +199,58 @@ def test_kit_follows_the_config_like_single_pdfs(tmp_path):
     for pdf in (out / "press-kit.pdf", out / "en/blog/2024/a.pdf"):
         text = pdftotext(pdf, layout=False)
         assert "Kept words." in text and "Dropped words." not in text, pdf
+
+
+# --------------------------------------------------------------------------- kit languages
+
+LINKED = (
+    "我们很高兴宣布[新闻资料包](https://example.org/press/kit)正式发布，"
+    "详情见[项目博客](https://example.org/blog/launch)。"
+)
+
+
+@pytest.fixture(scope="module")
+def zh_kit(tmp_path_factory: pytest.TempPathFactory):
+    """A kit of Chinese posts only, under the example brand (whose `lang` is en)."""
+    base = tmp_path_factory.mktemp("zhkit")
+    root = base / "content"
+    post(root, "zh/blog/2024/launch/index.md", "发布日", "2024-06-01", LINKED)
+    post(root, "zh/blog/2024/later/index.md", "后续", "2024-06-02", "第二篇文字。")
+    out = base / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=2)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    return out
+
+
+def test_a_chinese_kit_speaks_chinese(zh_kit):
+    text = pdftotext(zh_kit / "press-kit.pdf", layout=False)
+    for english in ("PRESS KIT", "Press kit", "Contents", "Supporting quotes", "Page ", " of "):
+        assert english not in text, english
+    pages = text.split("\f")[:-1]
+    assert "新闻资料包" in pages[0] and "目录" in pages[1]
+    assert "第 2 页，共" in pages[1]
+    assert f"第 {len(pages)} 页，共 {len(pages)} 页" in pages[-1]
+
+
+def test_the_kit_keeps_the_link_notes_of_the_single_pdf(zh_kit):
+    single = pdftotext(zh_kit / "zh/blog/2024/launch.pdf", layout=False)
+    kit = pdftotext(zh_kit / "press-kit.pdf", layout=False)
+    urls = {"https://example.org/press/kit", "https://example.org/blog/launch"}
+    assert {u for u in urls if u in single} == urls
+    assert {u for u in urls if u in kit} == urls
+    page = next(p for p in kit.split("\f") if "正式发布" in p)
+    assert "1. https://example.org/press/kit" in page  # at the foot of the page that cites it
+
+
+def test_a_mixed_kit_labels_each_part_in_its_language(kit):
+    _, out, _ = kit
+    pages = pdftotext(out / "press-kit.pdf", layout=False).split("\f")[:-1]
+    cover = pages[0]
+    assert "English" in cover and "简体中文" in cover
+    assert "Languages:" in cover  # the cover says what the kit holds
+    assert "新闻资料包" in cover  # each language's name for the kit
+    zh_page = next(i for i, p in enumerate(pages) if "新的文字。" in p)
+    en_page = next(i for i, p in enumerate(pages) if "New text." in p)
+    assert f"第 {zh_page + 1} 页，共 {len(pages)} 页" in pages[zh_page]
+    assert f"Page {en_page + 1} of {len(pages)}" in pages[en_page]
+    assert "新闻稿" in pages[zh_page] and "PRESS RELEASE" in pages[en_page]

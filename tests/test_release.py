@@ -53,8 +53,13 @@ def test_embargo_banner_on_every_page_in_the_embargo_zone(en_pdf):
 
 
 def test_embargo_banner_in_chinese(zh_pdf):
+    # Beijing first, as its readers count the day (the embargo lifts at midnight there, on
+    # the 13th), then the origin's own clock
     for text in pages(zh_pdf):
-        assert "新闻禁发，解禁时间：2023年7月12日 09:00（UTC−07:00）" in text
+        assert (
+            "新闻禁发，解禁时间：2023年7月13日 00:00（北京时间）／2023年7月12日 09:00（UTC−07:00）"
+            in text
+        )
 
 
 def test_banner_gone_once_the_embargo_passes(tmp_path):
@@ -84,8 +89,9 @@ def test_named_time_zone_prints_its_abbreviation():
 def test_dateline_opens_the_first_paragraph(en_pdf, zh_pdf):
     body = pages(en_pdf)[1]
     first = body.split("\n\n")[2]  # after the running header: brand, then the banner
-    assert first.startswith("SHANGHAI, July 12, 2023 — We are delighted")
-    assert "上海，2023年7月12日——我们很高兴宣布" in pages(zh_pdf)[1]
+    # 09:00 in UTC−07:00 is already the 13th in Shanghai: the dateline's place says the date
+    assert first.startswith("SHANGHAI, July 13, 2023 — We are delighted")
+    assert "上海，2023年7月13日——我们很高兴宣布" in pages(zh_pdf)[1]
 
 
 def test_end_mark_then_about_then_contacts(en_pdf, zh_pdf):
@@ -215,3 +221,82 @@ def test_pdf_variants(tmp_path, variant):
     else:
         assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
         assert root["/MarkInfo"]["/Marked"]
+
+
+# --------------------------------------------------------------------------- embargo zones
+
+EARLY = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+
+
+def release_of(front: str, lang_dir: str = "en", **config_changes):
+    from dataclasses import replace
+
+    config = replace(load_config(KIT / "presskit.toml"), **config_changes)
+    post = parse_post(f"---\ntitle: t\n{front}---\nText.\n", KIT / f"content/{lang_dir}/x/y.md")
+    return release_for(post, config, now=EARLY)
+
+
+@pytest.mark.parametrize(
+    ("lang_dir", "status"),
+    [
+        (
+            "zh-tw",
+            "新聞禁發，解禁時間：2023年7月13日 00:00（台北時間）／2023年7月12日 09:00（UTC−07:00）",
+        ),
+        ("ja", "報道解禁：2023年7月13日 01:00（日本時間）／2023年7月12日 09:00（UTC−07:00）"),
+        ("en", "Embargoed until July 12, 2023, 9:00 a.m. UTC−07:00"),  # no one zone for English
+    ],
+)
+def test_embargo_in_the_audience_zone_first(lang_dir, status):
+    release = release_of("embargo: 2023-07-12T09:00:00-07:00\n", lang_dir)
+    assert release.status == status
+
+
+def test_embargo_zones_in_the_config_replace_the_audience_zone():
+    release = release_of(
+        "embargo: 2023-07-12T09:00:00-07:00\n", "zh", embargo_zones=("Europe/London",)
+    )
+    assert release.status.startswith("新闻禁发，解禁时间：2023年7月12日 17:00")
+    assert "北京" not in release.status and release.status.endswith("09:00（UTC−07:00）")
+
+
+def test_embargo_already_in_the_audience_zone_prints_once():
+    release = release_of("embargo: 2023-07-13T00:00:00\ntimezone: Asia/Shanghai\n", "zh")
+    assert release.status == "新闻禁发，解禁时间：2023年7月13日 00:00（北京时间）"
+
+
+def test_unknown_embargo_zone_in_the_config_is_an_error(tmp_path):
+    from presskit.errors import PresskitError
+
+    config = tmp_path / "presskit.toml"
+    config.write_text('embargo_zones = ["Asia/Atlantis"]\n', encoding="utf-8")
+    with pytest.raises(PresskitError, match="Asia/Atlantis"):
+        load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("front", "dateline"),
+    [
+        ("dateline: SHANGHAI\n", "SHANGHAI, July 13, 2023 —"),
+        ("dateline: San Francisco\n", "San Francisco, July 12, 2023 —"),
+        ("dateline: Beijing\n", "Beijing, July 13, 2023 —"),  # a town, not a zone's city
+        ("dateline: Springfield\ndateline_zone: Asia/Tokyo\n", "Springfield, July 13, 2023 —"),
+    ],
+)
+def test_dateline_is_dated_at_its_place(front, dateline):
+    release = release_of("embargo: 2023-07-12T09:00:00-07:00\n" + front)
+    assert release.dateline == dateline
+    assert release.warnings == ()
+
+
+def test_dateline_at_an_unknown_place_warns_and_keeps_the_embargo_date(tmp_path):
+    post = tmp_path / "content/en/news/x/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        "---\ntitle: t\nembargo: 2023-07-12T21:00:00-07:00\ndateline: Springfield\n---\nText.\n",
+        encoding="utf-8",
+    )
+    done = run_presskit("html", str(post), "--config", str(KIT / "presskit.toml"))
+    assert done.returncode == 0, done.stderr
+    assert "Springfield, July 12, 2023 —" in done.stdout
+    assert "warning:" in done.stderr and "dateline_zone" in done.stderr
