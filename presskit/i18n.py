@@ -7,7 +7,9 @@ to English (the caller is told, so it can warn).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
+from typing import Any
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -316,41 +318,10 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
 for _lang, _words in SHORTCODE_LABELS.items():
     LABELS[_lang] = {**_words, **LABELS[_lang]}
 
-MONTHS = {
-    "en": "January February March April May June July August September October November December",
-    "es": (
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-    ),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-}
+# Clock times: English press style (AP) says "9:00 a.m."; every other language gets CLDR's
+# 24-hour clock for it (an embargo hour must not be read as the wrong half of the day).
+PRESS_TIME_STYLES = {"en": "{h12}:{mm} {ampm}"}
 
-DATE_FORMATS = {
-    "en": "{month} {day}, {year}",
-    "zh-CN": "{year}年{m}月{day}日",
-    "zh-TW": "{year}年{m}月{day}日",
-    "ja": "{year}年{m}月{day}日",
-    "ko": "{year}년 {m}월 {day}일",
-    "es": "{day} de {month} de {year}",
-    "fr": "{day} {month} {year}",
-    "de": "{day}. {month} {year}",
-}
-
-# Digit grouping and decimal mark per language (fr groups with a narrow no-break space).
-NUMBER_FORMATS = {
-    "en": (",", "."),
-    "zh-CN": (",", "."),
-    "zh-TW": (",", "."),
-    "ja": (",", "."),
-    "ko": (",", "."),
-    "es": (".", ","),
-    "fr": ("\u202f", ","),
-    "de": (".", ","),
-}
-
-# Clock times: English press style says "9:00 a.m."; the others use the 24-hour clock.
-TIME_FORMATS = {"en": "{h12}:{mm} {ampm}"}
-DEFAULT_TIME_FORMAT = "{hh}:{mm}"
 
 # Regional CJK glyphs follow the tag: Noto CJK picks JP shapes for a bare `zh` (measured), so
 # the HTML gets the regional tag and the CSS names the regional font outright.
@@ -396,12 +367,16 @@ def table_key(lang: str) -> str | None:
 
 
 def is_known(lang: str) -> bool:
-    """Whether the language has its own table (else English is used and callers warn)."""
+    """Whether presskit has its press words for the language (else English ones are used with
+    the language's own dates, and callers warn)."""
     return table_key(lang) is not None
 
 
 def unknown_language_warning(lang: str) -> str:
-    return f"no labels for language {lang!r}; using English (have: {', '.join(LABELS)})"
+    return (
+        f"no press words for language {lang!r}; using English words with {lang!r} dates and "
+        f"numbers (press words exist for: {', '.join(LABELS)})"
+    )
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -413,6 +388,31 @@ def label(lang: str, key: str, **values: str) -> str:
     return text.format(**values) if values else text
 
 
+# --------------------------------------------------------------------------- CLDR (Babel)
+#
+# Dates, clock times, zone names, numbers and language names for any language a Hugo site
+# uses, from the Unicode CLDR through Babel. Babel is imported on first use: the filter and
+# `presskit --help` import this module and never format a date.
+
+
+@cache
+def locale(lang: str) -> Any:
+    """The CLDR locale for a tag (`zh-HK` → zh_Hant_HK, `pt-BR`, `uk`); English when CLDR
+    does not know the language."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = html_lang(lang)
+    if tag == "zh-HK":
+        tag = "zh-Hant-HK"  # CLDR's zh_HK is a territory alias; name the script outright
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(tag.split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse("en")
+
+
 def cjk_font_suffix(lang: str) -> str:
     """Which Noto CJK face (SC/TC/HK/JP/KR) sets this language; SC for non-CJK text."""
     tag = html_lang(lang)
@@ -420,13 +420,13 @@ def cjk_font_suffix(lang: str) -> str:
 
 
 def format_date(value: dt.date | dt.datetime | None, lang: str) -> str:
+    """The date as the language writes it in running text (CLDR's long date)."""
     if value is None:
         return ""
-    key = table_key(lang) or "en"
-    months = MONTHS.get(key.split("-")[0], MONTHS["en"]).split()
-    return DATE_FORMATS[key].format(
-        year=value.year, m=value.month, day=value.day, month=months[value.month - 1]
-    )
+    from babel.dates import format_date as cldr_date
+
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return cldr_date(day, format="long", locale=locale(lang))
 
 
 def is_cjk(lang: str) -> bool:
@@ -434,16 +434,20 @@ def is_cjk(lang: str) -> bool:
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    group, point = NUMBER_FORMATS[table_key(lang) or "en"]
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", point).replace("\x00", group)
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale(lang))
 
 
 def format_time(value: dt.datetime, lang: str) -> str:
-    key = (table_key(lang) or "en").split("-")[0]
-    h12 = value.hour % 12 or 12
-    return TIME_FORMATS.get(key, DEFAULT_TIME_FORMAT).format(
-        h12=h12,
+    style = PRESS_TIME_STYLES.get(html_lang(lang).split("-")[0])
+    if style is None:
+        from babel.dates import format_skeleton
+
+        return format_skeleton("Hm", value, locale=locale(lang))
+    return style.format(
+        h12=value.hour % 12 or 12,
         hh=f"{value.hour:02d}",
         mm=f"{value.minute:02d}",
         ampm="a.m." if value.hour < 12 else "p.m.",
@@ -451,16 +455,20 @@ def format_time(value: dt.datetime, lang: str) -> str:
 
 
 def zone_name(value: dt.datetime, lang: str = "en") -> str:
-    """The press's name for the zone (`北京时间`), else `PDT` when the time zone has a name,
-    else the offset as `UTC−07:00`."""
+    """The press's name for the zone (`北京时间`), else CLDR's in the language (`PDT`, `MESZ`,
+    `北美太平洋夏令时间`) for a named zone, else the offset as `UTC−07:00`."""
     key = _zone_key(value)
     press = press_zone_name(key, lang) if key else None
     if press:
         return press
-    name = value.tzname()
+    if key:
+        from babel.dates import get_timezone_name
+
+        for width in ("short", "long"):
+            name = get_timezone_name(value, width, locale=locale(lang))
+            if name and not re.match(r"(GMT|UTC)?[+−-]\d", name):
+                return name
     offset = value.utcoffset()
-    if name and not name.startswith(("UTC", "GMT", "+", "-")):
-        return name
     if offset is None:
         return "UTC"
     minutes = int(offset.total_seconds() // 60)
@@ -639,3 +647,25 @@ def place_zone(place: str) -> str | None:
     """The IANA zone of a dateline's place (`SHANGHAI`, `上海`, `東京`, `San Francisco`), or
     None when presskit does not know the place."""
     return _towns().get(" ".join(place.split()).casefold())
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself, as CLDR spells it (`简体中文`, `繁體中文`, `Português`,
+    `Українська`, `British English`), the region added where the tag names one the language
+    is not assumed to mean (`繁體中文（中國香港特別行政區）`)."""
+    from babel.core import get_global
+
+    own = locale(lang)
+    language, script, region = own.language, own.script, own.territory
+    names = own.languages
+    full = "_".join(part for part in (language, script, region) if part)
+    name = names.get(full) or names.get(f"{language}_{region}")
+    if name is None:
+        name = names.get(f"{language}_{script}") if script else None
+        name = name or own.get_language_name() or language
+        likely = get_global("likely_subtags")
+        assumed = (script and likely.get(f"{language}_{script}")) or likely.get(language, "")
+        if region and not assumed.endswith("_" + region):
+            place = own.territories.get(region, region)
+            name = f"{name}（{place}）" if is_cjk(lang) else f"{name} ({place})"
+    return name[:1].upper() + name[1:]

@@ -255,7 +255,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 {
                     "lang": lang,
                     "html_lang": i18n.html_lang(lang),
-                    "name": language_name(lang),
+                    "name": i18n.language_name(lang),
                     "labels": i18n.labels(lang),
                     "page_footer": page_footer(lang),
                     "css_class": f"lang-{len(groups) + 1}",
@@ -278,7 +278,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                 "anchor": f"post-{number}",
                 "date_text": i18n.format_date(date, lang),
                 "body": Markup(entry["html"]),
-                "translations": [language_name(t) for t in entry["translations"]],
+                "translations": [i18n.language_name(t) for t in entry["translations"]],
                 # The kit's quotes sheet: every post's quotes, under the post they come from.
                 "quotes": [Markup(q) for q in entry["quotes"]] if cfg.quotes_sheet else [],
             }
@@ -314,7 +314,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
         labels={**i18n.labels(kit_lang), **labels},
         kind=shared({tag: kit_label(tag) for tag in langs}),
         languages=i18n.label(
-            kit_lang, "languages", names=shared({tag: language_name(tag) for tag in langs})
+            kit_lang, "languages", names=shared({tag: i18n.language_name(tag) for tag in langs})
         )
         if len(langs) > 1
         else "",
@@ -394,29 +394,6 @@ def kit_label(lang: str) -> str:
 
     tag = i18n.html_lang(lang)
     return KIT_LABELS.get(tag) or KIT_LABELS.get(tag.split("-")[0]) or KIT_LABELS["en"]
-
-
-LANGUAGE_NAMES = {
-    "en": "English",
-    "zh-CN": "简体中文",
-    "zh-TW": "繁體中文",
-    "zh-HK": "繁體中文（香港）",
-    "ja": "日本語",
-    "ko": "한국어",
-    "de": "Deutsch",
-    "fr": "Français",
-    "es": "Español",
-    "pt": "Português",
-    "ru": "Русский",
-    "uk": "Українська",
-}
-
-
-def language_name(lang: str) -> str:
-    from presskit import i18n
-
-    tag = i18n.html_lang(lang)
-    return LANGUAGE_NAMES.get(tag) or LANGUAGE_NAMES.get(tag.split("-")[0]) or tag
 
 
 def _parse_date(text: str | None) -> dt.date | None:

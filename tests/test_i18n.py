@@ -17,10 +17,8 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_the_eight_languages_have_tables():
+def test_the_eight_languages_have_press_words():
     assert sorted(i18n.LABELS) == sorted(LANGS)
-    assert sorted(i18n.NUMBER_FORMATS) == sorted(LANGS)
-    assert sorted(i18n.DATE_FORMATS) == sorted(LANGS)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -53,7 +51,7 @@ def test_every_label_in_every_language(lang):
             "1,234,567.5",
             "新聞禁發，解禁時間：2023年7月12日 09:00（UTC−07:00）",
         ),
-        ("ja", "2023年7月12日", "1,234,567.5", "報道解禁：2023年7月12日 09:00（UTC−07:00）"),
+        ("ja", "2023年7月12日", "1,234,567.5", "報道解禁：2023年7月12日 9:00（UTC−07:00）"),
         (
             "ko",
             "2023년 7월 12일",
@@ -64,7 +62,7 @@ def test_every_label_in_every_language(lang):
             "es",
             "12 de julio de 2023",
             "1.234.567,5",
-            "Bajo embargo hasta el 12 de julio de 2023, 09:00 (UTC−07:00)",
+            "Bajo embargo hasta el 12 de julio de 2023, 9:00 (UTC−07:00)",
         ),
         (
             "fr",
@@ -115,3 +113,56 @@ def test_unknown_language_falls_back_to_english_with_a_warning(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "warning:" in done.stderr and "'pt'" in done.stderr and "English" in done.stderr
     assert "Press release" in done.stdout
+
+
+# --------------------------------------------------------------------------- CLDR
+
+
+@pytest.mark.parametrize(
+    ("lang", "date", "time", "number", "name"),
+    [
+        # languages without presskit's press words still get their own dates (CLDR)
+        ("zh-HK", "2023年7月12日", "09:00", "1,234,567.5", "繁體中文（中國香港特別行政區）"),
+        ("pt-BR", "12 de julho de 2023", "09:00", "1.234.567,5", "Português"),
+        ("uk", "12 липня 2023\u202fр.", "09:00", "1\u00a0234\u00a0567,5", "Українська"),
+        ("zh-CN", "2023年7月12日", "09:00", "1,234,567.5", "简体中文"),
+        ("zh-TW", "2023年7月12日", "09:00", "1,234,567.5", "繁體中文"),
+        ("en-GB", "12 July 2023", "9:00 a.m.", "1,234,567.5", "British English"),
+    ],
+)
+def test_dates_times_numbers_and_names_come_from_cldr(lang, date, time, number, name):
+    moment = dt.datetime.fromisoformat("2023-07-12T09:00:00-07:00")
+    assert i18n.format_date(moment, lang) == date
+    assert i18n.format_time(moment, lang) == time
+    assert i18n.format_number(1234567.5, lang, 1) == number
+    assert i18n.language_name(lang) == name
+
+
+def test_zone_names_are_the_press_name_else_cldrs_in_the_language():
+    from zoneinfo import ZoneInfo
+
+    moment = dt.datetime(2023, 7, 12, 9, tzinfo=ZoneInfo("America/Los_Angeles"))
+    assert i18n.zone_name(moment, "en") == "PDT"
+    assert i18n.zone_name(moment, "zh-CN") == "北美太平洋夏令时间"
+    berlin = moment.astimezone(ZoneInfo("Europe/Berlin"))
+    assert i18n.zone_name(berlin, "de") == "MESZ"
+    shanghai = moment.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert i18n.zone_name(shanghai, "zh-CN") == "北京时间"  # what Chinese releases say
+    assert i18n.zone_name(shanghai, "en") == "Beijing time"
+
+
+def test_a_language_without_press_words_gets_english_words_and_its_own_dates():
+    moment = dt.datetime.fromisoformat("2023-07-12T09:00:00-07:00")
+    status = i18n.label("pt-BR", "embargoed", when=i18n.format_moments(moment, "pt-BR", ()))
+    assert status == "Embargoed until 12 de julho de 2023, 09:00 UTC−07:00"
+
+
+def test_the_fallback_is_said_once_per_render(tmp_path):
+    post = tmp_path / "content/pt-br/news/x/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: Olá\ndate: 2023-07-12\n---\nTexto.\n", encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("warning:") == 1, done.stderr
+    assert "'pt-BR'" in done.stderr and "English words" in done.stderr
+    assert "12 de julho de 2023" in done.stdout and "Press release" in done.stdout

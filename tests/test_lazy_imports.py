@@ -13,7 +13,9 @@ import sys
 import pytest
 from conftest import run_python
 
-RENDERER = ("weasyprint", "pydyf", "fontTools", "cffi", "jinja2", "pypandoc")
+# babel (CLDR dates and names) is loaded by the first date formatted, never by the CLI's help
+# or the filter, which import presskit.i18n for its words
+RENDERER = ("weasyprint", "pydyf", "fontTools", "cffi", "jinja2", "pypandoc", "babel")
 
 REPORT = (
     "import atexit, json, sys\n"

@@ -243,7 +243,7 @@ def release_of(front: str, lang_dir: str = "en", **config_changes):
             "zh-tw",
             "新聞禁發，解禁時間：2023年7月13日 00:00（台北時間）／2023年7月12日 09:00（UTC−07:00）",
         ),
-        ("ja", "報道解禁：2023年7月13日 01:00（日本時間）／2023年7月12日 09:00（UTC−07:00）"),
+        ("ja", "報道解禁：2023年7月13日 1:00（日本時間）／2023年7月12日 9:00（UTC−07:00）"),
         ("en", "Embargoed until July 12, 2023, 9:00 a.m. UTC−07:00"),  # no one zone for English
     ],
 )
