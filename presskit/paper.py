@@ -102,15 +102,22 @@ def _note_text(note: str) -> str:
 
 
 LEAD_IN = re.compile(
-    r'<p>((?:(?!</p>).)*?[:：])</p>(\s*<(?:(?:pre|ul|ol|table)\b|div class="sourceCode"))', re.S
+    r"<p>((?:(?!</p>).)*?[:：])</p>"
+    r'(\s*<(?:(?:pre|ul|ol|table|figure|blockquote)\b|div class="(?:sourceCode|quote)"))',
+    re.S,
 )
 
 
+QUOTE_LEAD_IN = re.compile(r'<p>((?:(?!</p>).)*?)</p>(\s*<(?:figure|div) class="quote")', re.S)
+
+
 def keep_lead_ins(fragment: str) -> str:
-    """A paragraph ending in a colon introduces what follows (a command, a list, a table): it
-    is marked `lead-in` so the theme keeps it on the page of what it introduces, instead of
-    leaving "run the following:" alone at the foot of a page."""
-    return LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
+    """A paragraph ending in a colon introduces what follows (a command, a list, a table, a
+    quote, a figure), and so does any paragraph right before a pull quote ("we asked some of
+    them for their thoughts."): it is marked `lead-in` so the theme keeps it on the page of what
+    it introduces, instead of leaving it alone at the foot of a page."""
+    fragment = LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
+    return QUOTE_LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
 
 
 def latin_apostrophes_html(text: str) -> Markup:

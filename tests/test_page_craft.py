@@ -1,0 +1,148 @@
+"""Page craft a press office notices: one rule on a pull quote, `——` before a Chinese
+attribution, `（完）` set tight, the ending kept together, the formal theme's contacts in serif.
+
+Read from WeasyPrint's laid-out boxes (computed style and page of each element), not from the
+stylesheet's text: what is checked is what is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE_CONFIG
+
+from presskit.brand import load_config
+from presskit.page import build_page
+from presskit.pipeline import prepare
+from presskit.post import parse_post
+from presskit.themes import load_theme
+
+QUOTE_POST = """---
+title: {title}
+date: 2024-06-01
+---
+
+{lead}
+
+{{{{< quote caption="{who}" >}}}}
+{words}
+{{{{< /quote >}}}}
+"""
+
+
+def layout(html: str, base: Path):  # type: ignore[no-untyped-def]
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=str(base)).render()
+
+
+def boxes(document) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+    """(page index, box) for every box of every page, in document order; each box is told
+    the classes of its ancestors (`box.within`)."""
+    for number, page in enumerate(document.pages):
+        stack = [(page._page_box, frozenset())]
+        while stack:
+            box, within = stack.pop()
+            box.within = within
+            yield number, box
+            inner = within | classes(box)
+            stack.extend((child, inner) for child in reversed(getattr(box, "children", [])))
+
+
+def classes(box) -> set[str]:  # type: ignore[no-untyped-def]
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def text_of(box) -> str:  # type: ignore[no-untyped-def]
+    if hasattr(box, "text"):
+        return box.text
+    return "".join(text_of(child) for child in getattr(box, "children", []))
+
+
+def quote_post(tmp_path: Path, lang: str) -> Path:
+    words = {
+        "en": ("A launch", "We asked them:", "Ann Lee, CEO", "We are thrilled."),
+        "zh": ("发布", "我们请他们谈谈感想。", "李安，首席执行官", "我们非常高兴。"),
+    }[lang]
+    path = tmp_path / "content" / lang / "news" / "x" / "index.md"
+    path.parent.mkdir(parents=True)
+    title, lead, who, said = words
+    path.write_text(QUOTE_POST.format(title=title, lead=lead, who=who, words=said), "utf-8")
+    return path
+
+
+@pytest.fixture(scope="module", params=["en", "zh"])
+def quoted(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+    lang = request.param
+    path = quote_post(tmp_path_factory.mktemp(f"quote-{lang}"), lang)
+    prepared = prepare(path, EXAMPLE_CONFIG)
+    return lang, prepared, list(boxes(layout(prepared.html, path.parent)))
+
+
+def test_a_pull_quote_has_one_rule(quoted):
+    _, _, laid = quoted
+    figure = next(b for _, b in laid if "quote" in classes(b) and b.element_tag == "figure")
+    quote = next(
+        b for _, b in laid if b.element_tag == "blockquote" and "quotes-sheet" not in b.within
+    )
+    assert figure.style["border_left_width"] > 0
+    assert quote.style["border_left_width"] == 0  # the generic blockquote rule stays off
+
+
+def test_attribution_dash_follows_the_language(quoted):
+    lang, _, laid = quoted
+    before = next(
+        b
+        for _, b in laid
+        if b.element_tag == "figcaption::before" and "quotes-sheet" not in b.within
+    )
+    assert text_of(before) == {"en": "— ", "zh": "——"}[lang]
+
+
+def test_end_mark_is_tracked_only_in_latin_releases(quoted):
+    lang, _, laid = quoted
+    mark = next(b for _, b in laid if "end-mark" in classes(b))
+    spacing = mark.style["letter_spacing"]
+    if lang == "zh":
+        assert spacing in ("normal", 0), spacing  # （完）, not （ 完 ）
+        assert text_of(mark).strip() == "（完）"
+    else:
+        assert spacing != "normal" and spacing > 0
+
+
+def test_a_lead_in_stays_with_its_quote(quoted):
+    lang, prepared, _ = quoted
+    lead = {"en": "We asked them:", "zh": "我们请他们谈谈感想。"}[lang]
+    assert f'<p class="lead-in">{lead}</p>' in prepared.html
+
+
+def test_formal_contacts_are_in_the_theme_serif(tmp_path):
+    path = quote_post(tmp_path, "en")
+    prepared = prepare(path, EXAMPLE_CONFIG, theme="formal")
+    laid = list(boxes(layout(prepared.html, path.parent)))
+    contacts = next(b for _, b in laid if "contacts" in classes(b))
+    body = next(b for _, b in laid if b.element_tag == "p" and text_of(b) == "We asked them:")
+    assert body.style["font_family"][-1] == "serif"
+    assert contacts.style["font_family"] == body.style["font_family"]
+
+
+@pytest.mark.parametrize("filler_mm", range(200, 252, 4))
+def test_the_ending_is_never_split_from_the_release(tmp_path, filler_mm):
+    """Whatever the release's length, the contacts never open a page alone and the end mark
+    never does either: each shares its page with what comes before it."""
+    config = load_config(EXAMPLE_CONFIG)
+    theme = load_theme("default", config.root)
+    post = parse_post("---\ntitle: t\n---\n", tmp_path / "content/en/news/x/index.md")
+    body = f'<div style="height: {filler_mm}mm"></div><p>The last line of the release.</p>'
+    page = build_page(post, body, config, theme)
+    laid = list(boxes(layout(page.html(), tmp_path)))
+
+    def page_of(name: str) -> int:
+        return next(n for n, b in laid if name in classes(b))
+
+    last = next(n for n, b in laid if b.element_tag == "p" and "last line" in text_of(b))
+    assert page_of("end-mark") == last
+    assert page_of("contacts") == page_of("about")
