@@ -556,6 +556,9 @@ def image(call: Call, ctx: Context) -> pf.Element:
         file_name = PurePosixPath(urlsplit(link).path).name or link or "?"
         note = text_inlines(i18n.label(ctx.lang, "image_missing", file=file_name))
         box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
+        if alt and alt != caption:
+            # what the image shows, in the author's words: the reader still learns it
+            box.content.append(pf.Div(pf.Para(*text_inlines(alt)), classes=["image-alt"]))
         return pf.Figure(box, caption=figure_caption, classes=["image", "missing"])
     url = ctx.absolute_url(link, for_image=True)
     attributes = {"width": width} if _WIDTH.fullmatch(width) else {}

@@ -196,8 +196,8 @@ def absolute_sources(fragment: str, folder: Path) -> str:
 def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.errors import Diagnostic
-    from presskit.page import paper_body
-    from presskit.paper import quote_figures
+    from presskit.page import paper_body, typographic_front_matter
+    from presskit.paper import quote_figures, unattributed_quotes, unattributed_warning
     from presskit.pipeline import convert_body, resolve_config
     from presskit.post import load_post
     from presskit.release import release_for
@@ -208,10 +208,14 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     post = load_post(source, default_lang=cfg.lang)
     warnings: list[Diagnostic] = list(post.warnings)
     body = convert_body(post, cfg, warnings.append)
+    post = typographic_front_matter(post)
     release = release_for(post, cfg)
     warnings += [Diagnostic(warning, path) for warning in release.warnings]
     # the quotes as written, before their links get note calls the sheet would print again
     quotes = quote_figures(body) if cfg.quotes_sheet else []
+    unattributed = unattributed_quotes(body) if cfg.quotes_sheet else 0
+    if unattributed:
+        warnings.append(Diagnostic(unattributed_warning(unattributed), path))
     # what the post's own PDF prints: dateline, link URLs and `[^1]` notes at the foot of
     # their page (and no `fn1` ids repeated by every post of the kit)
     body = paper_body(body, release, link_notes=cfg.link_notes)

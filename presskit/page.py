@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -134,6 +134,19 @@ class Options:
     link_notes: bool | None = None
 
 
+def typographic_front_matter(post: Post) -> Post:
+    """The post with typographic quotes in what the page prints from its front matter (title,
+    subtitle, summary, authors): the body has them from pandoc, the cover had `Istio's`."""
+    smart = paper.typographic_quotes
+    return replace(
+        post,
+        title=smart(post.title),
+        subtitle=smart(post.subtitle) if post.subtitle else post.subtitle,
+        description=smart(post.description) if post.description else post.description,
+        authors=[smart(author) for author in post.authors],
+    )
+
+
 def paper_body(body_html: str, release: Release, *, link_notes: bool) -> str:
     """The converted body as it is printed: dateline, link URLs as footnotes, the post's notes
     at the foot of their page, lead-ins kept with what they introduce. One place for the
@@ -155,7 +168,7 @@ class Page:
 
     template: jinja2.Template
     context: dict[str, object]
-    warnings: tuple[str, ...] = ()  # the release's (a dateline presskit cannot place)
+    warnings: tuple[str, ...] = ()  # a dateline presskit cannot place, a quote left off
 
     def html(self, cover_mode: str = "full", toc_pages: dict[str, int] | None = None) -> str:
         return self.template.render(self.context, cover_mode=cover_mode, toc_pages=toc_pages)
@@ -173,6 +186,7 @@ def build_page(
     post: Post, body_html: str, config: Config, theme: Theme, options: Options | None = None
 ) -> Page:
     options = options or Options()
+    post = typographic_front_matter(post)
     parts = page_parts(post, config, theme)
     brand = config.brand
     release: Release = release_for(
@@ -181,6 +195,11 @@ def build_page(
     quotes_sheet = config.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
     link_notes = config.link_notes if options.link_notes is None else options.link_notes
     quotes = paper.quote_figures(body_html) if quotes_sheet else []
+    unattributed = paper.unattributed_quotes(body_html) if quotes_sheet else 0
+    warnings = (
+        *release.warnings,
+        *([paper.unattributed_warning(unattributed)] * bool(unattributed)),
+    )
     body_html = paper_body(body_html, release, link_notes=link_notes)
     try:
         template = environment(theme.template_dirs).get_template("page.html.j2")
@@ -231,5 +250,5 @@ def build_page(
             },
             generator=GENERATOR,
         ),
-        release.warnings,
+        warnings,
     )

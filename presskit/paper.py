@@ -24,8 +24,27 @@ WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
 
 
 def quote_figures(fragment: str) -> list[str]:
-    """Every quote figure, ids dropped so the copies on the sheet do not clash."""
-    return [ID_ATTR.sub("", figure) for figure in QUOTE.findall(fragment)]
+    """Every attributed quote figure, ids dropped so the copies on the sheet do not clash.
+
+    A journalist can quote only words someone said: an unattributed quote stays in the
+    release but is not on the sheet (see `unattributed_quotes`)."""
+    return [ID_ATTR.sub("", figure) for figure in QUOTE.findall(fragment) if _attributed(figure)]
+
+
+def unattributed_quotes(fragment: str) -> int:
+    return sum(1 for figure in QUOTE.findall(fragment) if not _attributed(figure))
+
+
+def _attributed(figure: str) -> bool:
+    caption = re.search(r"<figcaption\b[^>]*>(.*?)</figcaption>", figure, re.S)
+    return caption is not None and bool(TAGS.sub("", caption.group(1)).strip())
+
+
+def unattributed_warning(count: int) -> str:
+    return (
+        f"{count} quote{'s' if count > 1 else ''} without a caption naming the speaker left off "
+        'the supporting-quotes sheet (`{{< quote caption="Name, role" >}}`)'
+    )
 
 
 def _bare(url: str) -> str:
@@ -118,6 +137,43 @@ def keep_lead_ins(fragment: str) -> str:
     it introduces, instead of leaving it alone at the foot of a page."""
     fragment = LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
     return QUOTE_LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
+
+
+def _latin(char: str) -> bool:
+    return (char.isascii() and char.isalnum()) or "\u00c0" <= char <= "\u024f"
+
+
+def typographic_quotes(text: str) -> str:
+    """Straight quotes typed in front matter made typographic, as pandoc's `smart` extension
+    makes them in the body: `Istio's "ambient" mode` → `Istio’s “ambient” mode`, and
+    `的"环境"模式` → `的“环境”模式`. Double quotes pair up in turn; `'` after a Latin letter
+    or digit is an apostrophe (or a closing quote: both are ’), and so is one before a
+    year's digits (`'90s`); any other `'` opens, or closes a quote it opened."""
+    if "'" not in text and '"' not in text:
+        return text
+    out = []
+    double_open = single_open = False
+    for index, char in enumerate(text):
+        if char == '"':
+            out.append("”" if double_open else "“")
+            double_open = not double_open
+        elif char == "'":
+            before = text[index - 1] if index else ""
+            after = text[index + 1 : index + 4]
+            year = after[:2].isdigit() and not after[2:].isdigit()
+            if _latin(before) or year:
+                out.append("’")
+                if not _latin(after[:1]):  # not inside a word: it closes the open quote
+                    single_open = False
+            elif single_open:
+                out.append("’")
+                single_open = False
+            else:
+                out.append("‘")
+                single_open = True
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def latin_apostrophes_html(text: str) -> Markup:

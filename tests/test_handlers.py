@@ -107,6 +107,17 @@ def test_missing_image_is_a_placeholder(tmp_path: Path, link: str, why: str) -> 
     assert why in warning.message and warning.line == 4 and warning.col == 1
 
 
+def test_missing_image_placeholder_says_what_the_image_showed(tmp_path: Path) -> None:
+    body = '{{< image link="./gone.png" alt="Sidecars beside each pod" caption="Lost" >}}\n'
+    html, _ = render(tmp_path, body)
+    box = html[html.index("image-placeholder") : html.index("<figcaption>")]
+    assert "Image not available: gone.png" in box
+    assert '<div class="image-alt">' in box and "Sidecars beside each pod" in box
+    # the caption alone (alt falls back to it) is not printed twice
+    html, _ = render(tmp_path, '{{< image link="./gone.png" caption="Lost" >}}\n')
+    assert "image-alt" not in html
+
+
 def test_gloss_tabset_boilerplate(tmp_path: Path) -> None:
     body = (
         'Uses {{< gloss "namespace sameness" >}}sameness{{< /gloss >}} here.\n\n'

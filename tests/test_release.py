@@ -132,6 +132,27 @@ def test_quotes_sheet_is_a_page_of_its_own(en_pdf, zh_pdf):
     assert "引言摘录" in pages(zh_pdf)[-1]
 
 
+def test_quotes_sheet_takes_only_attributed_quotes(tmp_path):
+    post = tmp_path / "content/en/news/q/index.md"
+    post.parent.mkdir(parents=True)
+    quote = "{{{{< quote{caption} >}}}}\n{words}\n{{{{< /quote >}}}}\n\n"
+    post.write_text(
+        "---\ntitle: Quotes\n---\n\n"
+        + quote.format(caption=' caption="Ann Lee, CEO"', words="Said by Ann.")
+        + quote.format(caption="", words="Said by nobody."),
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "q.pdf"
+    done = run_presskit("render", str(post), "-o", str(pdf), "--config", str(KIT / "presskit.toml"))
+    assert done.returncode == 0, done.stderr
+    sheet = pages(pdf)[-1]
+    assert "Supporting quotes" in sheet and "Said by Ann." in sheet
+    assert "Said by nobody." not in sheet  # words no one can be quoted saying
+    assert "Said by nobody." in pdftotext(pdf)  # still in the release itself
+    warnings = [line for line in done.stderr.splitlines() if "quote" in line]
+    assert len(warnings) == 1 and "1 quote without a caption" in warnings[0], done.stderr
+
+
 def test_quotes_sheet_off(tmp_path):
     pdf = render(EN, tmp_path / "no-sheet.pdf", "--as-of", BEFORE, "--no-quotes-sheet")
     texts = pages(pdf)

@@ -212,3 +212,41 @@ def test_title_apostrophes_are_escaped_first():
 
     html = str(latin_apostrophes_html("<b>it’s</b> & 中’文"))
     assert html == '&lt;b&gt;it<span class="latin-punct">’</span>s&lt;/b&gt; &amp; 中’文'
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ('Istio\'s "ambient" mode', "Istio’s “ambient” mode"),
+        ("'Quoted' words", "‘Quoted’ words"),
+        ("Back to the '90s", "Back to the ’90s"),
+        ('He said "it\'s done"', "He said “it’s done”"),
+        ('Istio 的"环境"模式', "Istio 的“环境”模式"),
+        ("的'环境'模式", "的‘环境’模式"),
+        ("No quotes", "No quotes"),
+    ],
+)
+def test_typed_quotes_made_typographic(typed, printed):
+    from presskit.paper import typographic_quotes
+
+    assert typographic_quotes(typed) == printed
+
+
+def test_title_and_metadata_get_typographic_quotes(tmp_path):
+    post = tmp_path / "content/en/news/x/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        '---\ntitle: Istio\'s "ambient" mode\nsubtitle: Sidecars aren\'t "required"\n'
+        "description: It's here\nauthor: Pat O'Brien\n---\n\nText.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "x.pdf"
+    done = run_presskit("render", str(post), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    cover = pdftotext(out).split("\f")[0]
+    for printed in ("Istio’s “ambient” mode", "Sidecars aren’t “required”", "It’s here"):
+        assert printed in cover, printed
+    assert "Pat O’Brien" in cover
+    assert "'" not in cover and '"' not in cover
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
+    assert "Istio’s “ambient” mode" in info.stdout and "Pat O’Brien" in info.stdout
