@@ -176,7 +176,8 @@ CASES = [
     Case(
         "title-jinja-prints-literally",
         "---\ntitle: \"{{ 7*7 }} {% for x in 'ab' %}{{x}}{% endfor %}\"\n---\n\nBody.\n",
-        printed=("{{ 7*7 }}", "{% for x in 'ab' %}"),
+        # printed as text (its quotes made typographic like any title's), never run
+        printed=("{{ 7*7 }}", "{% for x in ‘ab’ %}"),
         absent=("49",),
     ),
     Case(
