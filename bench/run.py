@@ -117,7 +117,7 @@ def precompile() -> None:
     """
     import compileall
 
-    for folder in (ROOT / "presskit", ROOT / "filters", ROOT / "styles"):
+    for folder in (ROOT / "presskit",):
         compileall.compile_dir(folder, quiet=1)
 
 

@@ -18,7 +18,7 @@ def render(post, out, config=None, **options):  # type: ignore[no-untyped-def]
 
 
 def build(paths, outdir, **options):  # type: ignore[no-untyped-def]
-    """Render every post under `paths` into `outdir`; see `presskit.batch.build` for options."""
-    from presskit.batch import build as _build
+    """Render every post under `paths` into `outdir`; options: `presskit.batch.builder.build`."""
+    from presskit.batch.builder import build as _build
 
     return _build(paths, outdir, **options)

@@ -15,7 +15,7 @@ from typing import Any
 
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import PresskitError
-from presskit.markers import UNKNOWN_POLICIES
+from presskit.shortcodes.markers import UNKNOWN_POLICIES
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}

@@ -80,8 +80,8 @@ def release_options(command):  # type: ignore[no-untyped-def]
 def options_from(
     ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None, link_notes: bool | None
 ):  # type: ignore[no-untyped-def]
-    from presskit.page import Options
-    from presskit.release import parse_moment
+    from presskit.output.page import Options
+    from presskit.output.release import parse_moment
 
     try:
         now = parse_moment(as_of) if as_of else None
@@ -300,8 +300,8 @@ def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ig
     Only posts whose inputs changed since the last build are rendered again. Exits 1 when
     any post failed (all the others are still built).
     """
-    from presskit.batch import build as build_all
-    from presskit.progress import reporter_for
+    from presskit.batch.builder import build as build_all
+    from presskit.batch.progress import reporter_for
 
     if options["kit"] is not None and not re.fullmatch(r"[\w][\w.-]*", options["kit"]):
         raise click.BadParameter("a file name without folders", param_hint="--kit")

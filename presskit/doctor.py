@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from presskit import i18n
 from presskit.brand import Config
 from presskit.errors import PresskitError
-from presskit.fonts import stacks_for
+from presskit.output.fonts import stacks_for
 
 GENERIC = {"serif", "sans-serif", "monospace"}
 # fontconfig's language codes for coverage queries.
@@ -76,7 +76,7 @@ def fallback_family(generic: str, lang: str) -> str | None:
 
 def check_pandoc() -> Check:
     try:
-        from presskit.convert import pandoc_path
+        from presskit.output.convert import pandoc_path
 
         path = pandoc_path()
         done = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)

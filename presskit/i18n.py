@@ -206,8 +206,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Words the shortcode handlers print (presskit/handlers.py). Kept apart from LABELS so that
-# the page's words and the shortcodes' words can change without touching each other; a key
+# Words the shortcode handlers print (presskit/shortcodes/handlers.py). Kept apart from LABELS so
+# that the page's words and the shortcodes' words can change without touching each other; a key
 # missing for a language falls back to English, like every label.
 SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     "en": {

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from presskit import i18n
 from presskit.brand import Config, find_config, load_config
-from presskit.convert import convert
-from presskit.engine import start_import, trim_memory
 from presskit.errors import Diagnostic, PresskitError
-from presskit.fonts import (
+from presskit.output.convert import convert
+from presskit.output.fonts import (
     MISSING_GLYPHS,
     ask_for_coverage,
     cancel_coverage,
@@ -26,10 +25,11 @@ from presskit.fonts import (
     missing_glyphs,
     visible_text,
 )
-from presskit.page import Options, Page, build_page
-from presskit.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
-from presskit.post import Post, load_post
+from presskit.output.page import Options, Page, build_page
+from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
+from presskit.source.post import Post, load_post
 from presskit.themes import Theme, load_theme
+from presskit.weasy.engine import start_import, trim_memory
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,7 @@ def render(
 ) -> RenderResult:
     """Render one post; `timeout` (seconds, None for none) ends a stuck render with an error.
 
-    `durable=False` skips syncing the PDF to disk (see `presskit.pdf.write_atomic`)."""
+    `durable=False` skips syncing the PDF to disk (see `presskit.output.pdf.write_atomic`)."""
     with time_limit(timeout, Path(post_path)):
         return _render(
             post_path, out, config, theme, offline, options, pdf_variant, strict_fonts, durable

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from presskit.errors import PresskitError
-from presskit.pdf import write_atomic
+from presskit.output.pdf import write_atomic
 
 CONFIG = '''\
 # presskit.toml — the brand and settings every post under this folder shares.

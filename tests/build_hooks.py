@@ -14,7 +14,7 @@ import signal
 import time
 from pathlib import Path
 
-from presskit.pdf import write_atomic
+from presskit.output.pdf import write_atomic
 
 
 def fake_render(

@@ -9,7 +9,7 @@ from conftest import FIXTURES, pdffonts, run_presskit
 
 from presskit.brand import load_config
 from presskit.errors import PresskitError
-from presskit.pdf import MAX_RESOURCE_BYTES
+from presskit.output.pdf import MAX_RESOURCE_BYTES
 from presskit.pipeline import prepare, render
 from presskit.themes import builtin_themes, load_theme
 

@@ -21,7 +21,8 @@ import pytest
 from conftest import ROOT, run_presskit
 
 import presskit
-from presskit.batch import build, output_name, translation_key
+from presskit.batch.builder import build
+from presskit.batch.discover import output_name, translation_key
 
 FAKE = "build_hooks:fake_render"
 TESTS = Path(__file__).resolve().parent
@@ -218,7 +219,9 @@ def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log)
     theme = tmp_path / "theme"
     theme.mkdir()
     for name in ("page.html.j2", "press.css"):
-        (theme / name).write_text((ROOT / "styles/default" / name).read_text("utf-8"), "utf-8")
+        (theme / name).write_text(
+            (ROOT / "presskit/themes/default" / name).read_text("utf-8"), "utf-8"
+        )
     assert run(site, out, theme=str(theme)).count("built") == 3
     assert run(site, out, theme=str(theme)).count("built") == 0
     with (theme / "press.css").open("a", encoding="utf-8") as css:
@@ -341,13 +344,13 @@ def test_manifest_schema(site, tmp_path):
 def test_python_api_is_presskit_build(site, tmp_path):
     # The modules behind the API have other names: importing them (as the CLI does) must not
     # rebind `presskit.build` / `presskit.render` from the functions to modules.
-    import presskit.batch
+    import presskit.batch.builder
     import presskit.cli
     import presskit.pipeline
 
     assert callable(presskit.build) and callable(presskit.render)
-    assert not isinstance(presskit.build, type(presskit.batch))
-    assert not isinstance(presskit.render, type(presskit.batch))
+    assert not isinstance(presskit.build, type(presskit.batch.builder))
+    assert not isinstance(presskit.render, type(presskit.batch.builder))
     result = presskit.build([site], tmp_path / "out", runner=FAKE, jobs=1)
     assert result.count("built") == 3
 
@@ -355,7 +358,7 @@ def test_python_api_is_presskit_build(site, tmp_path):
 KILLER = textwrap.dedent(
     """
     import sys
-    from presskit.batch import build
+    from presskit.batch.builder import build
     build([sys.argv[1]], sys.argv[2], jobs=1, runner="build_hooks:fake_render")
     """
 )
@@ -418,7 +421,7 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_on_a_terminal_and_lines_elsewhere(site, tmp_path):
-    from presskit.progress import BarReporter, LineReporter, reporter_for
+    from presskit.batch.progress import BarReporter, LineReporter, reporter_for
 
     terminal, log = Terminal(), io.StringIO()
     assert isinstance(reporter_for(terminal, quiet=False), BarReporter)
@@ -457,7 +460,7 @@ def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
 NO_CHANGE = textwrap.dedent(
     """
     import sys
-    from presskit.batch import build
+    from presskit.batch.builder import build
     result = build([sys.argv[1]], sys.argv[2])
     assert result.count("built") == 0, result.summary()
     heavy = [m for m in ("weasyprint", "panflute", "presskit.pipeline") if m in sys.modules]

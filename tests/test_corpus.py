@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from presskit.convert import convert
 from presskit.errors import PresskitError
-from presskit.expand import VERBATIM
-from presskit.post import load_post
-from presskit.shortcodes import Node, Shortcode, Text, parse
+from presskit.output.convert import convert
+from presskit.shortcodes.expand import VERBATIM
+from presskit.source.lexer import Node, Shortcode, Text, parse
+from presskit.source.post import load_post
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_POSTS = ROOT / "tests" / "fixtures" / "posts"
@@ -178,7 +178,7 @@ def test_fixtures_exercise_the_shortcodes() -> None:
 
 def test_check_catches_leaks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the source pass, shortcodes leak and the check must say so."""
-    monkeypatch.setattr("presskit.convert.expand_source", lambda body, **kw: body)
+    monkeypatch.setattr("presskit.output.convert.expand_source", lambda body, **kw: body)
     path = FIXTURE_POSTS / "en/blog/2023/istio-graduates-within-cncf/index.md"
     report = check_post(path)
     assert report.leaks.get("{{<", 0) >= 6 and len(report.captions_missing) == 6

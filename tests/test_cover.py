@@ -9,11 +9,11 @@ from pathlib import Path
 import pypdf
 from conftest import EXAMPLE_CONFIG, ROOT, SAMPLE_EN, pdftotext
 
-from presskit import pdf
-from presskit.page import COVER_MARKER
+from presskit.output import pdf
+from presskit.output.page import COVER_MARKER
 from presskit.pipeline import prepare, render
 
-DEFAULT = ROOT / "styles" / "default"
+DEFAULT = ROOT / "presskit" / "themes" / "default"
 
 # A theme written before the split: no cover_mode, page numbers by target-counter().
 OLD_TEMPLATE = """<!DOCTYPE html>

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import pdftotext, run_python
 
-from presskit import engine
+from presskit.weasy import engine
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ldconfig is Linux")
 
@@ -45,9 +45,9 @@ def test_library_path_folders_are_searched(tmp_path, monkeypatch):
 def test_import_gives_weasyprint_and_restores_ctypes():
     code = (
         "import ctypes.util; before = ctypes.util.find_library\n"
-        "from presskit import engine\n"
+        "from presskit.weasy import engine\n"
         "engine.start_import()\n"
-        "from presskit.engine import HTML\n"
+        "from presskit.weasy.engine import HTML\n"
         "import weasyprint\n"
         "assert HTML is weasyprint.HTML\n"
         "assert ctypes.util.find_library is before\n"
@@ -62,7 +62,7 @@ def test_unknown_names_are_attribute_errors():
 
 
 def test_array_types_are_the_ones_cffis_parser_builds():
-    from presskit.engine import import_weasyprint
+    from presskit.weasy.engine import import_weasyprint
 
     import_weasyprint()
     from weasyprint.text.ffi import ffi
@@ -78,7 +78,7 @@ def test_array_types_are_the_ones_cffis_parser_builds():
 def test_other_declarations_still_go_through_cffis_parser():
     from cffi import CDefError
 
-    from presskit.engine import import_weasyprint
+    from presskit.weasy.engine import import_weasyprint
 
     import_weasyprint()
     from weasyprint.text.ffi import ffi
@@ -93,7 +93,7 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
     code = (
         "import weasyprint\n"
         "from weasyprint.text.ffi import ffi\n"
-        "from presskit import engine\n"
+        "from presskit.weasy import engine\n"
         "assert engine.import_weasyprint() is weasyprint\n"
         "assert isinstance(ffi._parsed_types, engine._ArrayTypes)\n"
     )
@@ -223,7 +223,7 @@ STYLED = (
 def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untyped-def]
     import logging
 
-    from presskit.pdf import _Collect
+    from presskit.output.pdf import _Collect
 
     collect = _Collect()
     logger = logging.getLogger("weasyprint")
@@ -362,7 +362,7 @@ def test_the_fetcher_waits_for_weasyprint_being_imported_on_the_thread():
         "            held.set()\n"
         "            time.sleep(0.5)\n"
         "sys.meta_path.insert(0, Hold())\n"
-        "from presskit import engine, pdf\n"
+        "from presskit.output import pdf\nfrom presskit.weasy import engine\n"
         "engine.start_import()\n"
         "assert held.wait(60)\n"
         "pdf.make_fetcher(pdf.FetchPolicy(roots=()))\n"

@@ -1,7 +1,7 @@
 """The filter under plain pandoc: `pandoc post.md --filter …` on raw Hugo posts.
 
-pandoc parses the shortcodes as Markdown words first; `presskit.recover` must rebuild them so the
-result matches the renderer's wherever pandoc kept the text.
+pandoc parses the shortcodes as Markdown words first; `presskit.shortcodes.recover` must rebuild
+them so the result matches the renderer's wherever pandoc kept the text.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ import pytest
 from conftest import FIXTURES, ROOT, SAMPLE_EN, SAMPLE_ZH
 from test_corpus import TOKENS, _Reader
 
-from presskit.convert import convert, pandoc_path
-from presskit.post import load_post
+from presskit.output.convert import convert, pandoc_path
+from presskit.source.post import load_post
 
 SAMPLE = ROOT / "examples/content/zh/blog/2023/istio-graduates-within-cncf/index.md"
-FILTER_SCRIPT = ROOT / "filters" / "hugo_shortcodes.py"
+FILTER_SCRIPT = ROOT / "presskit" / "shortcodes" / "filter.py"
 ZH_CAPTIONS = [
     "Chris Aniszczyk，CNCF CTO",
     "Emily Fox，CNCF TOC 主席",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from presskit import fonts
+from presskit.output import fonts
 
 # A pretend machine whose fonts cover ASCII and CJK Unified Ideographs only.
 COVERAGE = ((0x20, 0x4E00), (0x7E, 0x9FFF))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from presskit.page import Options
+from presskit.output.page import Options
 from presskit.pipeline import prepare
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from presskit.convert import convert
 from presskit.errors import Diagnostic, PresskitError
-from presskit.handlers import Context, site_path
-from presskit.post import load_post
+from presskit.output.convert import convert
+from presskit.shortcodes.handlers import Context, site_path
+from presskit.source.post import load_post
 
 
 def render(
@@ -202,15 +202,14 @@ def test_unknown_policy_error_names_position(tmp_path: Path) -> None:
     folder.mkdir()
     path = folder / "index.md"
     path.write_text("---\ntitle: T\n---\nText\n\n{{< mystery >}}\n", encoding="utf-8")
-    from presskit.filters import hugo_shortcodes
-
-    from presskit import convert as convert_module
+    from presskit.output import convert as convert_module
+    from presskit.shortcodes import filter as shortcode_filter
 
     doc = convert_module.markdown_to_doc(convert_module.expand_source(path.read_text()))
     doc.format = "html"
     doc.presskit = Context(unknown="error", source=str(path), in_process=True)
     with pytest.raises(PresskitError) as info:
-        hugo_shortcodes.main(doc)
+        shortcode_filter.main(doc)
     assert 'unsupported shortcode "mystery"' in str(info.value)
 
 

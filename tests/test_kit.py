@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
-from presskit.batch import build
-from presskit.kit import absolute_sources
+from presskit.batch.builder import build
+from presskit.batch.kit import absolute_sources
 
 
 def post(root: Path, rel: str, title: str, date: str, body: str) -> None:
@@ -100,7 +100,9 @@ def test_editing_the_kit_template_rebuilds_the_kit_and_no_post(tmp_path):
     theme = tmp_path / "theme"
     theme.mkdir()
     for name in ("page.html.j2", "press.css", "kit.html.j2"):
-        (theme / name).write_text((ROOT / "styles/default" / name).read_text("utf-8"), "utf-8")
+        (theme / name).write_text(
+            (ROOT / "presskit/themes/default" / name).read_text("utf-8"), "utf-8"
+        )
     root = tmp_path / "content"
     post(root, "en/news/one/index.md", "Only post", "2024-01-01", "Text.")
     out = tmp_path / "out"
@@ -126,7 +128,7 @@ def test_kit_cover_title_is_words_not_the_file_slug(kit):
 
 
 def test_kit_title_from_name():
-    from presskit.kit import kit_title
+    from presskit.batch.kit import kit_title
 
     assert kit_title("press-kit", "Istio", "Press kit") == "Istio press kit"
     assert kit_title("presskit", "Istio", "新闻资料包") == "Istio 新闻资料包"

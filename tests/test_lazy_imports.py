@@ -57,7 +57,7 @@ def test_filter_loads_panflute_but_no_renderer():
     )
     loaded = modules_after(
         "sys.argv = ['presskit-filter', 'html']\n"
-        "from presskit.filters.hugo_shortcodes import main\nmain()\n",
+        "from presskit.shortcodes.filter import main\nmain()\n",
         stdin=empty_doc,
     )
     assert "panflute" in loaded
@@ -71,7 +71,7 @@ def test_import_presskit_is_cheap():
 
 def test_pandoc_is_found_without_importing_pypandoc():
     loaded = modules_after(
-        "from presskit.convert import pandoc_path\n"
+        "from presskit.output.convert import pandoc_path\n"
         "import subprocess\n"
         "out = subprocess.run([pandoc_path(), '--version'], capture_output=True, text=True)\n"
         "assert out.stdout.startswith('pandoc 3'), out.stdout\n"
@@ -82,7 +82,7 @@ def test_pandoc_is_found_without_importing_pypandoc():
 def test_pandoc_path_is_pypandocs_choice():
     import pypandoc
 
-    from presskit.convert import pandoc_path
+    from presskit.output.convert import pandoc_path
 
     assert pandoc_path() == pypandoc.get_pandoc_path()
 
@@ -106,7 +106,7 @@ def test_svg_logo_does_not_make_pillow_probe_every_format(tmp_path):
 def test_a_render_leaves_fonttools_subsetting_and_variable_fonts_unimported(tmp_path):
     code = (
         "import json, sys, presskit\n"
-        "from presskit.engine import _Deferred\n"
+        "from presskit.weasy.engine import _Deferred\n"
         "from conftest import EXAMPLE_CONFIG, SAMPLE_ZH\n"
         f"presskit.render(SAMPLE_ZH, {str(tmp_path / 'zh.pdf')!r}, EXAMPLE_CONFIG)\n"
         "print(json.dumps(sorted(m for m, module in sys.modules.items()\n"
@@ -120,7 +120,7 @@ def test_a_render_leaves_fonttools_subsetting_and_variable_fonts_unimported(tmp_
 def test_deferred_fonttools_modules_load_on_first_use():
     code = (
         "import sys, json\n"
-        "from presskit.engine import import_weasyprint, _Deferred\n"
+        "from presskit.weasy.engine import import_weasyprint, _Deferred\n"
         "import_weasyprint()\n"
         "from weasyprint.pdf import fonts\n"
         "assert isinstance(sys.modules['fontTools.subset'], _Deferred)\n"
@@ -145,8 +145,8 @@ def test_deferred_fonttools_modules_load_on_first_use():
 def test_a_warm_worker_keeps_what_it_imported_out_of_the_collectors_walks():
     code = (
         "import gc, json\n"
-        "from presskit.workers import warm_up\n"
-        "from presskit.engine import font_configuration\n"
+        "from presskit.batch.workers import warm_up\n"
+        "from presskit.weasy.engine import font_configuration\n"
         "warm_up()\n"
         "print(json.dumps([gc.get_freeze_count(), gc.isenabled(),\n"
         "    font_configuration('<p>x</p>') is font_configuration('<p>warm</p>')]))\n"
@@ -162,7 +162,7 @@ def test_submodules_of_a_deferred_package_import_by_name():
     # fontTools' own tables do this (an `avar` table: `from fontTools.varLib.models import …`);
     # a stand-in without `__path__` made it "No module named …; not a package".
     code = (
-        "from presskit.engine import import_weasyprint\n"
+        "from presskit.weasy.engine import import_weasyprint\n"
         "import_weasyprint()\n"
         "from fontTools.varLib.models import normalizeLocation\n"
         "from fontTools.varLib.instancer import instantiateVariableFont\n"

@@ -14,9 +14,9 @@ import pytest
 from conftest import EXAMPLE_CONFIG
 
 from presskit.brand import load_config
-from presskit.page import build_page
+from presskit.output.page import build_page
 from presskit.pipeline import prepare
-from presskit.post import parse_post
+from presskit.source.post import parse_post
 from presskit.themes import load_theme
 
 QUOTE_POST = """---

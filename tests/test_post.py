@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from presskit.errors import PresskitError
-from presskit.post import (
+from presskit.source.post import (
     MAX_FRONT_MATTER_BYTES,
     MAX_NESTING,
     MAX_YAML_VALUES,

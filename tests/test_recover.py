@@ -8,9 +8,9 @@ import panflute as pf
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from presskit.filters import hugo_shortcodes
 
-from presskit.convert import doc_to, pandoc
+from presskit.output.convert import doc_to, pandoc
+from presskit.shortcodes import filter as shortcode_filter
 
 
 def plain(markdown: str, fmt: str = "html5", *meta: str) -> tuple[str, list[str]]:
@@ -20,7 +20,7 @@ def plain(markdown: str, fmt: str = "html5", *meta: str) -> tuple[str, list[str]
         args += ["-M", item]
     doc = pf.load(io.StringIO(pandoc(args, markdown)))
     doc.format = fmt
-    hugo_shortcodes.main(doc)
+    shortcode_filter.main(doc)
     warnings = [w.message for w in doc.presskit.warnings]
     return doc_to(doc, fmt), warnings
 

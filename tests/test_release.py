@@ -11,10 +11,10 @@ import pytest
 from conftest import FIXTURES, pdftotext, run_presskit
 
 from presskit.brand import load_config
-from presskit.page import Options
+from presskit.output.page import Options
+from presskit.output.release import canonical_path, release_for
 from presskit.pipeline import prepare
-from presskit.post import parse_post
-from presskit.release import canonical_path, release_for
+from presskit.source.post import parse_post
 
 KIT = FIXTURES / "release"
 EN = KIT / "content/en/news/launch/index.md"

@@ -75,7 +75,7 @@ def test_a_warm_process_prints_what_a_fresh_one_prints(tmp_path):
 
 
 def test_font_configurations_are_shared_only_for_the_same_font_faces():
-    from presskit.engine import font_configuration
+    from presskit.weasy.engine import font_configuration
 
     plain = "<html><head><style>p { color: red }</style></head><body>@font-face {}</body>"
     branded = '<html><head><style>@font-face { font-family: "B"; src: url(b.otf) }</style>'
@@ -86,7 +86,7 @@ def test_font_configurations_are_shared_only_for_the_same_font_faces():
 
 def test_a_changed_font_file_gets_a_new_font_configuration(tmp_path):
     # Brand fonts are named by file URL: the rule stays the same when the file is replaced.
-    from presskit.engine import font_configuration
+    from presskit.weasy.engine import font_configuration
 
     font = tmp_path / "Brand.otf"
     font.write_bytes(b"first version")

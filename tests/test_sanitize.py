@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from presskit.errors import PresskitError
-from presskit.fonts import stacks_for
 from presskit.i18n import cjk_font_suffix
-from presskit.sanitize import (
+from presskit.output.fonts import stacks_for
+from presskit.output.sanitize import (
     LONG_WORD,
     MAX_DEPTH,
     ZWSP,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from presskit.errors import Diagnostic, PresskitError
-from presskit.shortcodes import Comment, Node, Shortcode, Tag, TagError, Text, parse, read_tag
+from presskit.source.lexer import Comment, Node, Shortcode, Tag, TagError, Text, parse, read_tag
 
 
 def _norm(params: Any) -> Any:

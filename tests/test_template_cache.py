@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from presskit import page
+from presskit.output import page
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import panflute as pf
 import pytest
 from conftest import pdftotext, run_presskit
 
-from presskit.paper import LATIN_APOSTROPHE_CLASS
-from presskit.textflow import mark_latin_apostrophes
+from presskit.output.paper import LATIN_APOSTROPHE_CLASS
+from presskit.shortcodes.textflow import mark_latin_apostrophes
 
 POST = """---
 title: "Istio’s 新闻"
@@ -147,7 +147,7 @@ def test_post_footnotes_join_the_page_footnotes(tmp_path):
 
 
 def test_notes_with_blocks_stay_at_the_end():
-    from presskit.paper import notes_on_page
+    from presskit.output.paper import notes_on_page
 
     fragment = (
         '<p>x<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a>'
@@ -208,7 +208,7 @@ def test_cjk_emphasis_is_visible(tmp_path, theme):
 
 
 def test_title_apostrophes_are_escaped_first():
-    from presskit.paper import latin_apostrophes_html
+    from presskit.output.paper import latin_apostrophes_html
 
     html = str(latin_apostrophes_html("<b>it’s</b> & 中’文"))
     assert html == '&lt;b&gt;it<span class="latin-punct">’</span>s&lt;/b&gt; &amp; 中’文'
@@ -227,7 +227,7 @@ def test_title_apostrophes_are_escaped_first():
     ],
 )
 def test_typed_quotes_made_typographic(typed, printed):
-    from presskit.paper import typographic_quotes
+    from presskit.output.paper import typographic_quotes
 
     assert typographic_quotes(typed) == printed
 

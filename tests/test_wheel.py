@@ -34,25 +34,29 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_ships_styles_templates_and_filter(wheel):
+def test_wheel_ships_stages_themes_and_filter(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
-        "presskit/styles/default/page.html.j2",
-        "presskit/styles/default/press.css",
-        "presskit/styles/default/logo.svg",
-        "presskit/filters/hugo_shortcodes.py",
+        "presskit/themes/default/page.html.j2",
+        "presskit/themes/default/press.css",
+        "presskit/themes/default/logo.svg",
+        "presskit/shortcodes/filter.py",
+        "presskit/source/lexer.py",
+        "presskit/weasy/engine.py",
+        "presskit/batch/builder.py",
+        "presskit/output/page.py",
         "presskit/cli.py",
     ):
         assert required in names
-    for theme in (ROOT / "styles").iterdir():
+    for theme in (ROOT / "presskit" / "themes").iterdir():
         if (theme / "page.html.j2").is_file():
             for asset in theme.iterdir():
                 if asset.suffix in {".j2", ".css", ".svg", ".toml"}:
-                    assert f"presskit/styles/{theme.name}/{asset.name}" in names, asset
+                    assert f"presskit/themes/{theme.name}/{asset.name}" in names, asset
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     scripts = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "presskit = presskit.cli:main" in scripts
-    assert "presskit-filter = presskit.filters.hugo_shortcodes:main" in scripts
+    assert "presskit-filter = presskit.shortcodes.filter:main" in scripts
 
 
 def test_wheel_renders_a_post_from_another_directory(wheel, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hostile_kit import SECRET, pdf_attachments
 
-from presskit.pdf import FetchPolicy, render_pdf
+from presskit.output.pdf import FetchPolicy, render_pdf
 
 PAGE = """<!DOCTYPE html><html><head>
 <link rel="attachment" href="notes.txt"><link rel="attachment" href="{outside}">

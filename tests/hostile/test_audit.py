@@ -4,7 +4,7 @@ The allowed roots, precisely:
 - the post's folder (page bundle) and the site's `static/` (for `/img/…` references);
 - the output folder (the temp file renamed over the target);
 - the config file and the brand logo it names (the files, not their folder);
-- presskit's own package folders, the theme (`styles/`) included;
+- presskit's own package folders, the theme (`presskit/themes/`) included;
 - the Python installation: `sys.prefix`, `sys.base_prefix` and the sysconfig library paths
   (imports, `.pyc` files, WeasyPrint's and Pillow's data);
 - `TMPDIR`: `ctypes.util.find_library`, which WeasyPrint's cffi loading calls, probes for
@@ -29,10 +29,10 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import presskit.filters
 from hostile_kit import RUN_TIMEOUT, make_site
 
 import presskit
+import presskit.shortcodes
 from presskit.themes import builtin_root
 
 AUDITED_RUN = r"""
@@ -62,7 +62,7 @@ AUDIT = [sys.executable, "-c", AUDITED_RUN]
 FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", "/var/cache/fontconfig")
 
 
-# The renderer reads its own memory size (presskit.engine.trim_memory), nothing else of /proc.
+# The renderer reads its own memory size (presskit.weasy.engine.trim_memory), nothing else of /proc.
 OWN_STATM = re.compile(r"/proc/\d+/statm")
 
 
@@ -75,7 +75,7 @@ def allowed_roots(site, tmpdir: Path) -> list[Path]:  # type: ignore[no-untyped-
         site.config,
         site.site / "logo.svg",
         Path(presskit.__file__).parent,
-        Path(presskit.filters.__file__).parent,
+        Path(presskit.shortcodes.__file__).parent,
         builtin_root(),
         Path(sys.prefix),
         Path(sys.base_prefix),

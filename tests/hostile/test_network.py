@@ -25,7 +25,7 @@ from hostile_kit import (
     run,
 )
 
-from presskit.pdf import FetchPolicy, Refused, fetch_http, make_fetcher, render_pdf
+from presskit.output.pdf import FetchPolicy, Refused, fetch_http, make_fetcher, render_pdf
 
 
 class Server:

@@ -21,10 +21,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import panflute as pf
 
-from presskit import i18n, markers
+from presskit import i18n
 from presskit.errors import Diagnostic, PresskitError
-from presskit.expand import text_language
-from presskit.shortcodes import Text, parse
+from presskit.shortcodes import markers
+from presskit.shortcodes.expand import text_language
+from presskit.shortcodes.unparse import unparse_blocks, unparse_inlines
+from presskit.source.lexer import Text, parse
 
 HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "chunkedhtml"})
 
@@ -363,11 +365,7 @@ def text(call: Call, ctx: Context) -> pf.Element:
     language = text_language(call.params)
     classes = [language] if language else []
     if call.is_block:
-        from presskit.recover import unparse_blocks
-
         return pf.CodeBlock(unparse_blocks(list(call.elem.content)), classes=classes)
-    from presskit.recover import unparse_inlines
-
     return pf.Code(unparse_inlines(list(call.elem.content)), classes=classes)
 
 

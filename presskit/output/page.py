@@ -18,12 +18,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from presskit import i18n, paper
+from presskit import i18n
 from presskit.brand import Config
 from presskit.errors import PresskitError
-from presskit.fonts import FontStacks, stacks_for
-from presskit.post import Post
-from presskit.release import Release, qr_svg_uri, release_for
+from presskit.output import paper
+from presskit.output.fonts import FontStacks, stacks_for
+from presskit.output.release import Release, qr_svg_uri, release_for
+from presskit.source.post import Post
 from presskit.themes import Theme, data_uri
 
 GENERATOR = "presskit"

@@ -18,7 +18,8 @@ post after post from growing. Each of these is checked against WeasyPrint 70 and
 to WeasyPrint's own code otherwise.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
-`from presskit.engine import HTML` waits for it (or imports) and hands back WeasyPrint's class.
+`from presskit.weasy.engine import HTML` waits for it (or imports) and hands back WeasyPrint's
+class.
 """
 
 from __future__ import annotations
@@ -849,7 +850,7 @@ def _import_quietly() -> None:
 
 
 def __getattr__(name: str) -> object:
-    """`from presskit.engine import HTML`: WeasyPrint's names, through `import_weasyprint`."""
+    """`from presskit.weasy.engine import HTML`: WeasyPrint's names, through `import_weasyprint`."""
     if name in ("HTML", "CSS"):
         return getattr(import_weasyprint(), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,12 +3,12 @@
 
 Run it under pandoc (`pandoc post.md --filter presskit-filter -o post.docx`) or in-process
 from the renderer: both go through `main(doc)`, so a press kit and a docx made from the same
-post agree. The heavy lifting (the shortcode grammar) lives in `presskit.shortcodes`; this file
+post agree. The heavy lifting (the shortcode grammar) lives in `presskit.source.lexer`; this file
 keeps to small actions, one per kind of element, like panflute's own examples.
 
 Under plain pandoc the shortcodes reach us as words pandoc already parsed (`{{<`, `quote`,
-smart quotes, code spans); `presskit.recover` puts them back together first, into the same marker
-elements the renderer's source pass writes, so both paths end in the same handlers.
+smart quotes, code spans); `presskit.shortcodes.recover` puts them back together first, into the
+same marker elements the renderer's source pass writes, so both paths end in the same handlers.
 
 Options come from document metadata, so plain pandoc can set them with `-M`:
 `presskit.base-url` (site-relative links become absolute), `presskit.page-url` (the post's path
@@ -24,15 +24,16 @@ import sys
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script from a checkout: make `presskit` importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import panflute as pf
 
-from presskit import i18n, markers
+from presskit import i18n
 from presskit.errors import PresskitError
-from presskit.handlers import Context, handle, substitute_values
-from presskit.recover import recover
-from presskit.textflow import join_cjk_breaks, mark_latin_apostrophes
+from presskit.shortcodes import markers
+from presskit.shortcodes.handlers import Context, handle, substitute_values
+from presskit.shortcodes.recover import recover
+from presskit.shortcodes.textflow import join_cjk_breaks, mark_latin_apostrophes
 
 
 def prepare(doc: pf.Doc) -> None:

@@ -19,20 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from presskit import __version__
-from presskit.batch import (
-    KIT_TEMPLATE,
+from presskit.batch.inputs import KIT_TEMPLATE, Inputs
+from presskit.batch.manifest import (
     MANIFEST,
     BuildResult,
     Document,
-    Inputs,
     Reporter,
     date_text,
     kit_record,
     write_manifest,
 )
 from presskit.errors import PresskitError
-from presskit.pdf import write_atomic
-from presskit.post import Post
+from presskit.output.pdf import write_atomic
+from presskit.source.post import Post
 
 _SRC = re.compile(r'(<(?:img|source|video|audio)\b[^>]*?\bsrc=")([^"]*)(")')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -65,7 +64,7 @@ def make_kit(
     previous: dict[str, Any],
 ) -> None:
     """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`."""
-    from presskit.workers import Task
+    from presskit.batch.workers import Task
 
     order = kit_order(result.documents, posts)
     if not order:
@@ -105,7 +104,7 @@ def make_kit(
         [
             Task(
                 id=i,
-                func="presskit.kit:post_section",
+                func="presskit.batch.kit:post_section",
                 args={
                     "path": str(posts[i].path),
                     "config": config_arg,
@@ -136,7 +135,7 @@ def make_kit(
         [
             Task(
                 id=0,
-                func="presskit.kit:render_kit",
+                func="presskit.batch.kit:render_kit",
                 args={
                     "entries": entries,
                     "name": name,
@@ -196,11 +195,11 @@ def absolute_sources(fragment: str, folder: Path) -> str:
 def post_section(path: str, config: str | None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.errors import Diagnostic
-    from presskit.page import paper_body, typographic_front_matter
-    from presskit.paper import quote_figures, unattributed_quotes, unattributed_warning
+    from presskit.output.page import paper_body, typographic_front_matter
+    from presskit.output.paper import quote_figures, unattributed_quotes, unattributed_warning
+    from presskit.output.release import release_for
     from presskit.pipeline import convert_body, resolve_config
-    from presskit.post import load_post
-    from presskit.release import release_for
+    from presskit.source.post import load_post
 
     source = Path(path)
     folder = source.resolve().parent
@@ -240,8 +239,8 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     from markupsafe import Markup
 
     from presskit import i18n
-    from presskit.fonts import FontStacks
-    from presskit.page import PAGE_HEIGHTS, brand_stacks, environment
+    from presskit.output.fonts import FontStacks
+    from presskit.output.page import PAGE_HEIGHTS, brand_stacks, environment
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
@@ -349,7 +348,7 @@ def render_kit(
     offline: bool | None,
 ) -> dict[str, Any]:
     from presskit.brand import Config
-    from presskit.pdf import FetchPolicy, allowed_roots, render_pdf
+    from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf
     from presskit.pipeline import resolve_config
     from presskit.themes import load_theme
 

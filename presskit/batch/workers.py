@@ -187,8 +187,9 @@ def _death(worker: _Worker) -> str:
 
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
-    from presskit import convert, pipeline  # noqa: F401 - imported for its side effects
-    from presskit.engine import HTML, font_configuration
+    from presskit import pipeline  # noqa: F401 - imported for its side effects
+    from presskit.output import convert
+    from presskit.weasy.engine import HTML, font_configuration
 
     convert.pandoc_path()
     page = "<p>warm 暖 </p>"  # no @font-face: warms the font configuration posts share

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import panflute as pf
 
 from presskit.errors import Diagnostic, PresskitError
-from presskit.post import Post
+from presskit.source.post import Post
 
 # WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
 # under 10. Counted in HTML elements (a list level is two: the list and its item).

@@ -18,11 +18,11 @@ from pathlib import Path
 import panflute as pf
 
 from presskit.errors import Diagnostic, PresskitError
-from presskit.expand import expand_source
-from presskit.filters import hugo_shortcodes
-from presskit.handlers import Context, site_path
-from presskit.post import Post
-from presskit.sanitize import Sanitizer, check_source_nesting, deepest_line, sanitize
+from presskit.output.sanitize import Sanitizer, check_source_nesting, deepest_line, sanitize
+from presskit.shortcodes import filter as shortcode_filter
+from presskit.shortcodes.expand import expand_source
+from presskit.shortcodes.handlers import Context, site_path
+from presskit.source.post import Post
 
 # Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
 # typographer and definition lists on; it has no emoji codes, sub/superscript, `$` math or
@@ -118,7 +118,7 @@ def convert(
         resource_root=post.path.parent,
         page_url=site_path(post.path.resolve()),
     )
-    hugo_shortcodes.main(doc)
+    shortcode_filter.main(doc)
     if warn is not None:
         for warning in doc.presskit.warnings:
             warn(warning)

@@ -4,7 +4,7 @@ Hugo expands shortcodes on the raw text before Goldmark sees it; pandoc, left al
 shortcode's body as Markdown and mangles it (`# comment` in a `text` body becomes a heading).
 So, like Hugo, we act first: each shortcode becomes a fenced Div (block use), a bracketed
 Span (inline use) or a fenced code block (verbatim bodies), carrying its name and params as
-attributes (see `presskit.markers`). The pandoc filter then decides what each becomes.
+attributes (see `presskit.shortcodes.markers`). The pandoc filter then decides what each becomes.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from presskit import markers
 from presskit.errors import Diagnostic
-from presskit.shortcodes import Node, Shortcode, Text, parse
+from presskit.shortcodes import markers
+from presskit.source.lexer import Node, Shortcode, Text, parse
 
 VERBATIM = frozenset({"text"})  # bodies that are code, byte for byte
 # Shortcodes whose templates use `.Inner`: as in Hugo, an opening tag must be closed (or

@@ -4,7 +4,7 @@
 `{{< quote caption="Jane" >}}` arrives as `Str "{{<"`, `Space`, `Str "quote"`, a smart `Quoted`
 caption, `Str ">}}"`; `{{<tip>}}` as a raw HTML `<tip>` between two `{{`/`}}` words; backticks as
 `Code`. This module puts the text back together (straight quotes, backticks, raw HTML as typed),
-reads each tag with the same lexer as the source pass (`shortcodes.read_tag`), and rebuilds the
+reads each tag with the same lexer as the source pass (`lexer.read_tag`), and rebuilds the
 marker elements that pass writes: a Div for a tag alone on its line(s), wrapping the blocks up to
 its closing tag; a Span for a tag inside a line; a code block for `text`. From there on, the two
 entry points share every handler.
@@ -23,17 +23,14 @@ from dataclasses import dataclass
 
 import panflute as pf
 
-from presskit import markers
-from presskit.expand import TAKES_INNER, VERBATIM, text_language
-from presskit.handlers import text_inlines
-from presskit.shortcodes import Comment, Tag, TagError, read_tag
+from presskit.shortcodes import markers
+from presskit.shortcodes.expand import TAKES_INNER, VERBATIM, text_language
+from presskit.shortcodes.handlers import text_inlines
+from presskit.shortcodes.unparse import BREAKS, tag_text, unparse_block, unparse_blocks
+from presskit.source.lexer import Comment, Tag, TagError, read_tag
 
 _SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([^\s/>%]+)")
-_BREAKS = (pf.SoftBreak, pf.LineBreak)
-# pandoc's `smart` extension: undone where the text is code, and for apostrophes in params.
-_UNSMART_CODE = str.maketrans({"’": "'", "‘": "'", "–": "--", "—": "---", "…": "..."})
-_UNSMART_PARAM = str.maketrans({"’": "'"})
 
 
 @dataclass
@@ -209,7 +206,7 @@ class _State:
         for k, item in enumerate(after):
             if isinstance(item, _TagItem):
                 continue
-            text = _unparse_block(item)
+            text = unparse_block(item)
             found = closing.search(text)
             if found is None:
                 continue
@@ -291,7 +288,7 @@ class _State:
         self, inlines: list[pf.Inline], *, warn: bool
     ) -> list[tuple[int, int, Tag | Comment, str]]:
         """Tags whose text starts and ends on inline boundaries (Strs are split to allow it)."""
-        texts = [_tag_text(x) for x in inlines]
+        texts = [tag_text(x) for x in inlines]
         starts, ends = [], {}
         offset = 0
         for k, text in enumerate(texts):
@@ -345,18 +342,18 @@ def _starts_line(inlines: list[pf.Inline], i: int) -> bool:
     k = i - 1
     while k >= 0 and isinstance(inlines[k], pf.Space):
         k -= 1
-    return k < 0 or isinstance(inlines[k], _BREAKS)
+    return k < 0 or isinstance(inlines[k], BREAKS)
 
 
 def _ends_line(inlines: list[pf.Inline], j: int) -> bool:
     k = j
     while k < len(inlines) and isinstance(inlines[k], pf.Space):
         k += 1
-    return k >= len(inlines) or isinstance(inlines[k], _BREAKS)
+    return k >= len(inlines) or isinstance(inlines[k], BREAKS)
 
 
 def _trim(inlines: list[pf.Inline]) -> list[pf.Inline]:
-    edge = (pf.Space, *_BREAKS)
+    edge = (pf.Space, *BREAKS)
     start, end = 0, len(inlines)
     while start < end and isinstance(inlines[start], edge):
         start += 1
@@ -390,109 +387,3 @@ def _edge_str(block: pf.Para | pf.Plain, index: int) -> str:
         return ""
     inline = block.content[index]
     return inline.text if isinstance(inline, pf.Str) else ""
-
-
-# --- unparse: inlines and blocks back to the text an author typed ----------------------------
-
-
-def _tag_text(inline: pf.Inline) -> str:
-    return _unparse_inline(inline, _UNSMART_PARAM)
-
-
-def _fenced(text: str, char: str = "`", minimum: int = 1) -> str:
-    longest = max((len(run) for run in re.findall(re.escape(char) + "+", text)), default=0)
-    return char * max(minimum, longest + 1)
-
-
-def _unparse_inline(inline: pf.Inline, table: dict[int, str]) -> str:
-    def inner(elem: pf.Element) -> str:
-        return "".join(_unparse_inline(x, table) for x in elem.content)
-
-    if isinstance(inline, pf.Str):
-        return inline.text.translate(table)
-    if isinstance(inline, pf.Space):
-        return " "
-    if isinstance(inline, pf.LineBreak) and table is _UNSMART_CODE:
-        return "\\\n"  # in shell code a hard break was a `\` line continuation
-    if isinstance(inline, _BREAKS):
-        return "\n"
-    if isinstance(inline, pf.Quoted):
-        mark = '"' if inline.quote_type == "DoubleQuote" else "'"
-        return mark + inner(inline) + mark
-    if isinstance(inline, pf.Code):
-        fence = _fenced(inline.text)
-        pad = " " if inline.text.startswith("`") or inline.text.endswith("`") else ""
-        return f"{fence}{pad}{inline.text}{pad}{fence}"
-    if isinstance(inline, pf.Math):
-        mark = "$" if inline.format == "InlineMath" else "$$"
-        return mark + inline.text + mark
-    if isinstance(inline, pf.RawInline):
-        return inline.text
-    if isinstance(inline, pf.Emph):
-        return "*" + inner(inline) + "*"
-    if isinstance(inline, pf.Strong):
-        return "**" + inner(inline) + "**"
-    if isinstance(inline, pf.Strikeout):
-        return "~~" + inner(inline) + "~~"
-    if isinstance(inline, pf.Superscript):
-        return "^" + inner(inline) + "^"
-    if isinstance(inline, pf.Subscript):
-        return "~" + inner(inline) + "~"
-    if isinstance(inline, pf.Link):
-        text = inner(inline)
-        return f"<{inline.url}>" if text == inline.url else f"[{text}]({inline.url})"
-    if isinstance(inline, pf.Image):
-        return f"![{inner(inline)}]({inline.url})"
-    if isinstance(inline, pf.Note):
-        return ""
-    if hasattr(inline, "content"):
-        return inner(inline)  # Cite, Span, SmallCaps, Underline: the words as typed
-    return pf.stringify(inline)
-
-
-def unparse_inlines(inlines: list[pf.Inline]) -> str:
-    """Inlines as the text that produced them, for code (`text`) bodies."""
-    return "".join(_unparse_inline(x, _UNSMART_CODE) for x in inlines)
-
-
-def _prefixed(text: str, first: str, rest: str) -> str:
-    lines = text.split("\n")
-    return "\n".join(
-        (first if k == 0 else (rest if line else "")) + line for k, line in enumerate(lines)
-    )
-
-
-def _unparse_block(block: pf.Block) -> str:
-    if isinstance(block, pf.Para | pf.Plain):
-        return unparse_inlines(list(block.content))
-    if isinstance(block, pf.Header):
-        return "#" * block.level + " " + unparse_inlines(list(block.content))
-    if isinstance(block, pf.CodeBlock):
-        if not block.classes:
-            return _prefixed(block.text, "    ", "    ")
-        fence = _fenced(block.text, minimum=3)
-        return f"{fence}{block.classes[0]}\n{block.text}\n{fence}"
-    if isinstance(block, pf.RawBlock):
-        return block.text
-    if isinstance(block, pf.BlockQuote):
-        return _prefixed(unparse_blocks(list(block.content)), "> ", "> ")
-    if isinstance(block, pf.BulletList | pf.OrderedList):
-        start = block.start if isinstance(block, pf.OrderedList) else 1
-        items = []
-        for k, item in enumerate(block.content):
-            marker = f"{start + k}. " if isinstance(block, pf.OrderedList) else "- "
-            body = unparse_blocks(list(item.content))
-            items.append(_prefixed(body, marker, " " * len(marker)))
-        return "\n".join(items)
-    if isinstance(block, pf.HorizontalRule):
-        return "---"
-    if isinstance(block, pf.LineBlock):
-        return "\n".join("| " + unparse_inlines(list(line.content)) for line in block.content)
-    if isinstance(block, pf.Div):
-        return unparse_blocks(list(block.content))
-    return pf.stringify(block)
-
-
-def unparse_blocks(blocks: list[pf.Block]) -> str:
-    """Blocks as the text that produced them (one blank line between blocks)."""
-    return "\n\n".join(_unparse_block(block) for block in blocks)

@@ -14,7 +14,7 @@ import unicodedata
 
 import panflute as pf
 
-from presskit.paper import LATIN_APOSTROPHE_CLASS
+from presskit.output.paper import LATIN_APOSTROPHE_CLASS
 
 WIDE = frozenset({"W", "F"})
 CURLY_QUOTES = frozenset("‘’“”")

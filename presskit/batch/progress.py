@@ -12,7 +12,7 @@ import sys
 import time
 from typing import TextIO
 
-from presskit.batch import BuildResult, Document, Reporter
+from presskit.batch.manifest import BuildResult, Document, Reporter
 
 
 class LineReporter(Reporter):

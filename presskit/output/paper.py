@@ -18,7 +18,7 @@ FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>")
 TAGS = re.compile(r"<[^>]+>")
 ID_ATTR = re.compile(r'\s(?:id|name)="[^"]*"')
 # An English word's apostrophe in a CJK document (`it’s`): set in the Latin face by the theme,
-# since Noto CJK draws `’` full-width. presskit.textflow marks the body; this, the title.
+# since Noto CJK draws `’` full-width. presskit.shortcodes.textflow marks the body; this, the title.
 LATIN_APOSTROPHE_CLASS = "latin-punct"
 WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
 

@@ -1,8 +1,8 @@
 """The contract between the source pass and the pandoc filter.
 
-The source pass (`presskit.expand`) turns each Hugo shortcode into a pandoc-native element
-(a fenced Div, a bracketed Span or a fenced code block) carrying these attributes; the filter
-(`filters/hugo_shortcodes.py`) rewrites those elements per output format. Params travel as
+The source pass (`presskit.shortcodes.expand`) turns each Hugo shortcode into a pandoc-native
+element (a fenced Div, a bracketed Span or a fenced code block) carrying these attributes; the
+filter (`presskit/shortcodes/filter.py`) rewrites those elements per output format. Params travel as
 percent-encoded JSON so that no caption, however hostile, can break out of pandoc's attribute
 syntax or become markup: the AST stays self-contained and the filter a pure function of it.
 """

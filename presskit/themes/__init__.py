@@ -1,7 +1,7 @@
 """Themes: a folder with `page.html.j2`, `press.css` and an optional `theme.toml`.
 
-Built-in themes ship inside the package (`styles/` in a checkout, `presskit/styles` in the
-wheel); a user's copy is any folder with the same files.
+Built-in themes are folders of this package (`presskit/themes/default`, …), in a checkout and in
+the wheel alike; a user's copy is any folder with the same files.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def data_uri(path: Path) -> str:
 
 
 def builtin_root() -> Path:
-    return Path(str(resources.files("presskit.styles")))
+    return Path(str(resources.files("presskit.themes")))
 
 
 def builtin_themes() -> list[str]:

@@ -265,7 +265,7 @@ def _read_capped(
 
 
 def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
-    from presskit.engine import import_weasyprint
+    from presskit.weasy.engine import import_weasyprint
 
     # Waits for `engine.start_import`'s thread: a submodule imported beside it finds the
     # package half made ("cannot import name … from partially initialized module").
@@ -393,7 +393,7 @@ def lay_out(
     known; then the cover alone, with those numbers as text, takes the empty page's place.
     Both share one font configuration; internal links resolve across the joined pages.
     """
-    from presskit.engine import HTML, font_configuration
+    from presskit.weasy.engine import HTML, font_configuration
 
     fonts = font_configuration(html)
     url = str(base_url) + os.sep
@@ -417,7 +417,7 @@ class CoverOverflow(Exception):
 def keep_safe_links(document: Any, policy: FetchPolicy) -> None:
     """The last word on what the PDF points at, whatever the HTML said: in-document anchors,
     http(s) and mailto links; embedded files only when the config allows attachments."""
-    from presskit.sanitize import link_allowed  # panflute: not on the batch's no-change path
+    from presskit.output.sanitize import link_allowed  # panflute: not on the batch's no-change path
 
     if not policy.attachments:
         document.metadata.attachments = []

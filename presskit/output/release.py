@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from presskit import i18n
 from presskit.brand import Config, Contact, contacts_from
 from presskit.errors import PresskitError
-from presskit.post import Post
+from presskit.source.post import Post
 
 CONTENT_DIR = "content"
 

@@ -1,0 +1,306 @@
+"""Many posts to many PDFs: the batch, from discovery to the manifest and the kit.
+
+`build(paths, outdir)` is what `presskit build` runs. The order of work is chosen so that the
+common case, "nothing changed", is cheap: discovery reads front matter only (YAML, no pandoc),
+every post's inputs are hashed and compared with the manifest of the previous run, and only
+then, if something is left to render, worker processes start (`presskit.batch.workers`), each paying
+for WeasyPrint, pandoc and the fonts once. This module itself never imports WeasyPrint.
+
+The manifest is rewritten atomically each time a post finishes, so a build killed at any moment
+leaves valid JSON that describes every PDF already on disk, and the next run only renders what
+is missing or stale.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from presskit.batch.discover import (
+    Source,
+    discover,
+    is_section,
+    lang_matches,
+    selected,
+    translation_key,
+)
+from presskit.batch.inputs import Inputs, Settings
+from presskit.batch.manifest import (
+    BuildResult,
+    Document,
+    Reporter,
+    date_text,
+    kit_record,
+    read_manifest,
+    remove_stale_temp_files,
+    write_manifest,
+)
+from presskit.errors import PresskitError
+from presskit.source.post import Post, load_post
+
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_RUNNER = "presskit.batch.workers:render_post"
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def build(
+    paths: Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    offline: bool | None = None,
+    config: str | Path | None = None,
+    theme: str | None = None,
+    langs: Sequence[str] = (),
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    drafts: bool = False,
+    sections: bool = False,
+    kit: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    reporter: Reporter | None = None,
+    runner: str = DEFAULT_RUNNER,
+) -> BuildResult:
+    """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
+
+    Folders are searched for `*.md`; a page bundle's PDF is named after its folder and the
+    output tree mirrors the source tree. Section pages (`_index.md`) and drafts are skipped
+    unless `sections`/`drafts` (or the file is named directly). `langs`, `include` and `exclude`
+    narrow the batch. `jobs` worker processes (default: CPU count) render in parallel; a post
+    that crashes its worker or runs past `timeout` seconds fails alone. With `kit`, also writes
+    `outdir/KIT.pdf` (all posts in one document) and `outdir/KIT.zip`.
+
+    Never raises for a broken post: its `Document` has status "failed" and an `error` line.
+    Raises `PresskitError` only for problems with the batch itself (a PATH that does not
+    exist, an unreadable `--config`, an output folder that cannot be written).
+    `runner` ("module:function") renders one post in a worker; tests swap it.
+    """
+    started = time.monotonic()
+    report = reporter or Reporter()
+    out = Path(outdir)
+    settings = Settings(
+        config=Path(config) if config is not None else None, theme=theme, offline=offline
+    )
+    inputs = Inputs(settings)
+    if settings.config is not None:
+        inputs.config(settings.config)  # a bad --config fails the batch, once
+    sources = discover(paths)
+    if not sources:
+        raise PresskitError("no Markdown files found", ", ".join(str(p) for p in paths))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise PresskitError(f"cannot create output folder: {error.strerror}", out) from None
+    remove_stale_temp_files(out)
+    previous, previous_kit = ({}, {}) if force else read_manifest(out)
+
+    from presskit.batch.workers import Pool, Task
+
+    # Workers start only if there is work, as soon as there is: they import while the
+    # remaining posts are examined.
+    with Pool(jobs or cpu_count()) as pool:
+        documents: list[Document] = []
+        posts: dict[int, Post] = {}
+        todo: list[int] = []
+        claimed: dict[str, str] = {}
+        for source in sources:
+            doc, post = _examine(source, inputs, langs, include, exclude, drafts, sections)
+            if doc is None:
+                continue
+            if doc.output is not None and doc.status != "skipped":
+                other = claimed.get(doc.output)
+                if other is not None:
+                    doc.status = "failed"
+                    doc.error = f"{source.display}: writes the same PDF as {other}; rename one"
+                    doc.output = None
+                else:
+                    claimed[doc.output] = source.display
+            index = len(documents)
+            documents.append(doc)
+            if post is not None:
+                posts[index] = post
+            if doc.status == "pending":
+                prior = previous.get(doc.output or "")
+                usable = prior is not None and prior.status in ("built", "unchanged")
+                try:
+                    # hashed before rendering: an edit made during a render rebuilds next run
+                    doc.inputs, doc.depends = inputs.key(
+                        source.path, prior.depends if prior else []
+                    )
+                except PresskitError as error:  # e.g. its presskit.toml names a missing theme
+                    doc.status, doc.error, doc.output = (
+                        "failed",
+                        str(error.located(source.path)),
+                        None,
+                    )
+                    continue
+                if usable and _still_valid(prior, doc, out):
+                    _carry_over(prior, doc)
+                    continue
+                todo.append(index)
+                pool.warm(len(todo))  # the first posts' workers import while the rest is examined
+        _link_translations(documents, posts)
+
+        finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}
+
+        def save() -> None:
+            rows = []
+            for i, doc in enumerate(documents):
+                if i in finished:
+                    rows.append(doc)
+                elif doc.output in previous:
+                    rows.append(previous[doc.output])
+            write_manifest(out, rows, previous_kit or None)
+
+        report.start(len(documents), len(todo))
+        for i in sorted(finished):
+            report.document(documents[i])
+        save()
+
+        # Longest posts first: the last post to finish then is a short one, and no worker waits
+        # long for another to end the batch (the source's length stands for its render time).
+        todo.sort(key=lambda i: len(posts[i].body), reverse=True)
+        tasks = [
+            Task(
+                id=i,
+                func=runner,
+                args={
+                    "path": str(posts[i].path),
+                    "out": str(out / (documents[i].output or "")),
+                    "config": _str_or_none(inputs.config_path(posts[i].path)),
+                    "theme": theme,
+                    "offline": offline,
+                },
+                timeout=timeout,
+            )
+            for i in todo
+        ]
+
+        def done(task: Task, outcome: dict[str, Any]) -> None:
+            doc = documents[task.id]
+            _apply(doc, outcome, posts[task.id].path, inputs)
+            finished.add(task.id)
+            save()
+            report.document(doc)
+
+        result = BuildResult(documents, out, 0.0)
+        if todo:
+            pool.run(tasks, done)
+        if kit:
+            from presskit.batch.kit import make_kit
+
+            make_kit(result, kit, pool, posts, inputs, timeout, report, previous_kit)
+
+    write_manifest(out, documents, kit_record(result, kit))
+    result.seconds = time.monotonic() - started
+    report.finish(result)
+    return result
+
+
+def cpu_count() -> int:
+    """The CPUs this process may use (a container or `taskset` may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _str_or_none(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+def _examine(
+    source: Source,
+    inputs: Inputs,
+    langs: Sequence[str],
+    include: Sequence[str],
+    exclude: Sequence[str],
+    drafts: bool,
+    sections: bool,
+) -> tuple[Document | None, Post | None]:
+    """Read the front matter and decide: out of the batch (None), skipped, failed, or pending."""
+    if not source.explicit and not selected(source, include, exclude):
+        return None, None
+    doc = Document(source=source.display, output=source.output.as_posix(), status="pending")
+    try:
+        cfg = inputs.config(source.path)
+        post = load_post(source.path, default_lang=cfg.lang)
+    except PresskitError as error:
+        if langs:
+            return None, None  # language unknown: a post we cannot read is not asked for
+        doc.status, doc.error, doc.output = "failed", str(error.located(source.path)), None
+        return doc, None
+    if not source.explicit and not lang_matches(post.lang, langs):
+        return None, None
+    doc.title = post.title or None
+    doc.lang = post.lang
+    doc.date = date_text(post)
+    if not source.explicit:
+        if post.front_matter_format is None:
+            doc.status, doc.reason = "skipped", "no front matter: not a Hugo post"
+        elif is_section(source.path) and not sections:
+            doc.status, doc.reason = "skipped", "section page (_index.md); use --sections"
+        elif post.draft and not drafts:
+            doc.status, doc.reason = "skipped", "draft; use --drafts"
+    if doc.status == "skipped":
+        doc.output = None
+    return doc, post
+
+
+def _still_valid(prior: Document, doc: Document, out: Path) -> bool:
+    if prior.inputs != doc.inputs or not doc.output:
+        return False
+    try:
+        return (out / doc.output).stat().st_size == prior.bytes
+    except OSError:
+        return False
+
+
+def _carry_over(prior: Document, doc: Document) -> None:
+    doc.status = "unchanged"
+    doc.pages, doc.bytes, doc.sha256 = prior.pages, prior.bytes, prior.sha256
+    doc.warnings = list(prior.warnings)
+
+
+def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) -> None:
+    if result.get("ok"):
+        doc.status = "built"
+        doc.pages, doc.bytes, doc.sha256 = result["pages"], result["bytes"], result["sha256"]
+        doc.warnings = list(result.get("warnings", []))
+        folder = path.parent.resolve()
+        read = []
+        for name in result.get("files", []):
+            file = Path(name)
+            if file.is_relative_to(folder):
+                read.append(os.path.relpath(file, folder))
+        if not set(read) <= set(doc.depends):
+            # files outside the bundle (`../shared.png`) are known only after the first render
+            doc.inputs, doc.depends = inputs.key(path, [*doc.depends, *read])
+    else:
+        doc.status = "failed"
+        doc.error = result.get("error") or "failed"
+        doc.warnings = list(result.get("warnings", []))
+        doc.output = doc.inputs = None  # an older PDF may still be there, but it is not this one
+
+
+def _link_translations(documents: list[Document], posts: dict[int, Post]) -> None:
+    groups: dict[str, list[int]] = {}
+    for i, doc in enumerate(documents):
+        if i in posts and doc.status != "skipped" and doc.output:
+            key = translation_key(PurePosixPath(doc.output), doc.lang)
+            groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        langs = {documents[i].lang for i in members}
+        if len(members) < 2 or len(langs) < 2:
+            continue
+        for i in members:
+            documents[i].translations = [
+                {"lang": documents[j].lang, "output": documents[j].output}
+                for j in members
+                if j != i
+            ]

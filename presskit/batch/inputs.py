@@ -1,0 +1,148 @@
+"""What a post's PDF depends on, as hashes: the incremental decisions of the batch.
+
+A post is rendered again only when one of these changed: its source, its bundle's files and any
+other file the render read, the config and what it names (logo, fonts), the theme folder, the
+presskit version and the options that change output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from presskit import __version__
+from presskit.batch.discover import BUNDLE_FILE
+from presskit.brand import Config, find_config, load_config
+from presskit.errors import PresskitError
+from presskit.themes import load_theme
+
+KIT_TEMPLATE = "kit.html.j2"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def file_digest(path: Path) -> str:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return f"unreadable: {error.strerror}"
+
+
+def tree_digest(folder: Path, *, skip: tuple[str, ...] = ()) -> str:
+    """Every file of a theme folder: editing the CSS or the template must rebuild every post."""
+    digest = hashlib.sha256()
+    files = [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.name not in skip
+    ]
+    for file in sorted(files):
+        digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(file_digest(file).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def bundle_files(post: Path) -> list[Path]:
+    """The files a page bundle may use: everything in its folder that is not another post.
+
+    Listed even when the render never opened them, so a missing image that appears later
+    (or a new one) makes the post stale.
+    """
+    if not BUNDLE_FILE.fullmatch(post.name):
+        return []
+    folder = post.parent
+    files = []
+    for current, dirs, names in os.walk(folder):
+        here = Path(current)
+        # a nested bundle is another post, with its own inputs
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and not any(BUNDLE_FILE.fullmatch(n) for n in os.listdir(here / d))
+        ]
+        files.extend(here / name for name in names if not name.endswith(".md"))
+    return sorted(files)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What, besides the post itself, decides the bytes of its PDF."""
+
+    config: Path | None
+    theme: str | None
+    offline: bool | None
+
+
+class Inputs:
+    """Hashes of the shared inputs (config, logo, theme), each computed once per batch."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._configs: dict[Path | None, Config] = {}
+        self._found: dict[Path, Path | None] = {}
+        self._trees: dict[tuple[Path, bool], str] = {}
+
+    def config_path(self, post: Path) -> Path | None:
+        if self.settings.config is not None:
+            return self.settings.config
+        folder = post.parent
+        if folder not in self._found:
+            self._found[folder] = find_config(folder)
+        return self._found[folder]
+
+    def config(self, post: Path) -> Config:
+        path = self.config_path(post)
+        if path is not None and path not in self._configs and not path.is_file():
+            raise PresskitError("config file not found", path)
+        return self._loaded(path)
+
+    @cache  # noqa: B019 - one Inputs per batch
+    def shared_digest(self, config_path: Path | None) -> str:
+        config = self._loaded(config_path)
+        parts = [
+            f"presskit {__version__}",
+            f"offline={self.settings.offline} theme={self.settings.theme}",
+            "config " + (file_digest(config_path) if config_path else "none"),
+            "logo " + (file_digest(config.brand.logo) if config.brand.logo else "none"),
+            *("font " + file_digest(face.path) for face in config.brand.font_files),
+            "theme " + self.theme_digest(self.theme_path(config_path)),
+        ]
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def theme_digest(self, folder: Path, *, kit: bool = False) -> str:
+        """The kit's template counts for the kit only: editing it re-renders no post."""
+        if (folder, kit) not in self._trees:
+            self._trees[folder, kit] = tree_digest(folder, skip=() if kit else (KIT_TEMPLATE,))
+        return self._trees[folder, kit]
+
+    def theme_path(self, config_path: Path | None) -> Path:
+        config = self._loaded(config_path)
+        return load_theme(self.settings.theme or config.theme, config.root).path
+
+    def _loaded(self, config_path: Path | None) -> Config:
+        """The config at `config_path` (None: the defaults), loaded once per batch."""
+        if config_path not in self._configs:
+            self._configs[config_path] = load_config(config_path)
+        return self._configs[config_path]
+
+    def key(self, post: Path, depends: Iterable[str]) -> tuple[str, list[str]]:
+        """The post's input hash, and the dependency list it covers (relative to the post)."""
+        folder = post.parent
+        names = set(depends)
+        names.update(os.path.relpath(file, folder) for file in bundle_files(post))
+        ordered = sorted(names)
+        digest = hashlib.sha256()
+        digest.update(self.shared_digest(self.config_path(post)).encode() + b"\n")
+        digest.update(b"source " + file_digest(post).encode() + b"\n")
+        for name in ordered:
+            digest.update(f"{name} {file_digest(folder / name)}\n".encode())
+        return digest.hexdigest(), ordered

@@ -1,0 +1,160 @@
+"""The batch's records: a `Document` per post (a row of `manifest.json`), the run's result, and
+the manifest itself, read back at the next run and rewritten atomically as each post finishes.
+
+Shared by the builder, the kit and the progress display, so none of them imports another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from presskit import __version__
+from presskit.output.pdf import write_atomic
+from presskit.source.post import Post
+
+MANIFEST = "manifest.json"
+STATUSES = ("built", "unchanged", "failed", "skipped")
+_TEMP_FILE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class Document:
+    """One post of the batch and what became of it: a row of `manifest.json`."""
+
+    source: str
+    output: str | None
+    status: str = "failed"
+    title: str | None = None
+    lang: str | None = None
+    date: str | None = None
+    pages: int | None = None
+    bytes: int | None = None
+    sha256: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    reason: str | None = None
+    translations: list[dict[str, str | None]] = field(default_factory=list)
+    inputs: str | None = None
+    depends: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Document:
+        known = {key: data[key] for key in cls.__dataclass_fields__ if key in data}
+        return cls(**known)
+
+
+@dataclass
+class BuildResult:
+    documents: list[Document]
+    outdir: Path
+    seconds: float
+    kit_pdf: Path | None = None
+    kit_zip: Path | None = None
+    kit_error: str | None = None
+    kit_pages: int | None = None
+    kit_inputs: str | None = None
+
+    def count(self, status: str) -> int:
+        return sum(1 for doc in self.documents if doc.status == status)
+
+    @property
+    def failed(self) -> list[Document]:
+        return [doc for doc in self.documents if doc.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.kit_error is None
+
+    def summary(self) -> str:
+        parts = [f"built {self.count('built')}", f"unchanged {self.count('unchanged')}"]
+        parts.append(f"failed {self.count('failed')}")
+        if self.count("skipped"):
+            parts.append(f"skipped {self.count('skipped')}")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+class Reporter:
+    """Told about progress; the CLI shows a bar or plain lines, the Python API nothing."""
+
+    def start(self, total: int, to_render: int) -> None:
+        """`total` documents, of which `to_render` go to the workers."""
+
+    def document(self, doc: Document) -> None:
+        """A document reached its final status."""
+
+    def note(self, message: str) -> None:
+        """Something about the batch as a whole (the kit)."""
+
+    def finish(self, result: BuildResult) -> None:
+        """The batch is over."""
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(outdir: Path) -> tuple[dict[str, Document], dict[str, Any]]:
+    """The previous run's documents by output path, and its kit record.
+
+    An unreadable manifest (or one from another tool) just means everything is rebuilt.
+    """
+    try:
+        data = json.loads((outdir / MANIFEST).read_text(encoding="utf-8"))
+        documents = {
+            doc["output"]: Document.from_json(doc)
+            for doc in data["documents"]
+            if isinstance(doc, dict) and isinstance(doc.get("output"), str)
+        }
+        kit = data.get("kit")
+        return documents, kit if isinstance(kit, dict) else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}
+
+
+def write_manifest(outdir: Path, documents: Iterable[Document], kit: dict[str, Any] | None) -> None:
+    data: dict[str, Any] = {
+        "presskit": __version__,
+        "documents": [doc.to_json() for doc in documents],
+    }
+    if kit:
+        data["kit"] = kit
+    write_atomic(outdir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def remove_stale_temp_files(outdir: Path) -> None:
+    """A build killed mid-write leaves `.name.pdf.XXXXXXXX.tmp` files (never a partial PDF)."""
+    for folder, _dirs, files in os.walk(outdir):
+        for name in files:
+            if _TEMP_FILE.fullmatch(name):
+                (Path(folder) / name).unlink(missing_ok=True)
+
+
+def date_text(post: Post) -> str | None:
+    return post.date.isoformat() if post.date is not None else None
+
+
+# --------------------------------------------------------------------------- the kit
+
+
+def kit_record(result: BuildResult, kit: str | None) -> dict[str, Any] | None:
+    if not kit:
+        return None
+    return {
+        "name": kit,
+        "pdf": result.kit_pdf.name if result.kit_pdf else None,
+        "zip": result.kit_zip.name if result.kit_zip else None,
+        "pages": result.kit_pages,
+        "error": result.kit_error,
+        "inputs": result.kit_inputs,
+    }

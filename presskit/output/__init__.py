@@ -1,0 +1,2 @@
+"""From the converted body to an output file: pandoc conversion, sanitizing, paper
+conventions, the page template, fonts, press-release conventions and the PDF writer."""

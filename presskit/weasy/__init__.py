@@ -1,0 +1,1 @@
+"""The WeasyPrint adapter: how presskit imports and tunes WeasyPrint, in one place."""
