@@ -1,8 +1,12 @@
 """`presskit.toml`: the brand and the render settings a site shares across posts.
 
-Found next to the post or in a parent folder (so one file at a site's root serves every post),
-or named with `--config`. With none, a neutral built-in brand applies: nothing from any real
-organisation ships in the default theme.
+Named with `--config`, or found in the post's folder or a parent folder — but never inside the
+content tree: a folder named `content`, a page bundle (a folder with `index.md` or `_index.md`)
+and everything under them are written by post authors, so a `presskit.toml` there is ignored
+with a warning. The search starts above the outermost such folder (the site root, for a Hugo
+site). Files the config names (logo, `brand_file`, fonts, a theme folder) must lie inside the
+config's own folder tree. With no config, a neutral built-in brand applies: nothing from any
+real organisation ships in the default theme.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import PresskitError
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
+from presskit.themes import names_folder
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}
@@ -97,18 +102,67 @@ class Config:
     languages: tuple[str, ...] = ()
     brand_file: Path | None = None
     embargo_zones: tuple[str, ...] = ()  # IANA zones; empty: the audience's, by language
+    # Names in the config that were refused (outside its folder tree): said on every render.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def root(self) -> Path | None:
         return self.path.parent if self.path else None
 
 
+BUNDLE_FILE = re.compile(r"_?index(?:\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)?\.md")
+
+
+def _is_content(folder: Path) -> bool:
+    """A folder post authors write: Hugo's `content`, or a page bundle (leaf or branch)."""
+    if folder.name == "content":
+        return True
+    try:
+        return any(BUNDLE_FILE.fullmatch(entry.name) for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _search_chain(start: Path) -> tuple[list[Path], list[Path]]:
+    """(content folders on the way up, folders that may hold the config), nearest first.
+
+    Everything at or below the *outermost* content folder counts as content: a bundle may
+    fake a `content/` or a site root of its own inside itself, but not above itself."""
+    folder = (start if start.is_dir() else start.parent).resolve()
+    chain = [folder, *folder.parents]
+    outermost = max((i for i, f in enumerate(chain) if _is_content(f)), default=-1)
+    return chain[: outermost + 1], chain[outermost + 1 :]
+
+
 def find_config(start: Path) -> Path | None:
-    folder = start if start.is_dir() else start.parent
-    for candidate in [folder, *folder.resolve().parents]:
+    """The nearest `presskit.toml` above the content tree holding `start` (see module doc)."""
+    for candidate in _search_chain(start)[1]:
         path = candidate / CONFIG_NAME
         if path.is_file():
             return path
+    return None
+
+
+def ignored_configs(start: Path) -> list[Path]:
+    """The `presskit.toml` files inside the content tree around `start`, which are not read."""
+    return [f / CONFIG_NAME for f in _search_chain(start)[0] if (f / CONFIG_NAME).is_file()]
+
+
+IGNORED_CONFIG = (
+    "ignored: configuration inside the content tree is not read "
+    "(put it at the site root or pass --config)"
+)
+
+
+def confined(path: Path, name: str, what: str, warnings: list[str]) -> Path | None:
+    """`name` relative to the config's folder, when it stays inside that folder's tree (after
+    symlinks); else None and a warning. A config may come from a shared or downloaded site:
+    it may style the kit, not draw `/etc/…` or `~/.ssh/…` on the cover or zip it."""
+    root = path.parent.resolve()
+    target = path.parent / name
+    if target.resolve().is_relative_to(root):
+        return target
+    warnings.append(f"{what} {name} refused: outside the config's folder {root}")
     return None
 
 
@@ -165,16 +219,18 @@ def _about(raw: dict[str, Any], path: Path) -> tuple[str, tuple[tuple[str, str],
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 
 
-def _font_files(value: Any, path: Path) -> tuple[FontFile, ...]:
+def _font_files(value: Any, path: Path, warnings: list[str]) -> tuple[FontFile, ...]:
     where = "[[brand.font_files]]"
     if not isinstance(value, list) or not all(isinstance(f, dict) for f in value):
         raise PresskitError(f"`{where}` must be a list of tables (family, path)", path)
     files = []
     for entry in value:
         family, rel = _str(entry, "family", path), _str(entry, "path", path)
-        font = path.parent / rel
         if not family or not rel:
             raise PresskitError(f"`{where}` needs `family` and `path`", path)
+        font = confined(path, rel, "font file", warnings)
+        if font is None:
+            continue
         if font.suffix.lower() not in FONT_SUFFIXES or not font.is_file():
             raise PresskitError(f"font file not found (.otf, .ttf, .woff, .woff2): {rel}", path)
         weight = str(entry.get("weight", "normal"))
@@ -199,15 +255,21 @@ def contacts_from(value: Any, path: Path, where: str) -> tuple[Contact, ...]:
     )
 
 
-def _merged_brand(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], Path | None]:
+def _merged_brand(
+    data: dict[str, Any], path: Path, warnings: list[str]
+) -> tuple[dict[str, Any], Path | None]:
     """`[brand]` over `_brand.yml` (found beside the config, or named by `brand_file`)."""
     raw_brand = data.get("brand", {})
     if not isinstance(raw_brand, dict):
         raise PresskitError("`[brand]` must be a table", path)
     named = _str(data, "brand_file", path)
-    brand_file = (path.parent / named) if named else find_brand_yml(path.parent)
-    if named and not brand_file.is_file():
-        raise PresskitError(f"brand file not found: {named}", path)
+    if named:
+        brand_file = confined(path, named, "brand file", warnings)
+        if brand_file is not None and not brand_file.is_file():
+            raise PresskitError(f"brand file not found: {named}", path)
+    else:
+        found = find_brand_yml(path.parent)
+        brand_file = found and confined(path, str(found), "brand file", warnings)
     if brand_file is None:
         return raw_brand, None
     from_yml = read_brand_yml(brand_file)
@@ -232,10 +294,11 @@ MARGIN = re.compile(r"(?:\d+(?:\.\d+)?(?:mm|cm|in|pt)\s*){1,4}")
 
 
 def config_from_dict(data: dict[str, Any], path: Path) -> Config:
-    raw_brand, brand_file = _merged_brand(data, path)
+    warnings: list[str] = []
+    raw_brand, brand_file = _merged_brand(data, path, warnings)
     defaults = Brand()
     logo_name = _str(raw_brand, "logo", path)
-    logo = (path.parent / logo_name) if logo_name else None
+    logo = confined(path, logo_name, "brand logo", warnings) if logo_name else None
     if logo is not None and not logo.is_file():
         raise PresskitError(f"brand logo not found: {logo_name}", path)
     fonts = raw_brand.get("fonts", {})
@@ -256,7 +319,7 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         body_fonts=_fonts(fonts, "body", path),
         heading_fonts=_fonts(fonts, "headings", path),
         mono_fonts=_fonts(fonts, "mono", path),
-        font_files=_font_files(raw_brand.get("font_files", []), path),
+        font_files=_font_files(raw_brand.get("font_files", []), path, warnings),
     )
     page_size = _str(data, "page_size", path, "A4")
     if page_size.lower() not in PAGE_SIZES:
@@ -287,14 +350,18 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
             f"got {unknown_shortcodes!r}",
             path,
         )
+    theme = _str(data, "theme", path, "default")
+    if names_folder(theme, path.parent / theme) and not confined(path, theme, "theme", warnings):
+        theme = "default"
     return Config(
         brand=brand,
+        warnings=tuple(warnings),
         path=path,
         unknown_shortcodes=unknown_shortcodes,
         lang=_str(data, "lang", path, "en"),
         base_url=base_url,
         page_size=PAGE_SIZES[page_size.lower()],
-        theme=_str(data, "theme", path, "default"),
+        theme=theme,
         margin=margin,
         languages=tuple(languages),
         brand_file=brand_file,

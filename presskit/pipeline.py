@@ -7,6 +7,7 @@ shell; the CLI is a thin layer over `render` and `render_html`.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from presskit import i18n
-from presskit.brand import Config, find_config, load_config
+from presskit.brand import IGNORED_CONFIG, Config, find_config, ignored_configs, load_config
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output.convert import convert
 from presskit.output.fonts import (
@@ -27,7 +28,7 @@ from presskit.output.fonts import (
 )
 from presskit.output.page import Options, Page, build_page
 from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
-from presskit.source.post import Post, load_post
+from presskit.source.post import Post, load_post, site_root
 from presskit.themes import Theme, load_theme
 from presskit.weasy.engine import start_import, trim_memory
 
@@ -61,6 +62,14 @@ def resolve_config(post_path: Path, config: Config | str | Path | None) -> Confi
             raise PresskitError("config file not found", path)
         return load_config(path)
     return load_config(find_config(post_path))
+
+
+def config_warnings(post_path: Path, cfg: Config) -> list[Diagnostic]:
+    """What the post should know about its configuration: a `presskit.toml` in its content
+    tree that was not read, and names in the config that were refused."""
+    ignored = [Diagnostic(IGNORED_CONFIG, str(found)) for found in ignored_configs(post_path)]
+    source = str(cfg.path) if cfg.path else None
+    return ignored + [Diagnostic(message, source) for message in cfg.warnings]
 
 
 DEFAULT_TIMEOUT = 300  # seconds for one post; the slowest real post takes a few
@@ -99,13 +108,32 @@ def time_limit(seconds: float | None, source: Path) -> Iterator[None]:
 
 
 def site_folders(post_path: Path) -> tuple[Path, ...]:
-    """`static/` and `assets/` of the Hugo site holding the post (`<site>/content/…`)."""
-    resolved = post_path.resolve()
-    for parent in resolved.parents:
-        if parent.name == "content":
-            site = parent.parent
-            return tuple(site / name for name in ("static", "assets") if (site / name).is_dir())
-    return ()
+    """`static/` and `assets/` of the Hugo site holding the post (`<site>/content/…`), when
+    they are inside the site once resolved: a symlink to `/` is not a static folder."""
+    if not any(parent.name == "content" for parent in Path(os.path.abspath(post_path)).parents):
+        return ()
+    site = site_root(post_path)
+    found = (site / name for name in ("static", "assets"))
+    return tuple(f for f in found if f.is_dir() and f.resolve().is_relative_to(site))
+
+
+def post_policy(
+    post_path: Path, cfg: Config, theme: Theme, offline: bool | None = None
+) -> FetchPolicy:
+    """What one post's render may read: its own folder, the site's `static/` and `assets/`,
+    the theme, the logo and the brand's font files (those files only, not their folders).
+    The kit asks the same policy about each of its posts (see `kit.post_section`)."""
+    site = site_folders(post_path)
+    readable = [post_path.resolve().parent, *theme.template_dirs, theme.path, cfg.brand.logo]
+    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
+    return FetchPolicy(
+        roots=allowed_roots([*readable, *site, *fonts]),
+        uncapped=frozenset(fonts),
+        offline=cfg.offline if offline is None else offline,
+        source=str(post_path),
+        site_static=tuple(folder.resolve() for folder in site),
+        attachments=cfg.attachments,
+    )
 
 
 def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
@@ -135,7 +163,7 @@ def prepare(
     if strict_fonts is not None:
         cfg = replace(cfg, strict_fonts=strict_fonts)
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    warnings: list[Diagnostic] = []
+    warnings = config_warnings(path, cfg)
     post = load_post(path, default_lang=cfg.lang)
     warnings.extend(post.warnings)
     if not i18n.is_known(post.lang):
@@ -209,22 +237,8 @@ def _render(
         raise
     cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
-    site = site_folders(Path(post_path))
-    # The logo is inlined by the template and brand fonts are named by file URL: only those
-    # files themselves, not their folders, are readable.
-    chosen = prepared.theme
-    readable = [post_dir, *chosen.template_dirs, chosen.path, cfg.brand.logo, *site]
-    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
-    policy = FetchPolicy(
-        roots=allowed_roots([*readable, *fonts]),
-        uncapped=frozenset(fonts),
-        offline=cfg.offline if offline is None else offline,
-        source=str(post_path),
-        site_static=tuple(folder.resolve() for folder in site),
-        attachments=cfg.attachments,
-        body=prepared.post.body,
-        body_line=prepared.post.body_line,
-    )
+    policy = post_policy(Path(post_path), cfg, prepared.theme, offline)
+    policy.body, policy.body_line = prepared.post.body, prepared.post.body_line
     result = render_pdf(
         prepared.html,
         Path(out),

@@ -209,7 +209,7 @@ def test_incremental_decisions(site, tmp_path, render_log):
 
 def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log):
     out = tmp_path / "out"
-    config = site / "presskit.toml"
+    config = site.parent / "presskit.toml"  # the site root, above content/
     config.write_text('[brand]\nname = "One"\n', "utf-8")
     run(site, out)
     rendered(render_log)
@@ -231,10 +231,10 @@ def test_config_and_theme_changes_rebuild_everything(site, tmp_path, render_log)
 
 def test_a_changed_brand_font_file_rebuilds_everything(site, tmp_path, render_log):
     out = tmp_path / "out"
-    font = site / "fonts" / "Brand.ttf"
+    font = site.parent / "fonts" / "Brand.ttf"
     font.parent.mkdir()
     font.write_bytes(b"font, first version")
-    (site / "presskit.toml").write_text(
+    (site.parent / "presskit.toml").write_text(
         '[[brand.font_files]]\nfamily = "Brand"\npath = "fonts/Brand.ttf"\n', "utf-8"
     )
     run(site, out)

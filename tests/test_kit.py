@@ -13,6 +13,7 @@ from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
 from presskit.batch.builder import build
 from presskit.batch.kit import absolute_sources
+from presskit.output.pdf import FetchPolicy
 
 
 def post(root: Path, rel: str, title: str, date: str, body: str) -> None:
@@ -91,9 +92,14 @@ def test_relative_image_sources_point_into_their_post(tmp_path):
     fragment = (
         '<p><img src="chart.png" alt="x"><img src="https://e.org/a.png"><img src="/abs.png"></p>'
     )
-    fixed = absolute_sources(fragment, tmp_path)
-    assert f'src="{(tmp_path / "chart.png").as_uri()}"' in fixed
-    assert 'src="https://e.org/a.png"' in fixed and 'src="/abs.png"' in fixed
+    policy = FetchPolicy(roots=(tmp_path.resolve(),))
+    fixed, files = absolute_sources(fragment + '<img src="../x.png">', tmp_path, policy)
+    chart = (tmp_path / "chart.png").resolve()
+    assert f'src="{chart.as_uri()}"' in fixed and files == [str(chart)]
+    assert 'src="https://e.org/a.png"' in fixed
+    # what the post's own render refuses (outside its folder, no static folder) is no image
+    assert 'src="/abs.png"' not in fixed and "x.png" not in fixed
+    assert len(policy.refused) == 2
 
 
 def test_editing_the_kit_template_rebuilds_the_kit_and_no_post(tmp_path):

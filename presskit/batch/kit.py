@@ -17,6 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from presskit import __version__
 from presskit.batch.inputs import KIT_TEMPLATE, Inputs
@@ -108,6 +109,7 @@ def make_kit(
                 args={
                     "path": str(posts[i].path),
                     "config": config_arg,
+                    "theme": settings.theme,
                 },
                 timeout=timeout,
             )
@@ -179,33 +181,46 @@ def write_zip(archive: Path, out: Path, documents: list[Document], config: Any, 
 # --------------------------------------------------------------------------- worker side
 
 
-def absolute_sources(fragment: str, folder: Path) -> str:
-    """Relative image paths are relative to their post; in the kit they must say which post."""
+def absolute_sources(fragment: str, folder: Path, policy: Any) -> tuple[str, list[str]]:
+    """Local image paths as the post's own render would read them, checked by the post's own
+    policy (see `pipeline.post_policy`): the file's URL when allowed, else no image. The kit's
+    fetcher then reads exactly the files named here (see `render_kit`), so no post reads in the
+    kit what its own PDF may not — another post's folder, or the site root beside the logo."""
+    from presskit.output.pdf import Refused, local_path
+
+    files: list[str] = []
 
     def fix(match: re.Match[str]) -> str:
         url = html.unescape(match.group(2))
-        if not url or _SCHEME.match(url) or url.startswith(("/", "#")):
+        scheme = _SCHEME.match(url)
+        if not url or url.startswith("#") or (scheme and not url.lower().startswith("file:")):
             return match.group(0)
-        absolute = (folder / url).resolve().as_uri()
-        return match.group(1) + html.escape(absolute) + match.group(3)
+        asked = Path(unquote(urlsplit(url).path))
+        try:
+            found = local_path(asked if asked.is_absolute() else folder / asked, policy)
+        except Refused:
+            return match.group(1) + match.group(3)
+        files.append(str(found))
+        return match.group(1) + html.escape(found.as_uri()) + match.group(3)
 
-    return _SRC.sub(fix, fragment)
+    return _SRC.sub(fix, fragment), files
 
 
-def post_section(path: str, config: str | None) -> dict[str, Any]:
+def post_section(path: str, config: str | None, theme: str | None = None) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.errors import Diagnostic
     from presskit.output.page import paper_body, typographic_front_matter
     from presskit.output.paper import quote_figures, unattributed_quotes, unattributed_warning
     from presskit.output.release import release_for
-    from presskit.pipeline import convert_body, resolve_config
+    from presskit.pipeline import config_warnings, convert_body, post_policy, resolve_config
     from presskit.source.post import load_post
+    from presskit.themes import load_theme
 
     source = Path(path)
     folder = source.resolve().parent
     cfg = resolve_config(source, config)
     post = load_post(source, default_lang=cfg.lang)
-    warnings: list[Diagnostic] = list(post.warnings)
+    warnings: list[Diagnostic] = config_warnings(source, cfg) + list(post.warnings)
     body = convert_body(post, cfg, warnings.append)
     post = typographic_front_matter(post)
     release = release_for(post, cfg)
@@ -218,18 +233,24 @@ def post_section(path: str, config: str | None) -> dict[str, Any]:
     # what the post's own PDF prints: dateline, link URLs and `[^1]` notes at the foot of
     # their page (and no `fn1` ids repeated by every post of the kit)
     body = paper_body(body, release, link_notes=cfg.link_notes)
+    policy = post_policy(source, cfg, load_theme(theme or cfg.theme, cfg.root), offline=True)
+    policy.body, policy.body_line = post.body, post.body_line
+    body, files = absolute_sources(body, folder, policy)
+    quotes = [absolute_sources(quote, folder, policy)[0] for quote in quotes]
+    warnings.extend(dict.fromkeys(policy.refused))
     return {
         "ok": True,
         "path": path,
         "folder": str(folder),
+        "files": files,
         "title": post.title,
         "subtitle": post.subtitle,
         "description": post.description,
         "authors": post.authors,
         "lang": post.lang,
         "date": date_text(post),
-        "html": absolute_sources(body, folder),
-        "quotes": [absolute_sources(quote, folder) for quote in quotes],
+        "html": body,
+        "quotes": quotes,
         "status": release.status if release.embargoed else "",
         "warnings": [str(w) for w in warnings],
     }
@@ -240,7 +261,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
 
     from presskit import i18n
     from presskit.output.fonts import FontStacks
-    from presskit.output.page import PAGE_HEIGHTS, brand_stacks, environment
+    from presskit.output.page import PAGE_HEIGHTS, brand_stacks, environment, render_template
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
@@ -303,29 +324,32 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
     }
     kind = kit_label(kit_lang)
     template = env.get_template(KIT_TEMPLATE)
-    return template.render(
-        name=name,
-        title=kit_title(name, brand.name, kind),
-        brand=brand,
-        logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-        css=Markup(theme.css),
-        groups=groups,
-        has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
-        count=len(entries),
-        first=i18n.format_date(min(dates), kit_lang) if dates else "",
-        last=i18n.format_date(max(dates), kit_lang) if dates else "",
-        labels={**i18n.labels(kit_lang), **labels},
-        kind=shared({tag: kit_label(tag) for tag in langs}),
-        languages=i18n.label(
-            kit_lang, "languages", names=shared({tag: i18n.language_name(tag) for tag in langs})
-        )
-        if len(langs) > 1
-        else "",
-        html_lang=kit_lang,
-        page_size=cfg.page_size,
-        page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
-        page_footer=page_footer(kit_lang),
-        generator="presskit",
+    return render_template(
+        template,
+        dict(
+            name=name,
+            title=kit_title(name, brand.name, kind),
+            brand=brand,
+            logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
+            css=Markup(theme.css),
+            groups=groups,
+            has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
+            count=len(entries),
+            first=i18n.format_date(min(dates), kit_lang) if dates else "",
+            last=i18n.format_date(max(dates), kit_lang) if dates else "",
+            labels={**i18n.labels(kit_lang), **labels},
+            kind=shared({tag: kit_label(tag) for tag in langs}),
+            languages=i18n.label(
+                kit_lang, "languages", names=shared({tag: i18n.language_name(tag) for tag in langs})
+            )
+            if len(langs) > 1
+            else "",
+            html_lang=kit_lang,
+            page_size=cfg.page_size,
+            page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
+            page_footer=page_footer(kit_lang),
+            generator="presskit",
+        ),
     )
 
 
@@ -354,14 +378,19 @@ def render_kit(
 
     cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    document = kit_html(entries, name, cfg, theme_obj)
-    roots = [Path(e["folder"]) for e in entries]
+    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
+    # Each post's approved files (see `absolute_sources`), never a folder: the kit reads what
+    # each post's own render reads, and the theme and brand that every post's render reads.
+    files = [Path(name) for entry in entries for name in entry.get("files", [])]
+    readable = [*theme_obj.template_dirs, theme_obj.path, cfg.brand.logo, *fonts, *files]
     policy = FetchPolicy(
-        roots=allowed_roots([*roots, theme_obj.path, cfg.brand.logo and cfg.brand.logo.parent]),
+        roots=allowed_roots(readable),
+        uncapped=frozenset(fonts),
         offline=cfg.offline if offline is None else offline,
         source=out,
     )
     try:
+        document = kit_html(entries, name, cfg, theme_obj)
         result = render_pdf(document, Path(out), base_url=Path(out).parent, policy=policy)
     except PresskitError as error:
         return {"ok": False, "error": f"{out}: {error.message}"}

@@ -2,7 +2,8 @@
 
 Jinja2 runs with autoescape on, over the theme's template only: post text reaches it as data
 (already-converted HTML is marked safe by us, never by the post), so nothing a post says can
-run as a template.
+run as a template. The theme itself runs sandboxed (see `Sandbox`): a theme may come with a
+site someone else wrote, and a template must not be a way to run Python or read files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
+from jinja2.runtime import BlockReference, LoopContext, Macro
+from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from markupsafe import Markup
 
 from presskit import i18n
@@ -52,6 +56,11 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
 
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # Sandboxed code is compiled differently: never load what an unsandboxed
+        # environment (an older presskit, another program) compiled from the same source.
+        return super().get_cache_key(f"presskit-sandbox|{name}", filename)
+
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
     try:
@@ -60,10 +69,34 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
         return None
 
 
+# Values a template may call methods of: plain data. Not `Path` (read_text, unlink, open),
+# not presskit's own objects, not modules or functions that happen to be in the context.
+_DATA = (str, int, float, bool, list, tuple, dict, set, frozenset, dt.date, dt.time, dt.timedelta)
+_JINJA = (Macro, LoopContext, BlockReference, Cycler, Joiner, Namespace)
+
+
+class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's sandbox (no `_private` or internal attributes, no changing lists or dicts,
+    safe `str.format`, a bounded `range`), narrowed further: a template may call only Jinja's
+    own helpers (macros, `loop.cycle`, `super()`, `namespace`, `cycler`, `joiner`) and the
+    methods of plain data (`labels.items()`, `name.upper()`, `date.strftime(…)`), so no
+    object in its context becomes a way to the file system."""
+
+    def is_safe_callable(self, obj: object) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(obj, _JINJA) or obj in (Namespace, Cycler, Joiner, generate_lorem_ipsum):
+            return True
+        if obj is jinja2.sandbox.safe_range:
+            return True
+        owner = getattr(obj, "__self__", None)
+        return owner is not None and isinstance(owner, (*_DATA, *_JINJA))
+
+
 @cache
 def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     """A theme's own templates first, then those of the theme it extends."""
-    env = jinja2.Environment(
+    env = Sandbox(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=_compiled_templates(),
         autoescape=True,
@@ -73,6 +106,15 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
     )
     env.filters["css_string"] = css_string
     return env
+
+
+def render_template(template: jinja2.Template, context: dict[str, object]) -> str:
+    """A theme's mistake, or a sandbox refusal, as one line naming the template."""
+    try:
+        return template.render(context)
+    except jinja2.TemplateError as error:
+        where = Path(template.filename) if template.filename else None
+        raise PresskitError(f"theme template error: {error}", where) from None
 
 
 @dataclass(frozen=True)
@@ -172,7 +214,9 @@ class Page:
     warnings: tuple[str, ...] = ()  # a dateline presskit cannot place, a quote left off
 
     def html(self, cover_mode: str = "full", toc_pages: dict[str, int] | None = None) -> str:
-        return self.template.render(self.context, cover_mode=cover_mode, toc_pages=toc_pages)
+        return render_template(
+            self.template, {**self.context, "cover_mode": cover_mode, "toc_pages": toc_pages}
+        )
 
     def split(self) -> tuple[str, Callable[[dict[str, int]], str]] | None:
         """The body document (an empty first page where the cover goes) and a function giving

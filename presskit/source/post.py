@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import stat
 import tomllib
@@ -71,6 +72,7 @@ class Post:
 def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     """Read a post from disk; the bytes are decoded here so encoding errors can name a line."""
     path = Path(path)
+    check_inside_site(path)
     try:
         # A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory.
         if not stat.S_ISREG(path.stat().st_mode):
@@ -84,6 +86,24 @@ def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     # A relative path such as `index.md` says nothing about the language; where it sits does.
     lang_hint = detect_lang_from_path(path) or detect_lang_from_path(path.resolve())
     return _parse(data, path, default_lang, lang_hint)
+
+
+def site_root(path: Path) -> Path:
+    """The folder holding the post's site: the one above the outermost `content` folder on
+    the post's own path (not its target's: a symlink does not move a post), else the post's
+    folder. Resolved, so that what is checked against it is compared after symlinks."""
+    where = Path(os.path.abspath(path))
+    contents = [parent for parent in where.parents if parent.name == "content"]
+    return (contents[-1].parent if contents else where.parent).resolve()
+
+
+def check_inside_site(path: Path) -> None:
+    """A post that is a symlink to a file outside its site is not read: its folder would
+    then become "the post's folder", and everything beside its target readable."""
+    site = site_root(path)
+    target = path.resolve()
+    if not target.is_relative_to(site):
+        raise PresskitError(f"refused: a symlink to {target}, outside the site {site}", path)
 
 
 def parse_post(text_or_bytes: str | bytes, path: str | Path, *, default_lang: str = "en") -> Post:
