@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_CONFIG
+from conftest import EXAMPLE_CONFIG, run_presskit
 
 from presskit.brand import load_config
 from presskit.output.page import build_page
@@ -146,3 +146,44 @@ def test_the_ending_is_never_split_from_the_release(tmp_path, filler_mm):
     last = next(n for n, b in laid if b.element_tag == "p" and "last line" in text_of(b))
     assert page_of("end-mark") == last
     assert page_of("contacts") == page_of("about")
+
+
+ENGLISH = (
+    "Istio 1.2 rotates the root certificate of the mesh. Operators of older releases must "
+    "upgrade their sidecars before the old root expires, or traffic between services fails."
+)
+
+
+def test_an_english_post_filed_under_zh_prints_in_english(tmp_path):
+    post = tmp_path / "content/zh/blog/root/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(f"---\ntitle: Root transition\n---\n\n{ENGLISH}\n", encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert '<html lang="en">' in done.stdout and "Press release" in done.stdout
+    assert "新闻稿" not in done.stdout
+    [warning] = [line for line in done.stderr.splitlines() if "Latin script" in line]
+    assert "'zh'" in warning and "lang:" in warning
+
+
+def test_a_chinese_post_full_of_code_stays_chinese(tmp_path):
+    post = tmp_path / "content/zh/blog/code/index.md"
+    post.parent.mkdir(parents=True)
+    code = "\n".join(f"kubectl apply -f samples/bookinfo/platform-{i}.yaml" for i in range(20))
+    post.write_text(
+        f"---\ntitle: 代码\n---\n\n运行以下命令：\n\n```bash\n{code}\n```\n\n"
+        "完成后检查 `istioctl` 的输出。\n",
+        encoding="utf-8",
+    )
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert '<html lang="zh-CN">' in done.stdout and "Latin script" not in done.stderr
+
+
+def test_a_stated_language_is_kept(tmp_path):
+    post = tmp_path / "content/zh/blog/stated/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(f"---\ntitle: Stated\nlang: zh\n---\n\n{ENGLISH}\n", encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert '<html lang="zh-CN">' in done.stdout and "Latin script" not in done.stderr

@@ -913,6 +913,31 @@ class _Fields:
         return tag
 
 
+# --------------------------------------------------------------------------- script check
+
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]")
+# What is not the author's prose: code, shortcode tags, HTML tags, link targets, bare URLs.
+_NOT_PROSE = re.compile(
+    r"```.*?```|~~~.*?~~~|`[^`\n]*`|\{\{[<%].*?[>%]\}\}|<[^>]+>|\]\([^)]*\)|https?://\S+", re.S
+)
+MIN_LATIN_LETTERS = 100  # a short post's few words cannot say which language it is in
+
+
+def _is_cjk_tag(tag: str) -> bool:
+    return tag.lower().split("-")[0].split("_")[0] in {"zh", "ja", "ko"}
+
+
+def _latin_text_in_cjk(lang: str, body: str) -> bool:
+    """Whether a post tagged Chinese, Japanese or Korean is in fact written in Latin script:
+    under 2 % CJK characters among its letters, code and links left out."""
+    if not _is_cjk_tag(lang):
+        return False
+    prose = _NOT_PROSE.sub(" ", body)
+    latin = len(_LATIN_LETTERS.findall(prose))
+    return latin >= MIN_LATIN_LETTERS and len(_CJK_CHARS.findall(prose)) < 0.02 * latin
+
+
 # --------------------------------------------------------------------------- assembly
 
 _PARSERS = {"yaml": _parse_yaml, "toml": _parse_toml, "json": _parse_json}
@@ -938,7 +963,21 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
         title_key = fields.keys.get("title")
         line = fields.line(title_key) if title_key is not None else split.open_line
         warnings.append(Diagnostic("no title", str(path), line))
-    lang = fields.lang(warnings) or lang_hint or normalize_lang(default_lang) or default_lang
+    stated = fields.lang(warnings)
+    lang = stated or lang_hint or normalize_lang(default_lang) or default_lang
+    if stated is None and _latin_text_in_cjk(lang, split.body):
+        # An untranslated post under content/zh/ (Istio's zh site has some): Chinese labels
+        # and fonts around English text help no one.
+        printed = default_lang if not _is_cjk_tag(default_lang) else "en"
+        warnings.append(
+            Diagnostic(
+                f"filed as {lang!r} but written in Latin script: printed as {printed!r} "
+                f"(labels, dates, fonts); set `lang:` in the front matter to choose",
+                str(path),
+                split.body_line,
+            )
+        )
+        lang = normalize_lang(printed) or printed
     return Post(
         path=path,
         meta=parsed.meta,
