@@ -212,6 +212,7 @@ LABELS: dict[str, dict[str, str]] = {
 SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "image_missing": "Image not available: {file}",
+        "view_online": "View online",
         "boilerplate": "The standard text “{name}” from the website is not included here.",
         "latest_release": "the latest release",
         "relnote_download": "Download Istio {version}",
@@ -225,6 +226,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "zh-CN": {
         "image_missing": "图片不可用：{file}",
+        "view_online": "在线观看",
         "boilerplate": "此处为网站上的标准文本“{name}”，本文档未收录。",
         "latest_release": "最新版本",
         "relnote_download": "下载 Istio {version}",
@@ -238,6 +240,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "zh-TW": {
         "image_missing": "圖片無法使用：{file}",
+        "view_online": "線上觀看",
         "boilerplate": "此處為網站上的標準文字「{name}」，本文件未收錄。",
         "latest_release": "最新版本",
         "relnote_download": "下載 Istio {version}",
@@ -251,6 +254,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "ja": {
         "image_missing": "画像を表示できません：{file}",
+        "view_online": "オンラインで見る",
         "boilerplate": "ウェブサイトの定型文「{name}」はここには含まれていません。",
         "latest_release": "最新リリース",
         "relnote_download": "Istio {version} をダウンロード",
@@ -264,6 +268,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "ko": {
         "image_missing": "이미지를 사용할 수 없음: {file}",
+        "view_online": "온라인에서 보기",
         "boilerplate": "웹사이트의 표준 문구 “{name}”은(는) 여기에 포함되지 않았습니다.",
         "latest_release": "최신 릴리스",
         "relnote_download": "Istio {version} 다운로드",
@@ -277,6 +282,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "es": {
         "image_missing": "Imagen no disponible: {file}",
+        "view_online": "Ver en línea",
         "boilerplate": "El texto estándar «{name}» del sitio web no se incluye aquí.",
         "latest_release": "la última versión",
         "relnote_download": "Descargar Istio {version}",
@@ -290,6 +296,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "image_missing": "Image non disponible : {file}",
+        "view_online": "Voir en ligne",
         "boilerplate": "Le texte standard « {name} » du site web n’est pas inclus ici.",
         "latest_release": "la dernière version",
         "relnote_download": "Télécharger Istio {version}",
@@ -303,6 +310,7 @@ SHORTCODE_LABELS: dict[str, dict[str, str]] = {
     },
     "de": {
         "image_missing": "Bild nicht verfügbar: {file}",
+        "view_online": "Online ansehen",
         "boilerplate": "Der Standardtext „{name}“ der Website ist hier nicht enthalten.",
         "latest_release": "die neueste Version",
         "relnote_download": "Istio {version} herunterladen",

@@ -187,3 +187,38 @@ def test_a_stated_language_is_kept(tmp_path):
     done = run_presskit("html", str(post))
     assert done.returncode == 0, done.stderr
     assert '<html lang="zh-CN">' in done.stdout and "Latin script" not in done.stderr
+
+
+VIDEO_POST = """---
+title: {title}
+---
+
+{lead}
+
+<iframe width="560" src="https://www.youtube.com/embed/nupRBh9Iypo" allowfullscreen></iframe>
+
+<video controls src="https://example.org/media/demo.mp4"></video>
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "lead", "words"),
+    [("en", "Watch the demo:", "View online"), ("zh", "请观看演示：", "在线观看")],
+)
+def test_an_embedded_video_prints_its_address_and_a_qr_code(tmp_path, lang, lead, words):
+    import segno
+
+    post = tmp_path / f"content/{lang}/news/video/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(VIDEO_POST.format(title="Video", lead=lead), encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    assert "raw HTML not rendered" not in done.stderr  # it is rendered, as paper can
+    html = done.stdout
+    watch = "https://www.youtube.com/watch?v=nupRBh9Iypo"  # the page, not the player
+    for url in (watch, "https://example.org/media/demo.mp4"):
+        assert f'<a href="{url}">{url}</a>' in html.replace("&amp;", "&")
+        qr = segno.make(url, error="m").svg_data_uri(scale=4, dark="#000000", border=0, nl=False)
+        assert f'<img src="{qr}" class="qr"' in html
+    assert html.count('<div class="embed">') == 2 and words in html
+    assert f'<p class="lead-in">{lead}</p>' in html  # the lead-in stays with the video

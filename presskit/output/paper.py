@@ -122,7 +122,7 @@ def _note_text(note: str) -> str:
 
 LEAD_IN = re.compile(
     r"<p>((?:(?!</p>).)*?[:：])</p>"
-    r'(\s*<(?:(?:pre|ul|ol|table|figure|blockquote)\b|div class="(?:sourceCode|quote)"))',
+    r'(\s*<(?:(?:pre|ul|ol|table|figure|blockquote)\b|div class="(?:sourceCode|quote|embed)"))',
     re.S,
 )
 

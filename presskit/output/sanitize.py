@@ -112,6 +112,7 @@ class Sanitizer:
 
     unsafe_html: bool = False
     source: str | None = None
+    lang: str = "en"  # of the words printed for an embedded video
     body: str = ""
     body_line: int = 1
     warn: Callable[[Diagnostic], None] | None = None
@@ -128,7 +129,13 @@ class Sanitizer:
     def for_post(cls, doc: pf.Doc, post: Post, **options: Any) -> Sanitizer:
         """Made right after pandoc read the post: refuses too deep a tree before anything walks
         it, and notes which raw elements came from the post."""
-        sanitizer = cls(source=str(post.path), body=post.body, body_line=post.body_line, **options)
+        sanitizer = cls(
+            source=str(post.path),
+            lang=post.lang,
+            body=post.body,
+            body_line=post.body_line,
+            **options,
+        )
         sanitizer.post_raw = check_depth(doc, sanitizer)  # one walk: depth and raw elements
         sanitizer._post_raw_ids = frozenset(id(raw) for raw in sanitizer.post_raw)
         return sanitizer
@@ -159,6 +166,7 @@ class Sanitizer:
 def sanitize(doc: pf.Doc, sanitizer: Sanitizer) -> None:
     """Apply the policy to `doc` in place (after the shortcode filter)."""
     check_depth(doc, sanitizer)  # handlers may have nested further
+    doc.walk(lambda elem, _doc: _embedding_paragraph(elem, sanitizer))
     doc.walk(lambda elem, _doc: _action(elem, sanitizer))
     if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
         sanitizer.note(
@@ -302,6 +310,10 @@ def _action(elem: pf.Element, sanitizer: Sanitizer) -> pf.Element | list[pf.Elem
 def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element | list[pf.Element]:
     if elem.format.lower() not in HTML_FORMATS:
         return []  # `{=latex}` and friends never reach an HTML page anyway
+    embedded = embedded_media(elem.text)
+    if embedded:
+        sanitizer.line_of(elem.text)  # keep the search cursor in step with the post
+        return [_embed(url, isinstance(elem, pf.RawBlock), sanitizer.lang) for url in embedded]
     line = sanitizer.line_of(elem.text)
     if not sanitizer.unsafe_html:
         if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
@@ -354,6 +366,75 @@ def _break_long_word(elem: pf.Str) -> pf.Str | None:
     if len(elem.text) > LONG_WORD:
         elem.text = _break_runs(elem.text)
     return None
+
+
+# --------------------------------------------------------------------------- embeds
+
+EMBED_SRC = re.compile(
+    r"<(?:iframe|video|source|embed)\b[^>]*?\bsrc\s*=\s*[\"']?(https?://[^\"'\s>]+)", re.I
+)
+# A player's embed address → the page a reader opens (and a phone scans).
+PLAYER_PAGES = (
+    (
+        re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
+        "https://www.youtube.com/watch?v={}",
+    ),
+    (re.compile(r"https?://player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"),
+)
+
+
+def embedded_media(raw: str) -> list[str]:
+    """The web addresses of the videos and frames a raw HTML chunk embeds, as pages to open.
+
+    Paper cannot play them: where one stood, its address and a QR code are printed instead of
+    nothing."""
+    urls = []
+    for match in EMBED_SRC.finditer(raw):
+        url = html.unescape(match.group(1))
+        for player, page in PLAYER_PAGES:
+            found = player.match(url)
+            if found:
+                url = page.format(found.group(1))
+                break
+        urls.append(url)
+    return list(dict.fromkeys(urls))
+
+
+_RAW_LINE = (pf.RawInline, pf.Space, pf.SoftBreak, pf.LineBreak)
+
+
+def _embedding_paragraph(elem: pf.Element, sanitizer: Sanitizer) -> list[pf.Element] | None:
+    """A paragraph of nothing but raw HTML that embeds media (pandoc reads `<video …>` on a
+    line of its own as inline HTML) is a block: the address and a QR code, not a bare link."""
+    if not isinstance(elem, pf.Para | pf.Plain) or not all(
+        isinstance(child, _RAW_LINE) for child in elem.content
+    ):
+        return None
+    raws = [child for child in elem.content if isinstance(child, pf.RawInline)]
+    if not raws or not all(sanitizer.from_post(raw) and raw.format in HTML_FORMATS for raw in raws):
+        return None
+    embedded = embedded_media("".join(raw.text for raw in raws))
+    if not embedded:
+        return None
+    sanitizer.line_of(raws[0].text)  # keep the search cursor in step with the post
+    return [_embed(url, True, sanitizer.lang) for url in embedded]
+
+
+def _embed(url: str, block: bool, lang: str) -> pf.Element:
+    from presskit import i18n
+
+    link = pf.Link(pf.Str(url), url=url)
+    if not block:
+        return link
+    from presskit.release import qr_svg_uri
+
+    words = i18n.label(lang, "view_online")
+    qr = pf.Image(url=qr_svg_uri(url), classes=["qr"], attributes={"alt": ""})
+    return pf.Div(
+        pf.Plain(qr),
+        pf.Para(pf.Strong(pf.Str(words)), pf.LineBreak(), link),
+        classes=["embed"],
+    )
 
 
 def _clean_attributes(elem: pf.Element, sanitizer: Sanitizer) -> None:
