@@ -426,7 +426,7 @@ def _embed(url: str, block: bool, lang: str) -> pf.Element:
     link = pf.Link(pf.Str(url), url=url)
     if not block:
         return link
-    from presskit.release import qr_svg_uri
+    from presskit.output.release import qr_svg_uri
 
     words = i18n.label(lang, "view_online")
     qr = pf.Image(url=qr_svg_uri(url), classes=["qr"], attributes={"alt": ""})
