@@ -217,13 +217,16 @@ LINKED = (
 )
 
 
+LATER = "第二篇[文字](https://example.org/later)。"
+
+
 @pytest.fixture(scope="module")
 def zh_kit(tmp_path_factory: pytest.TempPathFactory):
     """A kit of Chinese posts only, under the example brand (whose `lang` is en)."""
     base = tmp_path_factory.mktemp("zhkit")
     root = base / "content"
     post(root, "zh/blog/2024/launch/index.md", "发布日", "2024-06-01", LINKED)
-    post(root, "zh/blog/2024/later/index.md", "后续", "2024-06-02", "第二篇文字。")
+    post(root, "zh/blog/2024/later/index.md", "后续", "2024-06-02", LATER)
     out = base / "out"
     result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=2)
     assert result.ok, (result.kit_error, [d.error for d in result.failed])
@@ -248,6 +251,9 @@ def test_the_kit_keeps_the_link_notes_of_the_single_pdf(zh_kit):
     assert {u for u in urls if u in kit} == urls
     page = next(p for p in kit.split("\f") if "正式发布" in p)
     assert "1. https://example.org/press/kit" in page  # at the foot of the page that cites it
+    # each post numbers its notes from 1, as its own PDF does (not 3 after the first post's 2)
+    page = next(p for p in kit.split("\f") if "第二篇" in p)
+    assert "1. https://example.org/later" in page
 
 
 def test_a_mixed_kit_labels_each_part_in_its_language(kit):
