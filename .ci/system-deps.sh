@@ -12,6 +12,8 @@ packages=(
   libpangoft2-1.0-0
   libharfbuzz-subset0   # fast font subsetting (1.1 s instead of 12.4 s on the sample)
   poppler-utils         # pdftotext/pdffonts/pdftoppm: tests and previews
+  chromium              # the preview's browser test (headless)
+  chromium-driver       # chromedriver, which Selenium drives it through
 )
 # A Python that can make a virtual environment (Debian ships venv separately).
 if ! python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

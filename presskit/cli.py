@@ -294,6 +294,12 @@ def doctor(config: Path | None, theme: str | None) -> None:
     help="Seconds one post may take before it fails.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress: only failures and the summary.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep going: after each save of a post, its bundle, the theme, the brand or the "
+    "config, build what changed (Ctrl-C stops).",
+)
 def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ignore[no-untyped-def]
     """Render every post under PATHS (post files or content folders) into OUTDIR.
 
@@ -301,17 +307,102 @@ def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ig
     any post failed (all the others are still built).
     """
     from presskit.batch.builder import build as build_all
+    from presskit.batch.builder import cpu_count
     from presskit.batch.progress import reporter_for
 
-    if options["kit"] is not None and not re.fullmatch(r"[\w][\w.-]*", options["kit"]):
+    kit = options["kit"]
+    if kit is not None and not re.fullmatch(r"[\w][\w.-]*", kit):
         raise click.BadParameter("a file name without folders", param_hint="--kit")
-    quiet = options.pop("quiet")
+    quiet, watching = options.pop("quiet"), options.pop("watch")
+    if watching:
+        from presskit.preview.app import watch_build
+
+        def once(pool):  # type: ignore[no-untyped-def]
+            try:
+                return build_all(
+                    paths,
+                    outdir,
+                    reporter=reporter_for(sys.stderr, quiet=quiet),
+                    pool=pool,
+                    **options,
+                )
+            except PresskitError as error:  # fixed by the next save, perhaps
+                click.echo(f"error: {error}", err=True)
+                return None
+
+        watch_build(
+            paths,
+            once,
+            jobs=options["jobs"] or cpu_count(),
+            config=options["config"],
+            theme=options["theme"],
+            outdir=outdir,
+        )
+        return
     try:
         result = build_all(paths, outdir, reporter=reporter_for(sys.stderr, quiet=quiet), **options)
     except PresskitError as error:
         fail(error)
         return
     sys.exit(0 if result.ok else 1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@CONFIG
+@THEME
+@click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
+@click.option("--kit", metavar="NAME", default=None, help="Also show the press kit NAME.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback lets other machines read your drafts.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8011,
+    show_default=True,
+    help="Port to listen on (0: any free port; the URL is printed).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Worker processes (default: 1 for a post, the number of CPUs for folders).",
+)
+def preview(paths: tuple[Path, ...], host: str, port: int, open_browser: bool, **options) -> None:  # type: ignore[no-untyped-def]
+    """Show PATHS (a post, or content folders) in the browser, re-rendered on every save.
+
+    A local web server shows each post's pages, warnings, embargo state and downloads; saving
+    the post, a file of its bundle, the theme, the brand or presskit.toml renders again, and
+    the open page updates by itself. Ctrl-C stops it.
+    """
+    from presskit.batch.builder import cpu_count
+    from presskit.preview.app import run_preview
+    from presskit.preview.server import is_loopback
+
+    kit = options["kit"]
+    if kit is not None and not re.fullmatch(r"[\w][\w.-]*", kit):
+        raise click.BadParameter("a file name without folders", param_hint="--kit")
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this machine on port "
+            f"{port or 'chosen'} can read the posts being previewed",
+            err=True,
+        )
+    single = len(paths) == 1 and paths[0].is_file()
+    options["jobs"] = options["jobs"] or (1 if single else cpu_count())
+    try:
+        run_preview(
+            list(paths), host=host, port=port, open_browser=open_browser, out=sys.stdout, **options
+        )
+    except OSError as error:
+        fail(str(error))
 
 
 def default_name(post: Path) -> str:

@@ -13,6 +13,7 @@ is missing or stale.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Sequence
@@ -66,6 +67,7 @@ def build(
     timeout: float = DEFAULT_TIMEOUT,
     reporter: Reporter | None = None,
     runner: str = DEFAULT_RUNNER,
+    pool: Any = None,
 ) -> BuildResult:
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
@@ -79,7 +81,9 @@ def build(
     Never raises for a broken post: its `Document` has status "failed" and an `error` line.
     Raises `PresskitError` only for problems with the batch itself (a PATH that does not
     exist, an unreadable `--config`, an output folder that cannot be written).
-    `runner` ("module:function") renders one post in a worker; tests swap it.
+    `runner` ("module:function") renders one post in a worker; tests swap it. `pool`: an
+    open `presskit.batch.workers.Pool` to render with and leave open, so a caller that builds
+    again and again (`presskit preview`, `build --watch`) keeps its workers warm between builds.
     """
     started = time.monotonic()
     report = reporter or Reporter()
@@ -104,7 +108,7 @@ def build(
 
     # Workers start only if there is work, as soon as there is: they import while the
     # remaining posts are examined.
-    with Pool(jobs or cpu_count()) as pool:
+    with contextlib.nullcontext(pool) if pool is not None else Pool(jobs or cpu_count()) as pool:
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         todo: list[int] = []

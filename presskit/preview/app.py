@@ -1,0 +1,112 @@
+"""`presskit preview` and `presskit build --watch`: the long-running commands.
+
+Both stop on Ctrl-C (or SIGTERM) the same way: stop watching, let the workers go, remove the
+temporary files, exit 0. Nothing they start outlives them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from presskit.preview.server import serve
+from presskit.preview.session import Session, warm_pool
+from presskit.preview.watch import watch, watch_roots
+
+
+@contextlib.contextmanager
+def interrupt_on_term() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl-C does (a test, a service manager, `kill`)."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_preview(
+    paths: Sequence[Path],
+    *,
+    host: str,
+    port: int,
+    open_browser: bool,
+    out: TextIO,
+    **options: Any,
+) -> None:
+    """Serve the preview until Ctrl-C; the first render starts at once, in the background."""
+    session = Session(paths, **options)
+    try:
+        server = serve(session, host, port)
+    except OSError as error:
+        session.close()
+        raise OSError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    session.log = lambda line: print(line, file=out, flush=True)
+    posts = "1 post" if session.single else ", ".join(str(p) for p in paths)
+    print(f"previewing {posts} at {server.url}  (Ctrl-C stops)", file=out, flush=True)
+    with interrupt_on_term():
+        try:
+            session.start()
+            if open_browser:
+                threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            session.stop.set()  # event streams end before the server waits for them
+            server.server_close()
+            session.close()
+    print("stopped", file=out, flush=True)
+
+
+def watch_build(
+    paths: Sequence[Path],
+    build: Callable[[Any], Any],
+    *,
+    jobs: int,
+    config: Path | None,
+    theme: str | None,
+    outdir: Path,
+    out: TextIO = sys.stderr,
+) -> Any:
+    """Build now, then again after each save, with the same workers, until Ctrl-C.
+
+    `build(pool)` runs one build and returns its result; the caller prints as a build does.
+    """
+    stop = threading.Event()
+    saved = threading.Event()
+    result = None
+    with interrupt_on_term(), warm_pool(jobs) as pool:
+        watcher = threading.Thread(
+            target=watch,
+            args=(lambda: watch_roots(paths, config, theme), lambda _paths: saved.set(), stop),
+            kwargs={"ignore": outdir.resolve()},  # its own PDFs must not start another build
+            daemon=True,
+        )
+        try:
+            watcher.start()
+            while True:
+                saved.clear()
+                result = build(pool)
+                print("watching for changes (Ctrl-C stops)", file=out, flush=True)
+                while not saved.wait(0.2):
+                    pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            watcher.join(10)
+    print("stopped", file=out, flush=True)
+    return result

@@ -1,0 +1,48 @@
+"""A PDF's pages as PNG images, fast enough to follow a writer's saves.
+
+poppler's `pdftoppm` rasterizes a page of the sample in ~12 ms, but its own PNG writer
+compresses at zlib's default level and spends ~130 ms a page doing it. So it writes raw PPM
+and Pillow encodes the PNGs at level 1 (files ~10% larger; 5 pages in ~0.15 s, not 0.7 s).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from presskit.errors import PresskitError
+
+DPI = 100  # an A4 page 827 px wide: a page fits a laptop screen, body text stays legible
+
+
+def rasterize(pdf: Path, folder: Path, *, dpi: int = DPI) -> list[Path]:
+    """Write `folder/page-N.png` for every page of `pdf`; return them in page order."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="raw-", dir=folder) as raw:
+        done = subprocess.run(
+            ["pdftoppm", "-r", str(dpi), str(pdf), str(Path(raw) / "p")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            reason = done.stderr.strip().splitlines()[-1:] or [f"status {done.returncode}"]
+            raise PresskitError(f"pdftoppm could not read the PDF: {reason[0]}", pdf)
+        # pdftoppm pads the page number to the width of the page count: p-1 or p-01
+        frames = sorted(Path(raw).glob("p-*.ppm"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+        def encode(item: tuple[int, Path]) -> Path:
+            number, frame = item
+            target = folder / f"page-{number}.png"
+            with Image.open(frame) as image:
+                image.save(target, format="PNG", compress_level=1)
+            return target
+
+        # Pillow lets go of the GIL while it compresses: two pages at once on two cores.
+        with ThreadPoolExecutor(max_workers=2) as encoders:
+            return list(encoders.map(encode, enumerate(frames, start=1)))

@@ -1,0 +1,405 @@
+"""What a preview shows, and the loop that keeps it current.
+
+A `Session` renders its posts with `presskit.batch.builder.build` (the same path as `presskit build`:
+the manifest decides what a save made stale, the kit is rebuilt when one of its posts is) into
+a temporary folder, on a pool of workers it keeps open, so every render after the first is a
+warm one. Each PDF that changed is copied out of the build folder under a new name, with its
+pages as PNGs, and listed in `files`: the server serves those and nothing else.
+
+A save bumps a generation counter and wakes the render thread. A build that ends after a newer
+save is thrown away: what it rendered is already out of date, and the build that follows
+renders what the save changed (the manifest has the inputs it hashed before rendering). What
+the build of the newest save wrote is published, and open pages are told (`wait_version`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from presskit.errors import PresskitError
+from presskit.preview.raster import rasterize
+from presskit.preview.watch import Roots, watch, watch_roots
+
+KEEP_REVISIONS = 2  # a page still showing the previous images may be fetching them
+
+
+@contextlib.contextmanager
+def warm_pool(jobs: int) -> Iterator[Any]:
+    """Worker processes that stay warm from one build to the next.
+
+    The only place preview and `build --watch` touch the worker machinery: a build is
+    `presskit.batch.builder.build(..., pool=pool)` with what this yields.
+    """
+    from presskit.batch.workers import Pool
+
+    with Pool(jobs) as pool:
+        yield pool
+
+
+@dataclass
+class Rendered:
+    """One good render of a post (or of the kit): its PDF and page images, as served."""
+
+    revision: int
+    folder: Path
+    pdf: Path
+    sha256: str | None
+    images: list[Path] | None = None  # made on first look, or at once when someone watches
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class PostState:
+    key: str  # its address: /post/KEY (the PDF's path in the build, without .pdf)
+    source: str
+    path: Path | None
+    name: str  # the PDF's file name, for downloads
+    title: str | None = None
+    lang: str | None = None
+    status: str = "pending"  # a build status, or "pending" before the first build
+    error: str | None = None
+    reason: str | None = None  # why it was skipped
+    warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
+    embargo: str | None = None  # "Embargoed until …" / "For immediate release"
+    embargoed: bool = False
+    good: Rendered | None = None  # the last good render; stale when status is "failed"
+
+    @property
+    def stale(self) -> bool:
+        return self.status == "failed" and self.good is not None
+
+
+@dataclass
+class KitState:
+    name: str
+    error: str | None = None
+    pages: int | None = None
+    good: Rendered | None = None
+    zip: Path | None = None
+
+
+@dataclass
+class Timing:
+    """Where the time of the last published save went (seconds; for `make bench`)."""
+
+    saved: float = 0.0  # when the watcher reported the save (time.time())
+    build: float = 0.0
+    raster: float = 0.0
+    published: float = 0.0  # time.time()
+
+
+class Session:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        config: Path | None = None,
+        theme: str | None = None,
+        offline: bool | None = None,
+        kit: str | None = None,
+        jobs: int = 1,
+        drafts: bool = True,
+    ) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.single = len(self.paths) == 1 and self.paths[0].is_file()
+        self.config, self.theme, self.offline = config, theme, offline
+        self.kit_name, self.jobs, self.drafts = kit, jobs, drafts
+        self.workdir = Path(tempfile.mkdtemp(prefix="presskit-preview-"))
+        self.out = self.workdir / "build"
+        self.posts: dict[str, PostState] = {}
+        self.order: list[str] = []
+        self.kit = KitState(kit) if kit else None
+        self.batch_error: str | None = None
+        self.files: dict[str, tuple[Path, str, str | None]] = {}  # url: file, type, download
+        self.busy = True
+        self.version = 0
+        self.timing = Timing()
+        self.viewed: set[str] = set()
+        self.stop = threading.Event()
+        self.log = print
+        self._state = threading.Condition()
+        self._raster = threading.Lock()
+        self._wake = threading.Event()
+        self._generation = 0
+        self._saved_at = time.time()
+        self._revision = 0
+        self._threads: list[threading.Thread] = []
+        self._pool_ready = threading.Event()
+        self._pool: Any = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self, *, watching: bool = True) -> None:
+        """Render in the background now, and again after each save (when `watching`)."""
+        self._wake.set()
+        self._spawn(self._render_loop, "presskit-preview-render")
+        if watching:
+            self._spawn(lambda: watch(self.roots, self.saved, self.stop), "presskit-preview-watch")
+
+    def _spawn(self, target: Any, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def close(self) -> None:
+        """Stop watching and rendering, end the workers, remove every file the preview made."""
+        self.stop.set()
+        self._wake.set()
+        with self._state:
+            self._state.notify_all()
+        for thread in self._threads:
+            thread.join(30)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def roots(self) -> Roots:
+        return watch_roots(self.paths, self.config, self.theme)
+
+    def saved(self, paths: set[Path]) -> None:
+        """The watcher saw files change: render again, superseding a render under way."""
+        with self._state:
+            self._generation += 1
+            self._saved_at = time.time()
+            if not self.busy:
+                self.busy = True
+                self._bump()
+        self._wake.set()
+
+    def wait_version(self, seen: int, timeout: float) -> int:
+        """The state's version once it differs from `seen` (or after `timeout`, or at stop)."""
+        with self._state:
+            self._state.wait_for(lambda: self.version != seen or self.stop.is_set(), timeout)
+            return self.version
+
+    def wait_idle(self, timeout: float = 120.0) -> bool:
+        """Until the newest save is published (tests and the bench use it)."""
+        with self._state:
+            return self._state.wait_for(lambda: not self.busy or self.stop.is_set(), timeout)
+
+    def _bump(self) -> None:
+        self.version += 1
+        self._state.notify_all()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _render_loop(self) -> None:
+        with warm_pool(self.jobs) as pool:
+            self._pool = pool
+            while not self.stop.is_set():
+                self._wake.wait()
+                if self.stop.is_set():
+                    break
+                self._wake.clear()
+                with self._state:
+                    generation, saved_at = self._generation, self._saved_at
+                started = time.monotonic()
+                try:
+                    result, error = self._build(pool), None
+                except PresskitError as problem:
+                    result, error = None, str(problem)
+                except Exception as problem:  # noqa: BLE001 - the preview must outlive a bug
+                    result, error = None, f"internal error: {type(problem).__name__}: {problem}"
+                built = time.monotonic() - started
+                if self.stop.is_set():
+                    break
+                if self._generation != generation:
+                    continue  # a newer save came in: its build replaces this one
+                self._publish(result, error, saved_at, built)
+
+    def _build(self, pool: Any) -> Any:
+        from presskit.batch.builder import build
+
+        return build(
+            self.paths,
+            self.out,
+            config=self.config,
+            theme=self.theme,
+            offline=self.offline,
+            kit=self.kit_name,
+            drafts=self.drafts,
+            pool=pool,
+        )
+
+    def _publish(self, result: Any, error: str | None, saved_at: float, built: float) -> None:
+        started = time.monotonic()
+        lines: list[str] = []
+        if result is not None:
+            posts, order = self._posts_of(result, lines)
+            kit = self._kit_of(result) if self.kit is not None else None
+        raster = time.monotonic() - started
+        with self._state:
+            self.batch_error = error
+            if result is not None:
+                self.posts, self.order = posts, order
+                if kit is not None:
+                    self.kit = kit
+            self.busy = False
+            self.timing = Timing(saved_at, built, raster, time.time())
+            self._bump()
+        self.retire_old()
+        if error is not None:
+            lines.append(f"error: {error}")
+        for line in lines:
+            self.log(f"{time.strftime('%H:%M:%S')}  {line}")
+
+    def _posts_of(self, result: Any, lines: list[str]) -> tuple[dict[str, PostState], list[str]]:
+        from presskit.batch.discover import discover
+
+        try:
+            keys = {s.display: s.output.with_suffix("").as_posix() for s in discover(self.paths)}
+        except PresskitError:
+            keys = {}
+        posts: dict[str, PostState] = {}
+        for doc in result.documents:
+            key = keys.get(doc.source, doc.source)
+            old = self.posts.get(key)
+            state = PostState(
+                key=key,
+                source=doc.source,
+                path=_source_path(self.paths, doc.source),
+                name=Path(key).name + ".pdf",
+                title=doc.title,
+                lang=doc.lang,
+                status=doc.status,
+                error=doc.error,
+                reason=doc.reason,
+                warnings=list(doc.warnings),
+                pages=doc.pages,
+                good=old.good if old else None,
+            )
+            if doc.status in ("built", "unchanged") and doc.output:
+                if state.good is None or state.good.sha256 != doc.sha256:
+                    state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
+                    eager = self.single or key in self.viewed
+                    if eager:
+                        self._images(state.good)
+                    lines.append(_line(doc))
+            elif doc.status == "failed":
+                lines.append(f"failed    {doc.error}")
+            if state.good is not None:
+                state.embargo, state.embargoed = self._embargo(state)
+                if state.status == "failed":
+                    state.pages = old.pages if old else None
+            posts[key] = state
+        for key, old in self.posts.items():
+            if key not in posts and old.good is not None:
+                self._drop(old.good)
+        return posts, [doc_key for doc_key in posts]
+
+    def _kit_of(self, result: Any) -> KitState:
+        assert self.kit is not None
+        kit = KitState(self.kit.name, result.kit_error, result.kit_pages, self.kit.good)
+        if result.kit_pdf is not None and result.kit_pdf.is_file():
+            from presskit.batch.inputs import file_digest
+
+            digest = file_digest(result.kit_pdf)
+            if kit.good is None or kit.good.sha256 != digest:
+                kit.good = self._keep(result.kit_pdf, result.kit_pdf.name, digest)
+                if "kit" in self.viewed:
+                    self._images(kit.good)
+            if result.kit_zip is not None and result.kit_zip.is_file():
+                kit.zip = kit.good.folder / result.kit_zip.name
+                shutil.copyfile(result.kit_zip, kit.zip)
+                self._serve(kit.zip, "application/zip", result.kit_zip.name)
+        return kit
+
+    def _keep(self, pdf: Path, name: str, sha256: str | None) -> Rendered:
+        """A copy of a new PDF under a revision of its own: the next build overwrites the
+        build folder's, while pages may still show (and offer) this one."""
+        self._revision += 1
+        folder = self.workdir / "files" / str(self._revision)
+        folder.mkdir(parents=True)
+        copy = folder / name
+        shutil.copyfile(pdf, copy)
+        self._serve(copy, "application/pdf", name)
+        return Rendered(self._revision, folder, copy, sha256)
+
+    def _serve(self, file: Path, kind: str, download: str | None) -> None:
+        self.files[self.url(file)] = (file, kind, download)
+
+    def url(self, file: Path) -> str:
+        return "/files/" + file.relative_to(self.workdir / "files").as_posix()
+
+    def _drop(self, rendered: Rendered) -> None:
+        for url in [u for u, (f, _k, _d) in self.files.items() if f.parent == rendered.folder]:
+            del self.files[url]
+        shutil.rmtree(rendered.folder, ignore_errors=True)
+
+    def _images(self, rendered: Rendered) -> list[Path]:
+        with self._raster:
+            if rendered.images is None:
+                try:
+                    rendered.images = rasterize(rendered.pdf, rendered.folder)
+                except PresskitError:
+                    rendered.images = []
+                for image in rendered.images:
+                    self._serve(image, "image/png", None)
+            return rendered.images
+
+    def images(self, rendered: Rendered) -> list[str]:
+        """The URLs of a render's page images, made now if nobody looked before."""
+        return [self.url(image) for image in self._images(rendered)]
+
+    def _embargo(self, state: PostState) -> tuple[str | None, bool]:
+        """The embargo line as the PDF prints it; None when the post cannot be read."""
+        from presskit.brand import find_config, load_config
+        from presskit.source.post import load_post
+        from presskit.output.release import release_for
+
+        if state.path is None:
+            return None, False
+        try:
+            cfg = load_config(self.config or find_config(state.path))
+            post = load_post(state.path, default_lang=cfg.lang)
+            release = release_for(post, cfg)
+        except PresskitError:
+            return None, False
+        return release.status, release.embargoed
+
+    def retire_old(self) -> None:
+        """Remove revisions no page refers to any more (all but the newest few)."""
+        with self._state:
+            alive = {p.good.folder for p in self.posts.values() if p.good is not None}
+            if self.kit is not None and self.kit.good is not None:
+                alive.add(self.kit.good.folder)
+        root = self.workdir / "files"
+        if not root.is_dir():
+            return
+        newest = self._revision
+        for folder in root.iterdir():
+            if folder in alive or not folder.name.isdigit():
+                continue
+            if int(folder.name) <= newest - KEEP_REVISIONS:
+                for url in [u for u, (f, _k, _d) in self.files.items() if f.parent == folder]:
+                    del self.files[url]
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _source_path(paths: Sequence[Path], display: str) -> Path | None:
+    """The Markdown file a build names `display` (relative to one of the PATHs, or as given)."""
+    for root in paths:
+        candidate = Path(display) if root.is_file() else root / display
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _line(doc: Any) -> str:
+    count = len(doc.warnings)
+    extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
+    pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+    return f"rendered  {doc.output} ({pages}{extra})"
