@@ -253,6 +253,8 @@ class Session:
         self.retire_old()
         if error is not None:
             lines.append(f"error: {error}")
+        if lines and self.single and lines[-1].startswith("rendered"):
+            lines[-1] += f" in {built + raster:.2f} s"
         for line in lines:
             self.log(f"{time.strftime('%H:%M:%S')}  {line}")
 
@@ -282,11 +284,13 @@ class Session:
                 good=old.good if old else None,
             )
             if doc.status in ("built", "unchanged") and doc.output:
+                recovered = old is not None and old.status == "failed"
                 if state.good is None or state.good.sha256 != doc.sha256:
                     state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
-                    eager = self.single or key in self.viewed
-                    if eager:
+                    if self.single or key in self.viewed:
                         self._images(state.good)
+                    lines.append(_line(doc))
+                elif recovered:
                     lines.append(_line(doc))
             elif doc.status == "failed":
                 lines.append(f"failed    {doc.error}")

@@ -77,7 +77,8 @@ SCRIPT = """
     document.getElementById("main").replaceWith(next);
     document.body.classList.toggle("busy", next.dataset.busy === "1");
     if (next.dataset.title) document.title = next.dataset.title;
-    window.presskitUpdated = { version: next.dataset.version, at: Date.now() };
+    window.presskitUpdated = {
+      version: next.dataset.version, busy: next.dataset.busy === "1", at: Date.now() };
   }
   const events = new EventSource("/events");
   events.onmessage = (event) => { chain = chain.then(() => refresh(event.data)); };
