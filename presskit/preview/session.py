@@ -1,10 +1,10 @@
 """What a preview shows, and the loop that keeps it current.
 
-A `Session` renders its posts with `presskit.batch.builder.build` (the same path as `presskit build`:
-the manifest decides what a save made stale, the kit is rebuilt when one of its posts is) into
-a temporary folder, on a pool of workers it keeps open, so every render after the first is a
-warm one. Each PDF that changed is copied out of the build folder under a new name, with its
-pages as PNGs, and listed in `files`: the server serves those and nothing else.
+A `Session` renders its posts with `presskit.batch.builder.build` (the path of `presskit
+build`: the manifest decides what a save made stale, the kit is rebuilt when one of its posts
+is) into a temporary folder, on a pool of workers it keeps open, so every render after the
+first is a warm one. Each PDF that changed is copied out of the build folder under a new name,
+with its pages as PNGs, and listed in `files`: the server serves those and nothing else.
 
 A save bumps a generation counter and wakes the render thread. A build that ends after a newer
 save is thrown away: what it rendered is already out of date, and the build that follows
@@ -361,8 +361,8 @@ class Session:
     def _embargo(self, state: PostState) -> tuple[str | None, bool]:
         """The embargo line as the PDF prints it; None when the post cannot be read."""
         from presskit.brand import find_config, load_config
-        from presskit.source.post import load_post
         from presskit.output.release import release_for
+        from presskit.source.post import load_post
 
         if state.path is None:
             return None, False
