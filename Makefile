@@ -47,3 +47,4 @@ clean:
 
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/preview.py

@@ -448,3 +448,46 @@ def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, s
     assert "built 1, unchanged 1, failed 0" in second
     process.send_signal(signal.SIGINT)
     assert process.wait(60) == 0
+
+
+def test_a_folder_lists_its_posts_with_their_status_and_the_kit(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    write_post(root / "content/en/news/other", "Other news")
+    broken = root / "content/en/news/broken/index.md"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("---\ntitle: Broken\ndate: 2024-02-31\n---\nText\n", encoding="utf-8")
+    session = Session([root / "content"], kit="press-kit", jobs=1)
+    session.log = lambda line: None
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()
+        session.start(watching=False)
+        assert session.wait_idle(180)
+        index = live.page("/")
+        assert index.count('class="badge rendered"') >= 3  # two posts and the kit
+        assert 'href="/post/en/news/other">Other news</a>' in index
+        failed = r'class="badge failed".*broken/index\.md:3: invalid date'
+        assert re.search(failed, index, re.S), index
+        assert not images(index)  # pages are made when a post is opened
+        kit = live.page("/kit")
+        assert len(images(kit)) >= 3 and 'href="/files/' in kit and "press-kit.zip" in kit
+        status, _headers, data = live.request(re.findall(r'href="(/files/[^"]+\.zip)"', kit)[0])
+        assert status == 200 and data.startswith(b"PK")
+        post = live.page("/post/en/news/other")
+        assert images(post) and "Other news" in post
+    finally:
+        live.stop()
+
+
+def test_a_page_opened_before_the_first_render_waits_for_it(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    session = Session([root / "content/en/news/launch/index.md"])
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()  # the session is not started: nothing has rendered
+        status, headers, _body = live.request("/")
+        assert status == 303 and headers["Location"] == "/post/launch"
+        html = live.page("/post/launch")
+        assert 'class="badge waiting"' in html and '<body class="busy">' in html
+    finally:
+        live.stop()

@@ -133,8 +133,21 @@ class Session:
         self._saved_at = time.time()
         self._revision = 0
         self._threads: list[threading.Thread] = []
-        self._pool_ready = threading.Event()
-        self._pool: Any = None
+        self._list_sources()
+
+    def _list_sources(self) -> None:
+        """The posts as found, waiting: a page opened before the first render has its address
+        (and says it is rendering) instead of a 404."""
+        from presskit.batch.discover import discover
+
+        try:
+            sources = discover(self.paths)
+        except PresskitError:
+            return  # the first build reports it
+        for source in sources:
+            key = source.output.with_suffix("").as_posix()
+            self.posts[key] = PostState(key, source.display, source.path, Path(key).name + ".pdf")
+            self.order.append(key)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -198,7 +211,6 @@ class Session:
 
     def _render_loop(self) -> None:
         with warm_pool(self.jobs) as pool:
-            self._pool = pool
             while not self.stop.is_set():
                 self._wake.wait()
                 if self.stop.is_set():
@@ -209,6 +221,8 @@ class Session:
                 started = time.monotonic()
                 try:
                     result, error = self._build(pool), None
+                except _Stopped:
+                    break
                 except PresskitError as problem:
                     result, error = None, str(problem)
                 except Exception as problem:  # noqa: BLE001 - the preview must outlive a bug
@@ -222,6 +236,16 @@ class Session:
 
     def _build(self, pool: Any) -> Any:
         from presskit.batch.builder import build
+        from presskit.batch.manifest import Reporter
+
+        stop = self.stop
+
+        class Stopping(Reporter):
+            """Ends a long build (a folder's first) between posts when the preview stops."""
+
+            def document(self, doc: Any) -> None:
+                if stop.is_set():
+                    raise _Stopped
 
         return build(
             self.paths,
@@ -232,6 +256,7 @@ class Session:
             kit=self.kit_name,
             drafts=self.drafts,
             pool=pool,
+            reporter=Stopping(),
         )
 
     def _publish(self, result: Any, error: str | None, saved_at: float, built: float) -> None:
@@ -391,6 +416,10 @@ class Session:
                 for url in [u for u, (f, _k, _d) in self.files.items() if f.parent == folder]:
                     del self.files[url]
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Stopped(Exception):
+    """Raised between two posts of a build once the preview stops."""
 
 
 def _source_path(paths: Sequence[Path], display: str) -> Path | None:
