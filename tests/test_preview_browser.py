@@ -64,6 +64,11 @@ def preview(tmp_path: Path) -> Iterator[tuple[Session, str]]:
         session.close()
 
 
+def heading(driver) -> str:  # type: ignore[no-untyped-def]
+    """Read in the page: the heading may be swapped between a lookup and a read."""
+    return driver.execute_script("return document.querySelector('main h1')?.textContent || '';")
+
+
 def loaded_images(driver) -> list[str]:  # type: ignore[no-untyped-def]
     return driver.execute_script(
         "return [...document.querySelectorAll('main img')]"
@@ -80,7 +85,7 @@ def test_an_edit_shows_in_the_open_page_without_a_reload(browser, preview, tmp_p
     wait = WebDriverWait(driver, 90, poll_frequency=0.05)
     wait.until(lambda d: len(loaded_images(d)) >= 2)
     before = loaded_images(driver)
-    assert "Istio 正式从 CNCF 毕业" in driver.find_element("css selector", "h1").text
+    assert "Istio 正式从 CNCF 毕业" in heading(driver)
     driver.execute_script("window.__sameDocument = 'yes';")
 
     post = session.paths[0]
@@ -90,12 +95,12 @@ def test_an_edit_shows_in_the_open_page_without_a_reload(browser, preview, tmp_p
     text += f"\n\n这是第二稿新增的一段：{MARK}。\n"
     post.write_text(text, encoding="utf-8")
 
-    wait.until(lambda d: MARK in d.find_element("css selector", "h1").text)
+    wait.until(lambda d: MARK in heading(d))
     wait.until(lambda d: (now := loaded_images(d)) and set(now).isdisjoint(before))
     # the same document: no reload happened
     assert driver.execute_script("return window.__sameDocument;") == "yes"
     assert driver.execute_script("return performance.getEntriesByType('navigation').length") == 1
-    assert "stale" not in driver.find_element("css selector", "h1").text
+    assert "stale" not in heading(driver)
     after = loaded_images(driver)
     assert len(after) >= len(before)
 

@@ -47,28 +47,35 @@ def run_preview(
     **options: Any,
 ) -> None:
     """Serve the preview until Ctrl-C; the first render starts at once, in the background."""
-    session = Session(paths, **options)
-    try:
-        server = serve(session, host, port)
-    except OSError as error:
-        session.close()
-        raise OSError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    session.log = lambda line: print(line, file=out, flush=True)
-    posts = "1 post" if session.single else ", ".join(str(p) for p in paths)
-    print(f"previewing {posts} at {server.url}  (Ctrl-C stops)", file=out, flush=True)
-    with interrupt_on_term():
+    with interrupt_on_term():  # from the start: a SIGTERM at any moment still cleans up
+        session = Session(paths, **options)
         try:
-            session.start()
-            if open_browser:
-                threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            pass
+            try:
+                server = serve(session, host, port)
+            except OSError as error:
+                raise OSError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+            session.log = lambda line: print(line, file=out, flush=True)
+            _serve_until_stopped(session, server, paths, open_browser, out)
         finally:
-            session.stop.set()  # event streams end before the server waits for them
-            server.server_close()
             session.close()
-    print("stopped", file=out, flush=True)
+    print("stopped", file=out, flush=True)  # the workers ended, the temporary files gone
+
+
+def _serve_until_stopped(
+    session: Session, server: Any, paths: Sequence[Path], open_browser: bool, out: TextIO
+) -> None:
+    posts = "1 post" if session.single else ", ".join(str(p) for p in paths)
+    try:
+        print(f"previewing {posts} at {server.url}  (Ctrl-C stops)", file=out, flush=True)
+        session.start()
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.stop.set()  # event streams end before the server waits for them
+        server.server_close()
 
 
 def watch_build(
