@@ -65,7 +65,7 @@ def updated(driver, after: str | None, timeout: float = 60.0) -> dict:  # type: 
         mark = driver.execute_script("return window.presskitUpdated || null;")
         if mark and mark["version"] != after and not mark.get("busy"):
             return mark
-        time.sleep(0.01)
+        time.sleep(0.03)  # the page stamps its own time; polling only has to notice it
     raise TimeoutError("the page did not update")
 
 
@@ -100,13 +100,17 @@ def latency(saves: int) -> dict:
             first = time.monotonic() - started
             driver.execute_script("window.presskitUpdated = {version: 'loaded', at: 0};")
             mark = "loaded"
+            worker = next(pid for pid in children(os.getpid()) if b"spawn_main" in cmdline(pid))
             for n in range(saves + 2):
                 time.sleep(0.4)  # a writer between saves; the watcher settles
+                cpu_worker, cpu_self = cpu_seconds(worker), own_cpu_seconds()
                 saved = edit(post, original, n)
                 seen = updated(driver, mark)
                 mark = seen["version"]
                 session.wait_idle(60)
                 timing = session.timing
+                worker_cpu = cpu_seconds(worker) - cpu_worker
+                preview_cpu = own_cpu_seconds() - cpu_self
                 total = seen["at"] / 1000 - saved
                 if n < 2:
                     continue  # the first saves warm the browser's and the worker's caches
@@ -117,6 +121,8 @@ def latency(saves: int) -> dict:
                         "build": timing.build,
                         "raster": timing.raster,
                         "deliver": seen["at"] / 1000 - timing.published,
+                        "worker_cpu": worker_cpu,
+                        "preview_cpu": preview_cpu,
                     }
                 )
         finally:
@@ -130,6 +136,25 @@ def latency(saves: int) -> dict:
     summary["first_render"] = first
     summary["saves"] = len(rows)
     return summary
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and of the children it reaped (pandoc), so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """This process's CPU time and its finished children's (pdftoppm), not the worker's."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def rss_kb(pid: int) -> int:
@@ -215,6 +240,15 @@ def main() -> int:
         f"PNGs {fast['raster']:.3f} s, event + page + images to the browser "
         f"{fast['deliver']:.3f} s  (first render, cold: {fast['first_render']:.1f} s)"
     )
+    estimate = fast["watch"] + fast["worker_cpu"] + fast["preview_cpu"] + fast["deliver"]
+    print(
+        f"  CPU per save: worker {fast['worker_cpu']:.3f} s, preview process (server, "
+        f"watcher, pdftoppm, PNGs; Selenium's client too) {fast['preview_cpu']:.3f} s; "
+        f"on an idle machine ≈ {estimate:.3f} s (watcher + CPU + delivery)"
+    )
+    fast["idle_estimate"] = estimate
+    if args.saves <= 0:
+        return 0
     mem = memory(args.saves)
     print("memory over saves (RSS, MB):   save   preview   worker")
     for n, main_mb, worker_mb in mem["samples"]:

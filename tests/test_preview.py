@@ -141,6 +141,7 @@ def test_a_save_renders_again_and_a_failure_keeps_the_last_pages_marked_stale(
     assert 'class="badge stale"' in broken
     assert re.search(r"index\.md:\d+: ", broken), broken  # file:line: reason
     assert "last render that worked" in broken
+    assert "<h1>Launch day, second draft" in broken  # the name it had, while it cannot be read
     assert images(broken) == images(after)  # the last good pages, still served
     assert running.request(images(broken)[0])[0] == 200
 

@@ -299,8 +299,9 @@ class Session:
                 source=doc.source,
                 path=_source_path(self.paths, doc.source),
                 name=Path(key).name + ".pdf",
-                title=doc.title,
-                lang=doc.lang,
+                # a post that no longer reads keeps the name and language it had
+                title=doc.title or (old.title if old else None),
+                lang=doc.lang or (old.lang if old else None),
                 status=doc.status,
                 error=doc.error,
                 reason=doc.reason,
@@ -317,12 +318,14 @@ class Session:
                     lines.append(_line(doc))
                 elif recovered:
                     lines.append(_line(doc))
-            elif doc.status == "failed":
-                lines.append(f"failed    {doc.error}")
+            elif doc.status == "failed" and (old is None or old.error != doc.error):
+                lines.append(f"failed    {doc.error}")  # once, not again at every save
             if state.good is not None:
                 state.embargo, state.embargoed = self._embargo(state)
-                if state.status == "failed":
-                    state.pages = old.pages if old else None
+                if state.status == "failed" and old is not None:
+                    state.pages = old.pages  # what the stale pages show
+                    if state.embargo is None:
+                        state.embargo, state.embargoed = old.embargo, old.embargoed
             posts[key] = state
         for key, old in self.posts.items():
             if key not in posts and old.good is not None:
@@ -364,9 +367,14 @@ class Session:
         return "/files/" + file.relative_to(self.workdir / "files").as_posix()
 
     def _drop(self, rendered: Rendered) -> None:
-        for url in [u for u, (f, _k, _d) in self.files.items() if f.parent == rendered.folder]:
-            del self.files[url]
-        shutil.rmtree(rendered.folder, ignore_errors=True)
+        self._unserve(rendered.folder)
+
+    def _unserve(self, folder: Path) -> None:
+        """Stop serving a revision and remove its files. The listing is copied first: a
+        request thread may be adding the pages it just made."""
+        for url in [u for u, (f, _k, _d) in list(self.files.items()) if f.parent == folder]:
+            self.files.pop(url, None)
+        shutil.rmtree(folder, ignore_errors=True)
 
     def _images(self, rendered: Rendered) -> list[Path]:
         with self._raster:
@@ -413,9 +421,7 @@ class Session:
             if folder in alive or not folder.name.isdigit():
                 continue
             if int(folder.name) <= newest - KEEP_REVISIONS:
-                for url in [u for u, (f, _k, _d) in self.files.items() if f.parent == folder]:
-                    del self.files[url]
-                shutil.rmtree(folder, ignore_errors=True)
+                self._unserve(folder)
 
 
 class _Stopped(Exception):

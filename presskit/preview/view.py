@@ -169,8 +169,13 @@ def post(session: Session, state: PostState) -> tuple[str, str]:
         parts.append(f'<p><span class="badge {kind}">{escape(state.embargo)}</span></p>')
     parts.append(batch_error(session))
     if state.error:
-        stale = " The pages below are from the last render that worked." if state.good else ""
-        parts.append(f'<div class="error">{escape(state.error)}{escape(stale)}</div>')
+        parts.append(f'<div class="error">{escape(state.error)}</div>')
+        if state.good is not None:
+            when = time.strftime("%H:%M:%S", time.localtime(state.good.at))
+            parts.append(
+                f'<p class="meta">The pages below are from the last render that worked '
+                f"({when}).</p>"
+            )
     if state.reason:
         parts.append(f'<p class="meta">{escape(state.reason)}</p>')
     parts.append(_warnings(state.warnings))
