@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
-from presskit.errors import PresskitError
+from presskit.errors import Diagnostic, PresskitError
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
 from presskit.themes import names_folder
+from presskit.tomlkeys import ANY, Schema, unknown_keys
 
 CONFIG_NAME = "presskit.toml"
 PAGE_SIZES = {"a4": "A4", "letter": "letter", "a5": "A5", "legal": "legal"}
@@ -33,6 +34,34 @@ SWITCHES = {
     "link_notes": True,
 }
 COLOR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+# Every key presskit.toml may hold: any other is a warning naming its line and the nearest of
+# these (`presskit.tomlkeys`). A new setting is added here and read in `config_from_dict`.
+BRAND_KEYS: Schema = {
+    "name": None,
+    "logo": None,
+    "primary": None,
+    "accent": None,
+    "text": None,
+    "background": None,
+    "about": ANY,  # one text, or texts by language
+    "website": None,
+    "contacts": [{"name": None, "email": None, "phone": None, "role": None}],
+    "fonts": {"body": None, "headings": None, "mono": None},
+    "font_files": [{"family": None, "path": None, "weight": None, "style": None}],
+}
+CONFIG_KEYS: Schema = {
+    "lang": None,
+    "base_url": None,
+    "page_size": None,
+    "theme": None,
+    "margin": None,
+    "languages": None,
+    "embargo_zones": None,
+    "unknown_shortcodes": None,
+    "brand_file": None,
+    **dict.fromkeys(SWITCHES),
+    "brand": BRAND_KEYS,
+}
 
 
 @dataclass(frozen=True)
@@ -102,8 +131,9 @@ class Config:
     languages: tuple[str, ...] = ()
     brand_file: Path | None = None
     embargo_zones: tuple[str, ...] = ()  # IANA zones; empty: the audience's, by language
-    # Names in the config that were refused (outside its folder tree): said on every render.
-    warnings: tuple[str, ...] = field(default=(), compare=False)
+    # What the config says about itself: names refused (outside its folder tree) and unknown
+    # keys; each render reports them, a batch once.
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     @property
     def root(self) -> Path | None:
@@ -178,7 +208,9 @@ def load_config(path: Path | None) -> Config:
         raise PresskitError(
             f"invalid TOML: {message}", path, int(line.group(1)) if line else None
         ) from None
-    return config_from_dict(data, path)
+    config = config_from_dict(data, path)
+    unknown = unknown_keys(text, data, CONFIG_KEYS, path)
+    return replace(config, warnings=(*config.warnings, *unknown))
 
 
 def _str(data: dict[str, Any], key: str, path: Path, default: str = "") -> str:
@@ -355,7 +387,7 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         theme = "default"
     return Config(
         brand=brand,
-        warnings=tuple(warnings),
+        warnings=tuple(Diagnostic(message, str(path)) for message in warnings),
         path=path,
         unknown_shortcodes=unknown_shortcodes,
         lang=_str(data, "lang", path, "en"),

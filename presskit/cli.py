@@ -243,10 +243,12 @@ def doctor(config: Path | None, theme: str | None) -> None:
 
     try:
         cfg = load_config(config if config is not None else find_config(Path.cwd()))
-        serif = load_theme(theme or cfg.theme, cfg.root).serif_body
+        theme_obj = load_theme(theme or cfg.theme, cfg.root)
     except PresskitError as error:
         fail(error)
         return
+    report([*cfg.warnings, *theme_obj.warnings])
+    serif = theme_obj.serif_body
     checks = diagnose(cfg, serif=serif)
     click.echo(table(checks))
     if any(check.failed for check in checks):

@@ -68,8 +68,7 @@ def config_warnings(post_path: Path, cfg: Config) -> list[Diagnostic]:
     """What the post should know about its configuration: a `presskit.toml` in its content
     tree that was not read, and names in the config that were refused."""
     ignored = [Diagnostic(IGNORED_CONFIG, str(found)) for found in ignored_configs(post_path)]
-    source = str(cfg.path) if cfg.path else None
-    return ignored + [Diagnostic(message, source) for message in cfg.warnings]
+    return ignored + list(cfg.warnings)
 
 
 DEFAULT_TIMEOUT = 300  # seconds for one post; the slowest real post takes a few
@@ -163,7 +162,7 @@ def prepare(
     if strict_fonts is not None:
         cfg = replace(cfg, strict_fonts=strict_fonts)
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    warnings = config_warnings(path, cfg)
+    warnings = [*config_warnings(path, cfg), *theme_obj.warnings]
     post = load_post(path, default_lang=cfg.lang)
     warnings.extend(post.warnings)
     if not i18n.is_known(post.lang):

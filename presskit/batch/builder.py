@@ -163,6 +163,8 @@ def build(
             write_manifest(out, rows, previous_kit or None)
 
         report.start(len(documents), len(todo))
+        for warning in inputs.file_warnings():
+            report.note(f"warning: {warning}")
         for i in sorted(finished):
             report.document(documents[i])
         save()
@@ -272,10 +274,11 @@ def _carry_over(prior: Document, doc: Document) -> None:
 
 
 def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) -> None:
+    shared = set(inputs.file_warnings())
     if result.get("ok"):
         doc.status = "built"
         doc.pages, doc.bytes, doc.sha256 = result["pages"], result["bytes"], result["sha256"]
-        doc.warnings = list(result.get("warnings", []))
+        doc.warnings = [w for w in result.get("warnings", []) if w not in shared]
         folder = path.parent.resolve()
         read = []
         for name in result.get("files", []):
@@ -288,7 +291,7 @@ def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) ->
     else:
         doc.status = "failed"
         doc.error = result.get("error") or "failed"
-        doc.warnings = list(result.get("warnings", []))
+        doc.warnings = [w for w in result.get("warnings", []) if w not in shared]
         doc.output = doc.inputs = None  # an older PDF may still be there, but it is not this one
 
 

@@ -128,6 +128,19 @@ class Inputs:
         config = self._loaded(config_path)
         return load_theme(self.settings.theme or config.theme, config.root).path
 
+    def file_warnings(self) -> list[str]:
+        """What the batch's config and theme files say about themselves (unknown keys): the
+        batch reports each once, not in every post's row."""
+        found: dict[str, None] = {}
+        for config in self._configs.values():
+            found.update(dict.fromkeys(str(w) for w in config.warnings))
+            try:
+                theme = load_theme(self.settings.theme or config.theme, config.root)
+            except PresskitError:  # each of its posts fails with this error already
+                continue
+            found.update(dict.fromkeys(str(w) for w in theme.warnings))
+        return list(found)
+
     def _loaded(self, config_path: Path | None) -> Config:
         """The config at `config_path` (None: the defaults), loaded once per batch."""
         if config_path not in self._configs:

@@ -14,9 +14,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from presskit.errors import PresskitError
+from presskit.errors import Diagnostic, PresskitError
+from presskit.tomlkeys import Schema, unknown_keys
 
 REQUIRED = ("page.html.j2", "press.css")
+# What theme.toml may hold; any other key is a warning with its line and the nearest of these.
+THEME_KEYS: Schema = {"extends": None, "serif_body": None}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class Theme:
     serif_body: bool
     default_logo_uri: str | None
     template_dirs: tuple[Path, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # about theme.toml itself (unknown keys)
 
 
 def data_uri(path: Path) -> str:
@@ -60,11 +64,15 @@ def load_theme(name_or_path: str, relative_to: Path | None = None) -> Theme:
         known = ", ".join(builtin_themes())
         raise PresskitError(f"unknown theme {name_or_path!r} (built-in: {known})")
     settings: dict[str, object] = {}
-    if (folder / "theme.toml").is_file():
+    warnings: list[Diagnostic] = []
+    settings_file = folder / "theme.toml"
+    if settings_file.is_file():
+        text = settings_file.read_text(encoding="utf-8")
         try:
-            settings = tomllib.loads((folder / "theme.toml").read_text(encoding="utf-8"))
+            settings = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PresskitError(f"invalid theme.toml: {error}", folder / "theme.toml") from None
+            raise PresskitError(f"invalid theme.toml: {error}", settings_file) from None
+        warnings = unknown_keys(text, settings, THEME_KEYS, settings_file)
     parent_name = settings.get("extends")
     parent: Theme | None = None
     if parent_name is not None:
@@ -91,4 +99,5 @@ def load_theme(name_or_path: str, relative_to: Path | None = None) -> Theme:
             data_uri(logo) if logo.is_file() else (parent.default_logo_uri if parent else None)
         ),
         template_dirs=(folder.resolve(), *(parent.template_dirs if parent else ())),
+        warnings=(*(parent.warnings if parent else ()), *warnings),
     )
