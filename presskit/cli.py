@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from presskit import __version__
 from presskit.errors import PresskitError
+
+if TYPE_CHECKING:
+    from presskit.output.page import Options
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 POST = click.Path(exists=True, dir_okay=False, path_type=Path)
 # click ≥ 8.2 raises this for a bare `presskit`; older clicks print the help themselves
@@ -45,7 +52,7 @@ THEME = click.option(
 )
 
 
-def release_options(command):  # type: ignore[no-untyped-def]
+def release_options(command: F) -> F:
     """Press-release switches shared by `render` and `html`."""
     for option in reversed(
         [
@@ -79,7 +86,7 @@ def release_options(command):  # type: ignore[no-untyped-def]
 
 def options_from(
     ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None, link_notes: bool | None
-):  # type: ignore[no-untyped-def]
+) -> Options:
     from presskit.output.page import Options
     from presskit.output.release import parse_moment
 
@@ -97,7 +104,7 @@ def fail(error: PresskitError | str) -> None:
     sys.exit(1)
 
 
-def report(warnings) -> None:  # type: ignore[no-untyped-def]
+def report(warnings: Iterable[object]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -302,7 +309,7 @@ def doctor(config: Path | None, theme: str | None) -> None:
     help="Keep going: after each save of a post, its bundle, the theme, the brand or the "
     "config, build what changed (Ctrl-C stops).",
 )
-def build(paths: tuple[Path, ...], outdir: Path, **options) -> None:  # type: ignore[no-untyped-def]
+def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     """Render every post under PATHS (post files or content folders) into OUTDIR.
 
     Only posts whose inputs changed since the last build are rendered again. Exits 1 when

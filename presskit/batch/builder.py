@@ -144,7 +144,7 @@ def build(
                         None,
                     )
                     continue
-                if usable and _still_valid(prior, doc, out):
+                if usable and prior is not None and _still_valid(prior, doc, out):
                     _carry_over(prior, doc)
                     continue
                 todo.append(index)

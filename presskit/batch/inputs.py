@@ -59,7 +59,7 @@ def bundle_files(post: Path) -> list[Path]:
     if not BUNDLE_FILE.fullmatch(post.name):
         return []
     folder = post.parent
-    files = []
+    files: list[Path] = []
     for current, dirs, names in os.walk(folder):
         here = Path(current)
         # a nested bundle is another post, with its own inputs

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from presskit.batch.manifest import BuildResult, Document, Reporter
@@ -85,7 +86,7 @@ class BarReporter(Reporter):
         summarize(result, lambda text: print(text, file=self.stream))
 
 
-def summarize(result: BuildResult, write) -> None:  # type: ignore[no-untyped-def]
+def summarize(result: BuildResult, write: Callable[[str], object]) -> None:
     write(result.summary())
     for doc in result.failed:
         write(f"  {doc.error}")

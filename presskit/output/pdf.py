@@ -264,7 +264,9 @@ def _read_capped(
     return b"".join(chunks)
 
 
-def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
+def make_fetcher(policy: FetchPolicy) -> Any:
+    """A WeasyPrint URL fetcher that reads only what `policy` allows (its class is made here,
+    after WeasyPrint is imported, so `presskit.pdf` itself never imports it)."""
     from presskit.weasy.engine import import_weasyprint
 
     # Waits for `engine.start_import`'s thread: a submodule imported beside it finds the
@@ -297,7 +299,7 @@ def make_fetcher(policy: FetchPolicy):  # type: ignore[no-untyped-def]
     return SafeFetcher(timeout=policy.timeout, allowed_protocols=("file", "data", "http", "https"))
 
 
-def _local(path: Path, policy: FetchPolicy):  # type: ignore[no-untyped-def]
+def _local(path: Path, policy: FetchPolicy) -> Any:  # a weasyprint.urls.URLFetcherResponse
     from weasyprint.urls import URLFetcherResponse
 
     if not path.is_file():  # a FIFO or a device would block or never end

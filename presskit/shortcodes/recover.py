@@ -18,7 +18,7 @@ structure and closes in another (a list item and the paragraph after the list) s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import panflute as pf
@@ -40,6 +40,11 @@ class _TagItem:
     tag: Tag | Comment
     text: str
     continues: bool  # on the line right after the previous item, in the same paragraph
+
+    @property
+    def name(self) -> str:
+        """The shortcode's name; a comment has none."""
+        return self.tag.name if isinstance(self.tag, Tag) else ""
 
 
 @dataclass
@@ -148,13 +153,13 @@ class _State:
                 out.append(item)
                 continue
             tag = item.tag
-            verbatim = bool(stack) and stack[-1][0].tag.name in VERBATIM
+            verbatim = bool(stack) and stack[-1][0].name in VERBATIM
             if isinstance(tag, Comment):
                 out.append(item if verbatim else pf.Para(*text_inlines(tag.text)))
-            elif verbatim and not (tag.closing and tag.name == stack[-1][0].tag.name):
+            elif verbatim and not (tag.closing and tag.name == stack[-1][0].name):
                 out.append(item)
             elif tag.closing:
-                if stack and stack[-1][0].tag.name == tag.name:
+                if stack and stack[-1][0].name == tag.name:
                     opener, saved = stack.pop()
                     saved.append(self._close(opener, out))
                     out = saved
@@ -173,11 +178,11 @@ class _State:
                 out = []
         while stack:
             opener, saved = stack.pop()
-            rescued = self._rescue(opener, out) if opener.tag.name in VERBATIM else None
+            rescued = self._rescue(opener, out) if opener.name in VERBATIM else None
             if rescued is not None:
                 saved.extend(rescued)
             else:
-                self.warn(f'unclosed shortcode "{opener.tag.name}"; its tag is kept as text')
+                self.warn(f'unclosed shortcode "{opener.name}"; its tag is kept as text')
                 saved.append(pf.Para(*text_inlines(opener.text)))
                 saved.extend(out)
             out = saved
@@ -202,7 +207,7 @@ class _State:
         its last item. The blocks up to the one holding the closing tag are code; what follows
         the tag in that block (usually nothing) is kept as a paragraph.
         """
-        closing = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(opener.tag.name) + r"\s*[>%]\}\}")
+        closing = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(opener.name) + r"\s*[>%]\}\}")
         for k, item in enumerate(after):
             if isinstance(item, _TagItem):
                 continue
@@ -318,7 +323,9 @@ class _State:
         return found
 
 
-def _marker(kind: type, tag: Tag, content: list) -> pf.Div | pf.Span:  # type: ignore[type-arg]
+def _marker(
+    kind: type[pf.Div] | type[pf.Span], tag: Tag, content: Sequence[pf.Element]
+) -> pf.Div | pf.Span:
     attributes = {markers.NAME: tag.name, markers.PARAMS: markers.encode_params(tag.params)}
     return kind(*content, classes=[markers.CLASS], attributes=attributes)
 

@@ -19,7 +19,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -266,8 +266,14 @@ class _Split:
 _LEADING_SPACE = re.compile(r"[ \t\n]*")
 
 
+def _skip_space(text: str, pos: int = 0) -> int:
+    """Where the run of blanks at `pos` ends."""
+    found = _LEADING_SPACE.match(text, pos)
+    return found.end() if found else pos
+
+
 def _split(text: str, path: Path) -> _Split:
-    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
+    start = _skip_space(text)
     # Hugo skips blank lines before the front matter; so do we, and line numbers stay exact.
     if text.startswith("{", start) and not text.startswith("{{", start):
         return _split_json(text, start, path)
@@ -332,7 +338,7 @@ def _split_json(text: str, start: int, path: Path) -> _Split:
             string = _JSON_STRING.match(text, pos)
             if string is None:
                 break  # unterminated string: let the decoder describe it
-            after = _LEADING_SPACE.match(text, string.end()).end()  # type: ignore[union-attr]
+            after = _skip_space(text, string.end())
             if depth == 1 and text.startswith(":", after):
                 with contextlib.suppress(ValueError):  # a bad escape: the decoder will say so
                     keys.setdefault(json.loads(string.group()), _text_line(text, pos))
@@ -442,7 +448,8 @@ class _YamlLoader(yaml.SafeLoader):
     a few hundred bytes become gigabytes.
     """
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+    # A class-level table PyYAML fills per class (typeshed's stubs call it an instance attribute)
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)

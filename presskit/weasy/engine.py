@@ -195,7 +195,16 @@ def cache_array_types(ffi) -> None:  # type: ignore[no-untyped-def]
 
 
 # WeasyPrint's own list of tables no PDF viewer reads.
-DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF")
+DROPPED_TABLES: tuple[bytes, ...] = (
+    b"BASE",
+    b"DSIG",
+    b"EBDT",
+    b"EBLC",
+    b"EBSC",
+    b"GPOS",
+    b"GSUB",
+    b"JSTF",
+)
 DROPPED_TABLES += (b"LTSH", b"PCLT", b"SVG ")
 # Empty glyph slots a one-pass subset may keep past the last glyph used (see below).
 SLACK_GLYPHS = 64
@@ -308,7 +317,7 @@ def _subset_compact(font, glyphs: list[int], hinting: bool, notdef: bool) -> byt
     data = get_hb_object_data(face) if face is not None else None
     cff = sfnt_table(memoryview(data), b"CFF ") if data and data[:4] == b"OTTO" else None
     subset_ranges = cid_ranges(cff) if cff is not None else None
-    if subset_ranges is None:
+    if cff is None or subset_ranges is None:
         return None
     cids = [cid + i for _, cid, count in subset_ranges for i in range(count)]
     increasing = all(a < b for a, b in itertools.pairwise(cids))
@@ -849,7 +858,7 @@ def _import_quietly() -> None:
         return
 
 
-def __getattr__(name: str) -> object:
+def __getattr__(name: str) -> Any:
     """`from presskit.weasy.engine import HTML`: WeasyPrint's names, through `import_weasyprint`."""
     if name in ("HTML", "CSS"):
         return getattr(import_weasyprint(), name)
