@@ -27,7 +27,7 @@ def render(post: str | Path, out: str | Path, config: Any = None, **options: Any
 
 
 def build(paths: Any, outdir: str | Path, **options: Any) -> BuildResult:
-    """Render every post under `paths` into `outdir`; options: `presskit.batch.builder.build` for options."""
+    """Render every post under `paths` into `outdir`; options: `presskit.batch.builder.build`."""
     from presskit.batch.builder import build as _build
 
     return _build(paths, outdir, **options)

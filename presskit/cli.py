@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -421,7 +422,29 @@ def default_name(post: Path) -> str:
     return post.stem
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """presskit's own warnings (an untested WeasyPrint) as one `warning:` line; others as
+    Python shows them."""
+    from presskit.weasy import UntestedWeasyPrint
+
+    if issubclass(category, UntestedWeasyPrint):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
+    warnings.showwarning = _show_warning
     try:
         code = cli.main(prog_name="presskit", standalone_mode=False)
     except NO_ARGS_IS_HELP as error:  # bare `presskit`: the help, as click prints it

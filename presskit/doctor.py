@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 
 from presskit import i18n
@@ -89,18 +90,37 @@ def check_pandoc() -> Check:
 
 
 def check_weasyprint() -> list[Check]:
+    from presskit import weasy
+    from presskit.weasy.engine import ACTIVE, import_weasyprint
+
     try:
-        import weasyprint
+        with warnings.catch_warnings():  # said in the table instead
+            warnings.simplefilter("ignore", weasy.UntestedWeasyPrint)
+            weasyprint = import_weasyprint()
         from weasyprint.text.ffi import harfbuzz, harfbuzz_subset, pango
     except (ImportError, OSError) as error:
         hint = "apt-get install libpango-1.0-0 libpangoft2-1.0-0; pip install weasyprint"
         return [Check("WeasyPrint", "missing", str(error).splitlines()[0], hint)]
     version = pango.pango_version()
     pango_text = f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+    untested = weasy.range_warning()
     checks = [
-        Check("WeasyPrint", "ok", weasyprint.__version__),
+        Check(
+            "WeasyPrint",
+            "warn" if untested else "ok",
+            weasyprint.__version__
+            + (f": {untested}" if untested else f" (tested: {weasy.TESTED_RANGE})"),
+            f"pip install 'weasyprint{weasy.TESTED_RANGE}'",
+            required=False,
+        ),
         Check("Pango", "ok" if version >= 14400 else "missing", pango_text, "Pango ≥ 1.44"),
     ]
+    for patch in weasy.PATCHES:  # what of WeasyPrint's own code presskit replaces here
+        if ACTIVE.get(patch.name):
+            checks.append(Check(f"patch {patch.name}", "ok", "active", required=False))
+        else:
+            reason = "WeasyPrint untested" if untested else "what it replaces is not there"
+            checks.append(Check(f"patch {patch.name}", "warn", f"off: {reason}", required=False))
     subset = bool(harfbuzz_subset) and harfbuzz.hb_version_atleast(4, 1, 0)
     checks.append(
         Check(

@@ -89,6 +89,9 @@ def test_doctor_warns_without_harfbuzz_subsetting(monkeypatch):
     from weasyprint.text import ffi
 
     from presskit.doctor import check_weasyprint, table
+    from presskit.weasy.engine import import_weasyprint
+
+    import_weasyprint()  # tuned as in a render, before the library goes missing
 
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     checks = {check.name: check for check in check_weasyprint()}

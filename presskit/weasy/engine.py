@@ -14,8 +14,10 @@ Font subsetting runs one HarfBuzz pass where WeasyPrint 70 runs two (`subset_in_
 and CID-keyed CJK fonts are embedded without their empty glyph slots (`_subset_compact`).
 A warm process parses each distinct `<style>` text once (`cache_style_elements`) and keeps
 one copy of each font file (`share_font_files`); `trim_memory` keeps a process that renders
-post after post from growing. Each of these is checked against WeasyPrint 70 and falls back
-to WeasyPrint's own code otherwise.
+post after post from growing. Each is a row of `presskit.weasy.PATCHES` (what it replaces,
+why, what upstream change would remove it); all are applied only to a WeasyPrint in the tested
+range (`presskit.weasy.in_tested_range`, the one version check), and each also checks the
+internals it needs and leaves WeasyPrint's code alone when they are not there.
 
 `start_import()` runs the import on a thread, so a cold render overlaps it with pandoc;
 `from presskit.weasy.engine import HTML` waits for it (or imports) and hands back WeasyPrint's
@@ -37,17 +39,22 @@ import struct
 import subprocess
 import sys
 import threading
+import warnings
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
+
+from presskit import weasy
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 _tuned = False  # the patches below wrap WeasyPrint's functions: once per process
+# Each patch of `presskit.weasy.PATCHES` by name: applied in this process or not.
+ACTIVE: dict[str, bool] = {}
 
 
 @cache
@@ -83,20 +90,33 @@ def find_library(name: str) -> str | None:
 
 
 def import_weasyprint() -> ModuleType:
-    """`import weasyprint`, with the quick library search where the platform allows it."""
+    """`import weasyprint`, tuned by the patches of `presskit.weasy.PATCHES` when its version
+    is in the tested range; WeasyPrint as it ships (and one `UntestedWeasyPrint` warning)
+    otherwise."""
     global _tuned
     with _lock:
-        weasyprint = sys.modules.get("weasyprint") or _import_quickly()
+        weasyprint = sys.modules.get("weasyprint")
+        tested = weasy.in_tested_range(weasy.installed_version())
+        if weasyprint is None:
+            weasyprint = _import_quickly() if tested else importlib.import_module("weasyprint")
         if not _tuned:  # also when someone else imported WeasyPrint first
             _tuned = True
-            from weasyprint.text.ffi import ffi
+            if tested:
+                from weasyprint.text.ffi import ffi
 
-            cache_array_types(ffi)
-            subset_in_one_pass(weasyprint)
-            cache_style_elements(weasyprint)
-            share_font_files(weasyprint)
-            measure_footnotes_once(weasyprint)
-            compress_as_zlib_default()
+                ACTIVE["cffi_array_types"] = cache_array_types(ffi)
+                ACTIVE["subset_in_one_pass"] = subset_in_one_pass(weasyprint)
+                ACTIVE["compact_cid_fonts"] = ACTIVE["subset_in_one_pass"] and embed_bare_cff(
+                    weasyprint
+                )
+                ACTIVE["style_element_cache"] = cache_style_elements(weasyprint)
+                ACTIVE["shared_font_files"] = share_font_files(weasyprint)
+                ACTIVE["footnote_layout_memo"] = measure_footnotes_once(weasyprint)
+                ACTIVE["zlib_default_level"] = compress_as_zlib_default()
+            else:
+                warnings.warn(str(weasy.range_warning()), weasy.UntestedWeasyPrint, stacklevel=2)
+            for patch in weasy.PATCHES:
+                ACTIVE.setdefault(patch.name, False)
         return weasyprint
 
 
@@ -104,9 +124,11 @@ def _import_quickly() -> ModuleType:
     import ctypes.util
 
     original = ctypes.util.find_library
-    if sys.platform.startswith("linux") and ldconfig_names():
+    quick = sys.platform.startswith("linux") and bool(ldconfig_names())
+    if quick:
         ctypes.util.find_library = find_library
-    defer_font_tools()
+    ACTIVE["quick_library_search"] = quick
+    ACTIVE["deferred_font_tools"] = defer_font_tools()
     try:
         return importlib.import_module("weasyprint")
     finally:
@@ -141,11 +163,11 @@ class _Deferred(ModuleType):
 _deferred_lock = threading.RLock()
 
 
-def defer_font_tools() -> None:
+def defer_font_tools() -> bool:
     if any(name in sys.modules for name in DEFERRED):
-        return
+        return False
     if importlib.util.find_spec("fontTools") is None:
-        return
+        return False
     # Each stand-in of a package has the package's `__path__`: fontTools' own tables import
     # submodules by name (`from fontTools.varLib.models import …` for an `avar` table), which
     # Python finds through the parent's `__path__`; without it, "… is not a package".
@@ -162,15 +184,16 @@ def defer_font_tools() -> None:
         if found[name] is not None:
             stand_in.__path__ = found[name]
         sys.modules[name] = stand_in
+    return True
 
 
 ARRAY = re.compile(r"^\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*$")
 
 
-class _ArrayTypes(dict):  # type: ignore[type-arg]
+class _ArrayTypes(dict[Any, Any]):
     """cffi's cache of parsed C types, which builds `name[N]` without parsing when it can."""
 
-    def __init__(self, ffi, parsed: dict) -> None:  # type: ignore[no-untyped-def, type-arg]
+    def __init__(self, ffi: Any, parsed: dict[Any, Any]) -> None:
         super().__init__(parsed)
         self.ffi = ffi
 
@@ -188,29 +211,22 @@ class _ArrayTypes(dict):  # type: ignore[type-arg]
         return self[key]
 
 
-def cache_array_types(ffi) -> None:  # type: ignore[no-untyped-def]
+def cache_array_types(ffi: Any) -> bool:
     parsed = getattr(ffi, "_parsed_types", None)
-    if type(parsed) is dict and hasattr(ffi, "_backend"):
-        ffi._parsed_types = _ArrayTypes(ffi, parsed)
+    if type(parsed) is not dict or not hasattr(ffi, "_backend"):
+        return False
+    ffi._parsed_types = _ArrayTypes(ffi, parsed)
+    return True
 
 
 # WeasyPrint's own list of tables no PDF viewer reads.
-DROPPED_TABLES: tuple[bytes, ...] = (
-    b"BASE",
-    b"DSIG",
-    b"EBDT",
-    b"EBLC",
-    b"EBSC",
-    b"GPOS",
-    b"GSUB",
-    b"JSTF",
-)
-DROPPED_TABLES += (b"LTSH", b"PCLT", b"SVG ")
+DROPPED_TABLES: tuple[bytes, ...] = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS")
+DROPPED_TABLES += (b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 # Empty glyph slots a one-pass subset may keep past the last glyph used (see below).
 SLACK_GLYPHS = 64
 
 
-def subset_in_one_pass(weasyprint: ModuleType) -> None:
+def subset_in_one_pass(weasyprint: ModuleType) -> bool:
     """Font subsetting in one HarfBuzz pass instead of WeasyPrint 70's two.
 
     WeasyPrint subsets keeping glyph ids, then subsets the result again to drop the glyphs
@@ -224,15 +240,10 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     original = getattr(fonts.Font, "_harfbuzz_subset", None)
-    if (
-        original is None
-        or harfbuzz_subset is None
-        or not weasyprint.__version__.startswith("70.")
-        or not harfbuzz.hb_version_atleast(6, 0, 0)
-    ):
-        return
+    if original is None or harfbuzz_subset is None or not harfbuzz.hb_version_atleast(6, 0, 0):
+        return False
 
-    def harfbuzz_subset_once(self, to_unicode, hinting):  # type: ignore[no-untyped-def]
+    def harfbuzz_subset_once(self: Any, to_unicode: Any, hinting: bool) -> None:
         glyphs = sorted(to_unicode)
         if getattr(self, "compact_allowed", False):
             cff = _subset_compact(self, glyphs, hinting, bool(self.missing))
@@ -245,12 +256,17 @@ def subset_in_one_pass(weasyprint: ModuleType) -> None:
         else:
             self.file_content = data
 
-    harfbuzz_subset_once.original = original  # type: ignore[attr-defined]
+    _keep_original(harfbuzz_subset_once, original)
     fonts.Font._harfbuzz_subset = harfbuzz_subset_once
-    embed_bare_cff(weasyprint)
+    return True
 
 
-def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:  # type: ignore[no-untyped-def]
+def _keep_original(wrapper: Any, original: Any) -> None:
+    """What a patch replaced stays reachable (`wrapper.original`): tests compare the two."""
+    wrapper.original = original
+
+
+def _subset_once(hb_face: Any, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:
     face = _subset_face(hb_face, glyphs, hinting, notdef, retain_gids=True)
     if face is None:
         return None
@@ -262,7 +278,9 @@ def _subset_once(hb_face, glyphs: list[int], hinting: bool, notdef: bool) -> byt
     return get_hb_object_data(face) or None
 
 
-def _subset_face(hb_face, glyphs: list[int], hinting: bool, notdef: bool, *, retain_gids: bool):  # type: ignore[no-untyped-def]
+def _subset_face(
+    hb_face: Any, glyphs: list[int], hinting: bool, notdef: bool, *, retain_gids: bool
+) -> Any:
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 
     subset_input = harfbuzz_subset.hb_subset_input_create_or_fail()
@@ -295,7 +313,7 @@ def _subset_face(hb_face, glyphs: list[int], hinting: bool, notdef: bool, *, ret
     return ffi.gc(face, harfbuzz.hb_face_destroy)
 
 
-def _subset_compact(font, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:  # type: ignore[no-untyped-def]
+def _subset_compact(font: Any, glyphs: list[int], hinting: bool, notdef: bool) -> bytes | None:
     """The bare CFF of a subset that drops the empty glyph slots, or None when it can't.
 
     A subset keeping glyph ids keeps one (empty) slot per glyph before the last one used:
@@ -330,7 +348,7 @@ def sfnt_table(font: memoryview, tag: bytes, face_index: int = 0) -> memoryview 
     """One table of an OpenType font file, or of face `face_index` of a collection; or None."""
     try:
         start = 0
-        if font[:4] == b"ttcf":  # table offsets stay relative to the whole file
+        if bytes(font[:4]) == b"ttcf":  # table offsets stay relative to the whole file
             (start,) = struct.unpack_from(">I", font, 12 + 4 * face_index)
         (count,) = struct.unpack_from(">H", font, start + 4)
         for index in range(count):
@@ -421,7 +439,7 @@ def _cff_dict(data: memoryview) -> dict[int, list[float]]:
     return entries
 
 
-def embed_bare_cff(weasyprint: ModuleType) -> None:
+def embed_bare_cff(weasyprint: ModuleType) -> bool:
     """Let WeasyPrint embed the bare CFF of `_subset_compact` as a `CIDFontType0C` font file.
 
     Only for documents without forms (WeasyPrint reads a form font's file with fontTools), and
@@ -432,13 +450,16 @@ def embed_bare_cff(weasyprint: ModuleType) -> None:
 
     original_build = pdf_module.build_fonts_dictionary
     original_type = fonts.Font.type
-    if not isinstance(original_type, property) or original_type.fget is None:
-        return
+    fget = original_type.fget if isinstance(original_type, property) else None
+    if fget is None:
+        return False
 
-    def font_type(self):  # type: ignore[no-untyped-def]
-        return "otf" if getattr(self, "bare_cff", False) else original_type.fget(self)
+    def font_type(self: Any) -> Any:
+        return "otf" if getattr(self, "bare_cff", False) else fget(self)
 
-    def build_fonts_dictionary(pdf, document_fonts, compress, subset, options):  # type: ignore[no-untyped-def]
+    def build_fonts_dictionary(
+        pdf: Any, document_fonts: Any, compress: Any, subset: Any, options: Any
+    ) -> Any:
         forms = any(font.used_in_forms for font in document_fonts.values())
         for font in document_fonts.values():
             font.compact_allowed = not forms and not (
@@ -452,9 +473,10 @@ def embed_bare_cff(weasyprint: ModuleType) -> None:
                 extra["Subtype"] = "/CIDFontType0C"
         return result
 
-    build_fonts_dictionary.original = original_build  # type: ignore[attr-defined]
+    _keep_original(build_fonts_dictionary, original_build)
     fonts.Font.type = property(font_type)
     pdf_module.build_fonts_dictionary = build_fonts_dictionary
+    return True
 
 
 # A `<style>` element whose text mentions one of these may act on the document's fonts,
@@ -485,7 +507,7 @@ class _NoFonts:
         raise _Stateful
 
 
-def cache_style_elements(weasyprint: ModuleType) -> None:
+def cache_style_elements(weasyprint: ModuleType) -> bool:
     """Parse each distinct `<style>` text once per process, not once per document.
 
     The theme's style sheet comes inline in every post's HTML (so `presskit html` is the very
@@ -498,15 +520,11 @@ def cache_style_elements(weasyprint: ModuleType) -> None:
     from weasyprint import css as css_module
 
     original = css_module.CSS
-    if (
-        getattr(original, "__name__", "") != "CSS"
-        or not weasyprint.__version__.startswith("70.")
-        or not hasattr(css_module, "find_stylesheets")
-    ):
-        return
+    if getattr(original, "__name__", "") != "CSS" or not hasattr(css_module, "find_stylesheets"):
+        return False
     parsed: dict[tuple[str, str, str | None], _ParsedStyle | None] = {}
 
-    def style_element_css(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def style_element_css(*args: Any, **kwargs: Any) -> Any:
         string = kwargs.get("string")
         keys = {"string", "base_url", "url_fetcher", "media_type", "font_config"}
         keys |= {"counter_style", "page_rules", "color_profiles", "layers"}
@@ -541,27 +559,30 @@ def cache_style_elements(weasyprint: ModuleType) -> None:
         sheet.layers = kwargs["layers"]
         return sheet
 
-    style_element_css.original = original  # type: ignore[attr-defined]
+    _keep_original(style_element_css, original)
     css_module.CSS = style_element_css
+    return True
 
 
-def _parse_alone(css_class, string: str, base_url, media_type) -> _ParsedStyle | None:  # type: ignore[no-untyped-def]
+def _parse_alone(
+    css_class: Any, string: str, base_url: Any, media_type: Any
+) -> _ParsedStyle | None:
     """`string` parsed apart from any document, or None when it reached for document state."""
     from weasyprint.logger import LOGGER
 
     fetched: list[str] = []
 
-    def no_fetching(url: str, *args: object, **kwargs: object) -> dict:  # type: ignore[type-arg]
+    def no_fetching(url: str, *args: object, **kwargs: object) -> dict[str, Any]:
         fetched.append(url)
         raise _Stateful
 
     records: list[logging.LogRecord] = []
     handler = _Records(records)
     LOGGER.addHandler(handler)
-    counter_style: dict = {}  # type: ignore[type-arg]
-    color_profiles: dict = {}  # type: ignore[type-arg]
-    layers: list = []  # type: ignore[type-arg]
-    page_rules: list = []  # type: ignore[type-arg]
+    counter_style: dict[Any, Any] = {}
+    color_profiles: dict[Any, Any] = {}
+    layers: list[Any] = []
+    page_rules: list[Any] = []
     fonts = _NoFonts()
     try:
         sheet = css_class(
@@ -597,7 +618,7 @@ class _Records(logging.Handler):
 FONT_FILES_MB = 128
 
 
-def share_font_files(weasyprint: ModuleType) -> None:
+def share_font_files(weasyprint: ModuleType) -> bool:
     """One copy of each font file per process, shared by WeasyPrint's font objects.
 
     Each font object WeasyPrint makes (several per document) copies its whole font file out
@@ -609,15 +630,16 @@ def share_font_files(weasyprint: ModuleType) -> None:
     """
     from weasyprint.pdf import fonts
 
-    original_get, original_init = fonts.get_hb_object_data, fonts.Font.__init__
-    if not weasyprint.__version__.startswith("70."):
-        return
+    original_get = getattr(fonts, "get_hb_object_data", None)
+    original_init = fonts.Font.__init__
+    if original_get is None:
+        return False
     from weasyprint.text.ffi import ffi, harfbuzz
 
     files: dict[tuple[int, bytes, bytes], bytes] = {}
     making = threading.local()
 
-    def font_file(hb_face) -> bytes | None:  # type: ignore[no-untyped-def]
+    def font_file(hb_face: Any) -> bytes | None:
         blob = ffi.gc(harfbuzz.hb_face_reference_blob(hb_face), harfbuzz.hb_blob_destroy)
         length = ffi.new("unsigned int *")
         data = harfbuzz.hb_blob_get_data(blob, length)
@@ -636,22 +658,23 @@ def share_font_files(weasyprint: ModuleType) -> None:
             files[key] = content
         return content
 
-    def get_hb_object_data(hb_object, ot_color=None, glyph=None):  # type: ignore[no-untyped-def]
+    def get_hb_object_data(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:
         if getattr(making, "font", False) and ot_color is None and glyph is None:
             making.font = False  # only the font object's own file, not a subset's
             return font_file(hb_object)
         return original_get(hb_object, ot_color, glyph)
 
-    def font_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def font_init(self: Any, *args: Any, **kwargs: Any) -> None:
         making.font = True
         try:
             original_init(self, *args, **kwargs)
         finally:
             making.font = False
 
-    font_init.original = original_init  # type: ignore[attr-defined]
+    _keep_original(font_init, original_init)
     fonts.get_hb_object_data = get_hb_object_data
     fonts.Font.__init__ = font_init
+    return True
 
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
@@ -677,17 +700,18 @@ class _Flate:
         return zlib.compressobj(min(level, FLATE_LEVEL), *args, **kwargs)
 
 
-def compress_as_zlib_default() -> None:
-    import pydyf
-
-    if getattr(pydyf, "zlib", None) is zlib:
-        pydyf.zlib = _Flate  # type: ignore[attr-defined]
+def compress_as_zlib_default() -> bool:
+    pydyf: Any = importlib.import_module("pydyf")  # untyped, and `zlib` is its private import
+    if getattr(pydyf, "zlib", None) is not zlib:
+        return False
+    pydyf.zlib = _Flate
+    return True
 
 
 FOOTNOTE_MEMO_SIZE = 512  # laid-out footnotes a layout keeps for its next measurements
 
 
-def measure_footnotes_once(weasyprint: ModuleType) -> None:
+def measure_footnotes_once(weasyprint: ModuleType) -> bool:
     """Lay each footnote out once per place in the footnote area, not once per later footnote.
 
     Each time a footnote is added to a page, WeasyPrint lays the whole footnote area out again
@@ -704,38 +728,36 @@ def measure_footnotes_once(weasyprint: ModuleType) -> None:
 
     original_layout = block.block_level_layout
     original_update = LayoutContext._update_footnote_area
-    if (
-        not weasyprint.__version__.startswith("70.")
-        or getattr(original_layout, "original", None) is not None
-        or not hasattr(boxes, "FootnoteAreaBox")
+    if getattr(original_layout, "original", None) is not None or not hasattr(
+        boxes, "FootnoteAreaBox"
     ):
-        return
+        return False
 
-    def update(self):  # type: ignore[no-untyped-def]
+    def update(self: Any) -> Any:
         self.presskit_measuring = True
         try:
             return original_update(self)
         finally:
             self.presskit_measuring = False
 
-    def layout(  # type: ignore[no-untyped-def]
-        context,
-        box,
-        bottom_space,
-        skip_stack,
-        containing_block,
-        page_is_empty=True,
-        absolute_boxes=None,
-        fixed_boxes=None,
-        adjoining_margins=None,
-        first_letter_style=None,
-        first_line_style=None,
-        discard=False,
-        max_lines=None,
-    ):
+    def layout(
+        context: Any,
+        box: Any,
+        bottom_space: Any,
+        skip_stack: Any,
+        containing_block: Any,
+        page_is_empty: bool = True,
+        absolute_boxes: Any = None,
+        fixed_boxes: Any = None,
+        adjoining_margins: Any = None,
+        first_letter_style: Any = None,
+        first_line_style: Any = None,
+        discard: bool = False,
+        max_lines: Any = None,
+    ) -> Any:
         args = (context, box, bottom_space, skip_stack, containing_block, page_is_empty)
-        rest = (absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style)
-        rest += (first_line_style, discard, max_lines)
+        rest: tuple[Any, ...] = (absolute_boxes, fixed_boxes, adjoining_margins)
+        rest += (first_letter_style, first_line_style, discard, max_lines)
         if (
             not getattr(context, "presskit_measuring", False)
             or type(containing_block) is not boxes.FootnoteAreaBox
@@ -776,10 +798,11 @@ def measure_footnotes_once(weasyprint: ModuleType) -> None:
             return result
         return _kept_layout(entry[0])
 
-    layout.original = original_layout  # type: ignore[attr-defined]
-    update.original = original_update  # type: ignore[attr-defined]
+    _keep_original(layout, original_layout)
+    _keep_original(update, original_update)
     block.block_level_layout = layout
     LayoutContext._update_footnote_area = update
+    return True
 
 
 def _self_contained(box: Any) -> bool:
@@ -856,6 +879,11 @@ def _import_quietly() -> None:
         import_weasyprint()
     except Exception:  # noqa: BLE001
         return
+
+
+if TYPE_CHECKING:  # WeasyPrint's classes, reached through the module `__getattr__` below
+    HTML: Any
+    CSS: Any
 
 
 def __getattr__(name: str) -> Any:
