@@ -19,6 +19,7 @@ from typing import Any
 
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import Diagnostic, PresskitError
+from presskit.extensions import MODULE_NAME
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
 from presskit.themes import names_folder
 from presskit.tomlkeys import ANY, Schema, unknown_keys
@@ -59,6 +60,7 @@ CONFIG_KEYS: Schema = {
     "embargo_zones": None,
     "unknown_shortcodes": None,
     "brand_file": None,
+    "extensions": None,
     **dict.fromkeys(SWITCHES),
     "brand": BRAND_KEYS,
 }
@@ -131,6 +133,7 @@ class Config:
     languages: tuple[str, ...] = ()
     brand_file: Path | None = None
     embargo_zones: tuple[str, ...] = ()  # IANA zones; empty: the audience's, by language
+    extensions: tuple[str, ...] = ()  # modules declaring shortcodes (presskit.extensions)
     # What the config says about itself: names refused (outside its folder tree) and unknown
     # keys; each render reports them, a batch once.
     warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
@@ -366,6 +369,11 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     for key, value in switches.items():
         if not isinstance(value, bool):
             raise PresskitError(f"`{key}` must be true or false", path)
+    extensions = data.get("extensions", [])
+    if not isinstance(extensions, list) or not all(
+        isinstance(x, str) and MODULE_NAME.fullmatch(x) for x in extensions
+    ):
+        raise PresskitError("`extensions` must be a list of Python module names", path)
     languages = data.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise PresskitError("`languages` must be a list of language tags", path)
@@ -396,6 +404,7 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         theme=theme,
         margin=margin,
         languages=tuple(languages),
+        extensions=tuple(extensions),
         brand_file=brand_file,
         embargo_zones=tuple(embargo_zones),
         **switches,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from presskit import i18n
+from presskit import extensions, i18n
 from presskit.brand import IGNORED_CONFIG, Config, find_config, ignored_configs, load_config
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output.convert import convert
@@ -137,7 +137,10 @@ def post_policy(
 
 def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
     """The post's body as HTML under the config's rules: one place for the single PDF and the
-    kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL)."""
+    kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL), and the one
+    place where a config's extensions are loaded: the CLI, the kit and every batch worker come
+    through here."""
+    extensions.load(cfg.extensions, source=cfg.path)
     return convert(
         post,
         lang=post.lang,

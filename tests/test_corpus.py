@@ -25,7 +25,7 @@ import pytest
 
 from presskit.errors import PresskitError
 from presskit.output.convert import convert
-from presskit.shortcodes.expand import VERBATIM
+from presskit.shortcodes.declare import REGISTRY
 from presskit.source.lexer import Node, Shortcode, Text, parse
 from presskit.source.post import load_post
 
@@ -125,7 +125,7 @@ def check_post(path: Path) -> Report:
             report.leaks[token] = extra
     codes = set(reader.codes)
     for node in shortcodes:
-        if node.name in VERBATIM and node.children is not None:
+        if node.children is not None and REGISTRY.is_verbatim(node.name):
             report.texts += 1
             body = hugo_text_body(post.body, node)
             if body not in codes:

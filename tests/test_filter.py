@@ -31,10 +31,17 @@ ZH_CAPTIONS = [
 
 
 def run_pandoc(
-    post: Path, *args: str, filter_: str | None = None, cwd: Path | None = None
+    post: Path,
+    *args: str,
+    filter_: str | None = None,
+    cwd: Path | None = None,
+    extensions: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """pandoc as a user runs it: the filter found on PATH (the venv's bin) or by path."""
+    """pandoc as a user runs it: the filter found on PATH (the venv's bin) or by path;
+    `extensions` as PRESSKIT_EXTENSIONS (the filter's way to load them without a config)."""
     env = dict(os.environ)
+    if extensions is not None:
+        env["PRESSKIT_EXTENSIONS"] = extensions
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [pandoc_path(), str(post), "--filter", filter_ or str(FILTER_SCRIPT), *args]
     return subprocess.run(
@@ -172,6 +179,7 @@ def test_values_and_links_under_plain_pandoc(tmp_path: Path) -> None:
         "presskit.page-url=/blog/2024/x/",
         "-M",
         "presskit.values.istio_release_name=1.24",
+        extensions="presskit.shortcodes.istio",
     )
     assert done.returncode == 0, done.stderr
     assert "Use 1.24:" in done.stdout

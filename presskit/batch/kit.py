@@ -261,7 +261,13 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
 
     from presskit import i18n
     from presskit.output.fonts import FontStacks
-    from presskit.output.page import PAGE_HEIGHTS, brand_stacks, environment, render_template
+    from presskit.output.page import (
+        PAGE_HEIGHTS,
+        brand_stacks,
+        environment,
+        page_css,
+        render_template,
+    )
     from presskit.themes import builtin_root, data_uri
 
     brand = cfg.brand
@@ -331,7 +337,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
             title=kit_title(name, brand.name, kind),
             brand=brand,
             logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-            css=Markup(theme.css),
+            css=Markup(page_css(theme.css)),
             groups=groups,
             has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
             count=len(entries),

@@ -28,6 +28,7 @@ from presskit.errors import PresskitError
 from presskit.output import paper
 from presskit.output.fonts import FontStacks, stacks_for
 from presskit.output.release import Release, qr_svg_uri, release_for
+from presskit.shortcodes.declare import REGISTRY
 from presskit.source.post import Post
 from presskit.themes import Theme, data_uri
 
@@ -60,6 +61,12 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
         # Sandboxed code is compiled differently: never load what an unsandboxed
         # environment (an older presskit, another program) compiled from the same source.
         return super().get_cache_key(f"presskit-sandbox|{name}", filename)
+
+
+def page_css(theme_css: str) -> str:
+    """The page's style sheet: the shortcodes' own rules (`declare.shortcode(css=…)`) first,
+    so the theme's, after them, win at equal specificity."""
+    return REGISTRY.css() + theme_css
 
 
 def _compiled_templates() -> jinja2.BytecodeCache | None:
@@ -281,7 +288,7 @@ def build_page(
                 for face in brand.font_files
             ],
             logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-            css=Markup(theme.css),
+            css=Markup(page_css(theme.css)),
             body=Markup(body_html),
             page_size=config.page_size,
             page_height=PAGE_HEIGHTS.get(config.page_size, "297mm"),

@@ -16,15 +16,14 @@ from urllib.parse import quote
 
 from presskit.errors import Diagnostic
 from presskit.shortcodes import markers
+from presskit.shortcodes.declare import REGISTRY
 from presskit.source.lexer import Node, Shortcode, Text, parse
 
-VERBATIM = frozenset({"text"})  # bodies that are code, byte for byte
-# Shortcodes whose templates use `.Inner`: as in Hugo, an opening tag must be closed (or
-# self-closed), so a forgotten `{{< /quote >}}` is `file:line:col: unclosed shortcode "quote"`
-# instead of an empty quote followed by what should have been in it.
-TAKES_INNER = frozenset(
-    {"quote", "tip", "warning", "idea", "text", "tabset", "tab", "gloss", "centered_block"}
-)
+# What each shortcode's inner content is comes from its declaration (`declare.shortcode`):
+# one with inner content must be closed (or self-closed), as in Hugo for templates using
+# `.Inner`, so a forgotten `{{< /quote >}}` is `file:line:col: unclosed shortcode "quote"`
+# instead of an empty quote followed by what should have been in it; a verbatim one (`text`)
+# keeps its body as code, byte for byte.
 
 
 def expand_source(
@@ -38,7 +37,7 @@ def expand_source(
     if "{{" not in source:
         return source
     nodes = parse(
-        source, path=path, line_offset=line_offset, known_inner=TAKES_INNER.__contains__, warn=warn
+        source, path=path, line_offset=line_offset, known_inner=REGISTRY.takes_inner, warn=warn
     )
     return "".join(_expand(source, nodes))
 
@@ -64,7 +63,7 @@ def _expand(source: str, nodes: list[Node]) -> list[str]:
             out.append(node.text)
         elif node.children is None and out and _LINK_TARGET.search(out[-1]):
             out.append(quote(source[node.start : node.end], safe=""))
-        elif node.name in VERBATIM and node.children is not None:
+        elif node.children is not None and REGISTRY.is_verbatim(node.name):
             out.append(_code_block(source, node))
         elif node.block:
             out.append(_div(source, node))

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 
 import panflute as pf
 
-from presskit import i18n
+from presskit import extensions, i18n
 from presskit.errors import PresskitError
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, substitute_values
@@ -41,6 +41,9 @@ def prepare(doc: pf.Doc) -> None:
     if getattr(doc, "presskit", None) is None:
         doc.presskit = Context.from_doc(doc)
     if not doc.presskit.in_process:
+        # Under pandoc: installed extensions and PRESSKIT_EXTENSIONS, never the document's
+        # metadata (a post's front matter can set that). The renderer loads its config's.
+        extensions.load(extensions.from_environment(), source=extensions.ENVIRONMENT)
         recover(doc, doc.presskit.warn)
 
 

@@ -1,19 +1,21 @@
-"""What each Hugo shortcode becomes, per output format.
+"""What each Hugo shortcode becomes, per output format: the core shortcodes, declared.
 
-A small registry maps a shortcode name to a handler, so a site can add its own with
-`@register("name")`. Handlers get the marker element the source pass (or the recovery pass)
-left in the AST and return its replacement. Params are always treated as text: a caption
-becomes `Str`/`Space` inlines, never parsed, so `<`, `&` or `*` print as typed.
+Each shortcode is one declaration (`presskit.shortcodes.declare.shortcode`): its inner content,
+parameters, words and a renderer per output kind. A renderer gets the marker element the source
+pass (or the recovery pass) left in the AST, as a `Call`, and returns its replacement. Params
+are always treated as text: a caption becomes `Str`/`Space` inlines, never parsed, so `<`, `&`
+or `*` print as typed.
 
 HTML-like formats (the PDF goes through HTML) get the structure the theme styles: `figure.quote`,
 `div.callout.tip`, `figure.image`, `div.tabset`; other formats get what they can show without
 CSS: a block quote with an attribution line, a block quote headed by its label, and so on.
+Shortcodes of one site (Istio's release notes and bulletins) are an extension, not core
+(`presskit.shortcodes.istio`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,21 +23,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import panflute as pf
 
-from presskit import i18n
 from presskit.errors import Diagnostic, PresskitError
 from presskit.shortcodes import markers
+from presskit.shortcodes.declare import REGISTRY, Declaration, Param, kind_of, shortcode
 from presskit.shortcodes.expand import text_language
 from presskit.shortcodes.unparse import unparse_blocks, unparse_inlines
 from presskit.source.lexer import Text, parse
 
-HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "chunkedhtml"})
-
-# Shortcodes that stand for one piece of site data (they print a word or a URL, often inside a
-# link target). A post can override or add values with `-M presskit.values.NAME=…`.
-SITE_VALUES = {
-    "github_raw": "https://github.com/istio/istio",
-    "github_tree": "https://github.com/istio/istio/tree/master",
-}
 _WORDS = re.compile(r"(\s+)")
 _POS = re.compile(r"(\d+):(\d+)")
 _WIDTH = re.compile(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?")
@@ -112,8 +106,9 @@ class Context:
         )
 
     @property
-    def is_html(self) -> bool:
-        return self.format in HTML_FORMATS
+    def kind(self) -> str:
+        """Which renderer of a declaration applies: `html`, `docx` or `pandoc`."""
+        return kind_of(self.format)
 
     def warn(self, message: str, line: int | None = None, col: int | None = None) -> None:
         self.warnings.append(Diagnostic(message, self.source, line, col))
@@ -139,10 +134,12 @@ class Context:
         return urljoin(base + page, url)
 
     def value(self, name: str) -> str | None:
-        """What a site-data shortcode prints; None when nobody knows."""
+        """What a site-data shortcode prints (`-M presskit.values.NAME=…`, else the value its
+        declaration carries); None when nobody knows."""
         if name in self.values:
             return self.values[name]
-        return SITE_VALUES.get(name)
+        declaration = REGISTRY.get(name)
+        return declaration.values.get(name) if declaration is not None else None
 
 
 def site_path(post_path: Path) -> str | None:
@@ -175,14 +172,24 @@ class Call:
     line: int | None
     col: int | None
     elem: pf.Div | pf.Span
+    declaration: Declaration | None = None
 
     @property
     def is_block(self) -> bool:
         return isinstance(self.elem, pf.Div)
 
+    @property
+    def pos(self) -> tuple[int | None, int | None]:
+        """Line and column, for `ctx.warn(message, *call.pos)`."""
+        return self.line, self.col
+
     def param(self, key: str, position: int | None = None, default: Any = None) -> Any:
+        """A named param, or the positional one at `position` (by default the position the
+        declaration gives `key`)."""
         if isinstance(self.params, dict):
             return self.params.get(key, default)
+        if position is None and self.declaration is not None:
+            position = self.declaration.position(key)
         if position is not None and position < len(self.params):
             return self.params[position]
         return default
@@ -190,6 +197,12 @@ class Call:
     def text_param(self, key: str, position: int | None = None) -> str:
         value = self.param(key, position)
         return "" if value is None else str(value)
+
+    def label(self, ctx: Context, key: str, **values: str) -> str:
+        """One of the declaration's words in the document's language."""
+        if self.declaration is None:
+            return key
+        return self.declaration.label(ctx.lang, key, **values)
 
     def blocks(self) -> list[pf.Block]:
         if self.is_block:
@@ -212,21 +225,6 @@ def _block_inlines(block: pf.Block) -> list[pf.Inline]:
     if isinstance(block, pf.Para | pf.Plain):
         return list(block.content)
     return text_inlines(pf.stringify(block))
-
-
-Handler = Callable[[Call, "Context"], pf.Element | list[pf.Element] | None]
-HANDLERS: dict[str, Handler] = {}
-
-
-def register(*names: str) -> Callable[[Handler], Handler]:
-    """Adds a handler for shortcode names; a site's own handler replaces the built-in one."""
-
-    def add(handler: Handler) -> Handler:
-        for name in names:
-            HANDLERS[name] = handler
-        return handler
-
-    return add
 
 
 def text_inlines(text: Any) -> list[pf.Inline]:
@@ -253,11 +251,15 @@ def decode(elem: pf.Div | pf.Span) -> Call:
 
 
 def handle(elem: pf.Div | pf.Span, ctx: Context) -> pf.Element | list[pf.Element] | None:
+    """The marker's replacement, by the renderer its declaration has for this output."""
     call = decode(elem)
     if call.name in ctx.values:
         return site_value(call, ctx)
-    handler = HANDLERS.get(call.name, unknown)
-    return handler(call, ctx)
+    call.declaration = REGISTRY.get(call.name)
+    if call.declaration is None:
+        return unknown(call, ctx)
+    result: pf.Element | list[pf.Element] | None = call.declaration(call, ctx)
+    return result
 
 
 def substitute_values(url: str, ctx: Context) -> str:
@@ -295,73 +297,91 @@ def unknown(call: Call, ctx: Context) -> list[pf.Element]:
     return list(call.elem.content)
 
 
-def _plain_or_para(call: Call, inlines: list[pf.Inline]) -> pf.Element | list[pf.Element]:
+def plain_or_para(call: Call, inlines: list[pf.Inline]) -> pf.Element | list[pf.Element]:
+    """Inlines as a paragraph where the shortcode stood alone, else in the running text."""
     if call.is_block:
         return pf.Para(*inlines) if inlines else []
     return list(inlines)
 
 
 def site_value(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
+    """What a site-data shortcode renders: its value as text (a renderer for declarations
+    with `values`, and for any name `-M presskit.values.NAME=…` gives a value)."""
     value = ctx.value(call.name)
     if value is None:
         ctx.warn(f'shortcode "{call.name}" has no value', call.line, call.col)
         return []
-    return _plain_or_para(call, text_inlines(value))
+    return plain_or_para(call, text_inlines(value))
 
 
-register(*SITE_VALUES)(site_value)
+# --------------------------------------------------------------------------- the core shortcodes
 
 
-@register("istio_release_name")
-def istio_release_name(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
-    value = ctx.value(call.name)
-    if value is None:
-        ctx.warn(
-            'shortcode "istio_release_name": the release is site data; printed as '
-            '"the latest release" (set presskit.values.istio_release_name)',
-            call.line,
-            call.col,
-        )
-        value = i18n.label(ctx.lang, "latest_release")
-    return _plain_or_para(call, text_inlines(value))
-
-
-@register("quote")
+@shortcode("quote", params=[Param("caption", 0, "who said it")])
 def quote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
-    caption = call.text_param("caption", 0)
-    body = call.blocks()
+    """A block quote, then a "— caption" line."""
     if not call.is_block:
         # An inline quote cannot hold a figure: keep it a quotation in the running text.
         return pf.Quoted(*call.inlines())
-    if ctx.is_html:
-        figure_caption = pf.Caption(pf.Plain(*text_inlines(caption))) if caption else None
-        return pf.Figure(pf.BlockQuote(*body), caption=figure_caption, classes=["quote"])
-    parts: list[pf.Element] = [pf.BlockQuote(*body)]
+    caption = call.text_param("caption")
+    parts: list[pf.Element] = [pf.BlockQuote(*call.blocks())]
     if caption:
         parts.append(pf.Para(pf.Str("—"), pf.Space(), *text_inlines(caption)))
     return pf.Div(*parts, classes=["quote"])
 
 
-@register("tip", "warning", "idea")
-def callout(call: Call, ctx: Context) -> pf.Element:
-    label = i18n.label(ctx.lang, call.name)
+@quote.renderer("html")
+def quote_html(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
+    """`figure.quote`: the block quote with its caption as `figcaption`."""
     if not call.is_block:
-        return pf.Span(
-            pf.Strong(pf.Str(label + ":")),
-            pf.Space(),
-            *call.inlines(),
-            classes=["callout", call.name],
-        )
-    if ctx.is_html:
-        heading = pf.Div(pf.Para(pf.Strong(pf.Str(label))), classes=["callout-label"])
-        return pf.Div(heading, *call.blocks(), classes=["callout", call.name])
+        return pf.Quoted(*call.inlines())
+    caption = call.text_param("caption")
+    figure_caption = pf.Caption(pf.Plain(*text_inlines(caption))) if caption else None
+    return pf.Figure(pf.BlockQuote(*call.blocks()), caption=figure_caption, classes=["quote"])
+
+
+CALLOUT_LABELS = {
+    "en": {"tip": "Tip", "warning": "Warning", "idea": "Idea"},
+    "zh-CN": {"tip": "提示", "warning": "警告", "idea": "建议"},
+    "zh-TW": {"tip": "提示", "warning": "警告", "idea": "建議"},
+    "ja": {"tip": "ヒント", "warning": "警告", "idea": "アイデア"},
+    "ko": {"tip": "팁", "warning": "경고", "idea": "아이디어"},
+    "es": {"tip": "Consejo", "warning": "Advertencia", "idea": "Idea"},
+    "fr": {"tip": "Astuce", "warning": "Attention", "idea": "Idée"},
+    "de": {"tip": "Tipp", "warning": "Warnung", "idea": "Idee"},
+}
+
+
+def _inline_callout(call: Call, label: str) -> pf.Element:
+    return pf.Span(
+        pf.Strong(pf.Str(label + ":")), pf.Space(), *call.inlines(), classes=["callout", call.name]
+    )
+
+
+@shortcode("tip", "warning", "idea", labels=CALLOUT_LABELS)
+def callout(call: Call, ctx: Context) -> pf.Element:
+    """A block quote headed by the localized label."""
+    label = call.label(ctx, call.name)
+    if not call.is_block:
+        return _inline_callout(call, label)
     titled = pf.BlockQuote(pf.Para(pf.Strong(pf.Str(label))), *call.blocks())
     return pf.Div(titled, classes=["callout", call.name])
 
 
-@register("text")
+@callout.renderer("html")
+def callout_html(call: Call, ctx: Context) -> pf.Element:
+    """`div.callout.tip` with its label in `div.callout-label`, for the theme to style."""
+    label = call.label(ctx, call.name)
+    if not call.is_block:
+        return _inline_callout(call, label)
+    heading = pf.Div(pf.Para(pf.Strong(pf.Str(label))), classes=["callout-label"])
+    return pf.Div(heading, *call.blocks(), classes=["callout", call.name])
+
+
+@shortcode("text", inner="verbatim", params=[Param("syntax", 0, "the code's language")])
 def text(call: Call, ctx: Context) -> pf.Element:
-    """Only reached for inline use: block `text` is a code block before pandoc parses it."""
+    """Only reached for inline use, and under plain pandoc: a block `text` is a code block
+    before pandoc parses it."""
     language = text_language(call.params)
     classes = [language] if language else []
     if call.is_block:
@@ -369,13 +389,15 @@ def text(call: Call, ctx: Context) -> pf.Element:
     return pf.Code(unparse_inlines(list(call.elem.content)), classes=classes)
 
 
-@register("gloss")
+@shortcode("gloss", params=[Param("term", 0)])
 def gloss(call: Call, ctx: Context) -> pf.Element:
     """The term as written; the glossary entry it points to lives on the website."""
-    inlines = call.inlines() or text_inlines(call.text_param("term", 0))
-    if ctx.is_html:
-        return pf.Span(*inlines, classes=["gloss"])
-    return pf.Span(*inlines)
+    return pf.Span(*(call.inlines() or text_inlines(call.text_param("term"))))
+
+
+@gloss.renderer("html")
+def gloss_html(call: Call, ctx: Context) -> pf.Element:
+    return pf.Span(*(call.inlines() or text_inlines(call.text_param("term"))), classes=["gloss"])
 
 
 def _wrapped(call: Call, css_class: str) -> pf.Element:
@@ -385,15 +407,15 @@ def _wrapped(call: Call, css_class: str) -> pf.Element:
     return pf.Div(*call.blocks(), classes=[css_class])
 
 
-@register("tabset")
+@shortcode("tabset")
 def tabset(call: Call, ctx: Context) -> pf.Element:
     return _wrapped(call, "tabset")
 
 
-@register("tab")
+@shortcode("tab", params=[Param("name", 0), Param("description")])
 def tab(call: Call, ctx: Context) -> pf.Element:
     """A tab becomes a titled section: paper cannot switch tabs, so all of them print."""
-    name = call.text_param("name", 0)
+    name = call.text_param("name")
     description = call.text_param("description")
     head: list[pf.Block] = []
     if name:
@@ -405,144 +427,58 @@ def tab(call: Call, ctx: Context) -> pf.Element:
     return pf.Div(*head, *call.blocks(), classes=["tab"])
 
 
-@register("centered_block")
+@shortcode("centered_block")
 def centered_block(call: Call, ctx: Context) -> pf.Element:
     return _wrapped(call, "centered-block")
 
 
-@register("boilerplate")
+@shortcode(
+    "boilerplate",
+    inner="none",
+    params=[Param("name", 0)],
+    labels={
+        "en": {"boilerplate": "The standard text “{name}” from the website is not included here."},
+        "zh-CN": {"boilerplate": "此处为网站上的标准文本“{name}”，本文档未收录。"},
+        "zh-TW": {"boilerplate": "此處為網站上的標準文字「{name}」，本文件未收錄。"},
+        "ja": {"boilerplate": "ウェブサイトの定型文「{name}」はここには含まれていません。"},
+        "ko": {"boilerplate": "웹사이트의 표준 문구 “{name}”은(는) 여기에 포함되지 않았습니다."},
+        "es": {"boilerplate": "El texto estándar «{name}» del sitio web no se incluye aquí."},
+        "fr": {"boilerplate": "Le texte standard « {name} » du site web n’est pas inclus ici."},
+        "de": {"boilerplate": "Der Standardtext „{name}“ der Website ist hier nicht enthalten."},
+    },
+)
 def boilerplate(call: Call, ctx: Context) -> pf.Element:
     """Boilerplate text lives in another part of the site: say so instead of printing nothing."""
-    name = call.text_param("name", 0) or "?"
+    name = call.text_param("name") or "?"
     ctx.warn(
         f'boilerplate "{name}" is site content not available to presskit; a note is printed',
         call.line,
         call.col,
     )
-    note = text_inlines(i18n.label(ctx.lang, "boilerplate", name=name))
+    note = text_inlines(call.label(ctx, "boilerplate", name=name))
     if not call.is_block:
         return pf.Span(pf.Emph(*note), classes=["placeholder", "boilerplate"])
     return pf.Div(pf.Para(pf.Emph(*note)), classes=["placeholder", "boilerplate"])
 
 
-def _link(text: str, url: str) -> pf.Link:
-    return pf.Link(*text_inlines(text), url=url)
-
-
-@register("relnote")
-def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
-    """Istio's release-note box: download, docs and changes links for the post's `release`."""
-    release = str(ctx.page.get("release") or "").strip()
-    parts = release.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        ctx.warn('relnote needs a "release: X.Y.Z" in the front matter; left out', *_pos(call))
-        return []
-    version = f"{parts[0]}.{parts[1]}"
-    patch = int(parts[2])
-    name = release.removesuffix(".0")
-    words = {"version": name}
-    links = [
-        _link(
-            i18n.label(ctx.lang, "relnote_download", **words),
-            f"https://github.com/istio/istio/releases/tag/{release}",
-        ),
-        _link(
-            i18n.label(ctx.lang, "relnote_docs", **words), f"https://archive.istio.io/v{version}"
-        ),
-    ]
-    if patch:
-        previous = f"{version}.{patch - 1}"
-        links.append(
-            _link(
-                i18n.label(ctx.lang, "relnote_changes", **words),
-                f"https://github.com/istio/istio/compare/{previous}...{release}",
-            )
-        )
-    if str(call.param("linktonote", None, "")).lower() == "true":
-        prefix = "" if i18n.table_key(ctx.lang) in (None, "en") else "/zh"
-        notes = ctx.absolute_url(f"{prefix}/about/notes/{name}/")
-        links.append(_link(i18n.label(ctx.lang, "relnote_notes", **words), notes))
-    inlines: list[pf.Inline] = []
-    for link in links:
-        if inlines:
-            inlines.extend([pf.Space(), pf.Str("·"), pf.Space()])
-        inlines.append(link)
-    return pf.Div(pf.Para(*inlines), classes=["relnote"])
-
-
-def _pos(call: Call) -> tuple[int | None, int | None]:
-    return call.line, call.col
-
-
-def _split_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
-def _cell(*inlines: pf.Inline) -> pf.TableCell:
-    return pf.TableCell(pf.Plain(*inlines))
-
-
-def _lines(items: list[pf.Inline | list[pf.Inline]]) -> list[pf.Inline]:
-    out: list[pf.Inline] = []
-    for item in items:
-        if out:
-            out.append(pf.LineBreak())
-        out.extend(item if isinstance(item, list) else [item])
-    return out
-
-
-@register("security_bulletin")
-def security_bulletin(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
-    """Istio's disclosure table, from the shortcode's params or else the front matter."""
-
-    def data(key: str) -> Any:
-        value = call.param(key)
-        return value if value is not None else ctx.page.get(key)
-
-    cves = _split_list(data("cves"))
-    cvss = str(data("cvss") or "").strip()
-    vector = str(data("vector") or "").strip()
-    releases = _split_list(data("releases"))
-    if not (cves or cvss or releases):
-        ctx.warn("security_bulletin has no cves/cvss/releases in its front matter", *_pos(call))
-        return []
-    label = i18n.labels(ctx.lang)
-
-    def word(key: str) -> str:
-        return label.get(key) or i18n.label("en", key)
-
-    score: list[pf.Inline] = text_inlines(cvss)
-    if vector:
-        calculator = f"https://nvd.nist.gov/vuln-metrics/cvss/v3-calculator?vector={vector}"
-        score += [pf.Space(), _link(vector, calculator)] if score else [_link(vector, calculator)]
-    rows = [
-        (
-            "bulletin_cves",
-            _lines([_link(c, f"https://cve.mitre.org/cgi-bin/cvename.cgi?name={c}") for c in cves]),
-        ),
-        ("bulletin_cvss", score),
-        ("bulletin_releases", _lines([text_inlines(r) for r in releases])),
-    ]
-    body = pf.TableBody(
-        *(pf.TableRow(_cell(pf.Str(word(key))), _cell(*value)) for key, value in rows if value)
-    )
-    title = pf.TableCell(pf.Plain(*text_inlines(word("bulletin_title"))), colspan=2)
-    head = pf.TableHead(pf.TableRow(title))
-    table = pf.Table(
-        body,
-        head=head,
-        colspec=[("AlignLeft", "ColWidthDefault"), ("AlignLeft", "ColWidthDefault")],
-    )
-    return pf.Div(table, classes=["security-bulletin"])
-
-
-@register("image")
+@shortcode(
+    "image",
+    inner="none",
+    params=[Param("link", 0), Param("caption"), Param("alt"), Param("title"), Param("width")],
+    labels={
+        "en": {"image_missing": "Image not available: {file}"},
+        "zh-CN": {"image_missing": "图片不可用：{file}"},
+        "zh-TW": {"image_missing": "圖片無法使用：{file}"},
+        "ja": {"image_missing": "画像を表示できません：{file}"},
+        "ko": {"image_missing": "이미지를 사용할 수 없음: {file}"},
+        "es": {"image_missing": "Imagen no disponible: {file}"},
+        "fr": {"image_missing": "Image non disponible : {file}"},
+        "de": {"image_missing": "Bild nicht verfügbar: {file}"},
+    },
+)
 def image(call: Call, ctx: Context) -> pf.Element:
     """Istio's figure: `link`, `caption`, `alt`/`title` falling back to the caption, `width`."""
-    link = call.text_param("link", 0)
+    link = call.text_param("link")
     caption = call.text_param("caption")
     title = call.text_param("title") or caption
     alt = call.text_param("alt") or title
@@ -550,9 +486,9 @@ def image(call: Call, ctx: Context) -> pf.Element:
     figure_caption = pf.Caption(pf.Plain(*text_inlines(caption))) if caption else None
     problem = _image_problem(link, ctx)
     if problem is not None:
-        ctx.warn(f"image {link or '(no link)'}: {problem}; a placeholder is printed", *_pos(call))
+        ctx.warn(f"image {link or '(no link)'}: {problem}; a placeholder is printed", *call.pos)
         file_name = PurePosixPath(urlsplit(link).path).name or link or "?"
-        note = text_inlines(i18n.label(ctx.lang, "image_missing", file=file_name))
+        note = text_inlines(call.label(ctx, "image_missing", file=file_name))
         box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
         if alt and alt != caption:
             # what the image shows, in the author's words: the reader still learns it

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import panflute as pf
 
 from presskit.shortcodes import markers
-from presskit.shortcodes.expand import TAKES_INNER, VERBATIM, text_language
+from presskit.shortcodes.declare import REGISTRY
+from presskit.shortcodes.expand import text_language
 from presskit.shortcodes.handlers import text_inlines
 from presskit.shortcodes.unparse import BREAKS, tag_text, unparse_block, unparse_blocks
 from presskit.source.lexer import Comment, Tag, TagError, read_tag
@@ -60,7 +61,8 @@ def recover(doc: pf.Doc, warn: Callable[[str], None]) -> None:
     everything = _all_text(doc)
     if "{{" not in everything:
         return
-    state = _State(set(_CLOSING.findall(everything)) | TAKES_INNER, warn)
+    closable = {n for n in _CLOSING.findall(everything)} | set(REGISTRY.inner_names())
+    state = _State(closable, warn)
     doc.content = state.blocks(list(doc.content))
     doc.walk(state.inline_action)
     for message in state.pending.values():
@@ -153,7 +155,7 @@ class _State:
                 out.append(item)
                 continue
             tag = item.tag
-            verbatim = bool(stack) and stack[-1][0].name in VERBATIM
+            verbatim = bool(stack) and REGISTRY.is_verbatim(stack[-1][0].name)
             if isinstance(tag, Comment):
                 out.append(item if verbatim else pf.Para(*text_inlines(tag.text)))
             elif verbatim and not (tag.closing and tag.name == stack[-1][0].name):
@@ -166,7 +168,7 @@ class _State:
                 else:
                     stray = pf.Para(*text_inlines(item.text))
                     message = f'unexpected closing tag "/{tag.name}"'
-                    if tag.name in VERBATIM:
+                    if REGISTRY.is_verbatim(tag.name):
                         self.pending[id(stray)] = message
                     else:
                         self.warn(message)
@@ -178,7 +180,7 @@ class _State:
                 out = []
         while stack:
             opener, saved = stack.pop()
-            rescued = self._rescue(opener, out) if opener.name in VERBATIM else None
+            rescued = self._rescue(opener, out) if REGISTRY.is_verbatim(opener.name) else None
             if rescued is not None:
                 saved.extend(rescued)
             else:
@@ -191,7 +193,7 @@ class _State:
     def _close(self, opener: _TagItem, content: list[pf.Block | _TagItem]) -> pf.Block:
         tag = opener.tag
         assert isinstance(tag, Tag)
-        if tag.name in VERBATIM:
+        if REGISTRY.is_verbatim(tag.name):
             language = text_language(tag.params)
             classes = [language, markers.TEXT_CLASS] if language else [markers.TEXT_CLASS]
             return pf.CodeBlock(self._verbatim(content), classes=classes)

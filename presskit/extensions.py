@@ -1,0 +1,107 @@
+"""Extensions: Python modules that declare shortcodes, loaded the same way in every process.
+
+An extension is a module whose import declares shortcodes (`presskit.shortcodes.declare`).
+Three ways name one, all trusted, none from a post:
+
+- `extensions = ["mysite_shortcodes"]` in presskit.toml (the renderer, `presskit html`,
+  `presskit build` and its workers, the kit: wherever a config is turned into a render); a
+  module beside presskit.toml is found there (its folder joins the end of `sys.path`);
+- installed packages, through the entry-point group `presskit.extensions`
+  (`[project.entry-points."presskit.extensions"] mysite = "mysite.shortcodes"`), loaded in
+  every process that renders, the pandoc filter included;
+- `PRESSKIT_EXTENSIONS=mysite.shortcodes` (comma-separated) for the filter under plain pandoc,
+  which has no config.
+
+Extensions are code and run with the rights of whoever runs presskit: they are never named by
+a post's front matter or by pandoc metadata (which a post can set), only by the config, the
+environment and what is installed.
+
+A batch's workers are fresh processes: each loads the config's extensions and the entry points
+itself, and also the modules whose declarations the parent process made (`declared_modules`),
+so a shortcode declared by a script that calls `presskit.build` reaches the workers too.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from presskit.errors import PresskitError
+
+GROUP = "presskit.extensions"
+ENVIRONMENT = "PRESSKIT_EXTENSIONS"
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+_loaded: dict[str, None] = {}  # module names, in the order they were loaded
+_entry_points_loaded = False
+
+
+def load(names: Iterable[str] = (), *, source: str | Path | None = None) -> None:
+    """Import the installed extensions (once per process) and the modules `names`.
+
+    `source` is what named them: a presskit.toml (whose folder may hold the modules) or the
+    environment variable. A module that cannot be imported is a one-line error naming it; an
+    installed one that fails says which package's entry point it was.
+    """
+    global _entry_points_loaded
+    if not _entry_points_loaded:
+        _entry_points_loaded = True
+        for point in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda p: p.name):
+            if point.module in _loaded:
+                continue
+            where = f"entry point {point.name!r} of {GROUP}"
+            _import(point.module, where, point.dist.name if point.dist else None)
+    names = [name for name in names if name not in _loaded]
+    if names and isinstance(source, Path) and source.suffix == ".toml":
+        folder = str(source.resolve().parent)
+        if folder not in sys.path:
+            sys.path.append(folder)  # after everything installed: it cannot shadow a library
+    for name in names:
+        _import(name, source, None)
+
+
+def _import(name: str, source: str | Path | None, package: str | None) -> None:
+    if not MODULE_NAME.fullmatch(name):
+        raise PresskitError(f"extension {name!r} is not a Python module name", source)
+    try:
+        importlib.import_module(name)
+    except Exception as error:  # noqa: BLE001 - an extension's failure, in one line
+        first = str(error).splitlines()[0] if str(error) else ""
+        by = f" (installed by {package})" if package else ""
+        raise PresskitError(
+            f"extension {name!r}{by} could not be loaded: {type(error).__name__}: {first}",
+            source,
+        ) from None
+    _loaded[name] = None
+
+
+def from_environment() -> list[str]:
+    """The modules `PRESSKIT_EXTENSIONS` names."""
+    value = os.environ.get(ENVIRONMENT, "")
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def loaded() -> list[str]:
+    return list(_loaded)
+
+
+def declared_modules() -> list[str]:
+    """Modules (other than presskit's own) whose shortcode declarations are in force here: a
+    worker imports them to know the same shortcodes. A declaration made in `__main__` cannot
+    be imported by another process; it is left out (see `undeclarable`)."""
+    from presskit.shortcodes.declare import REGISTRY
+
+    found = dict.fromkeys(d.module for d in REGISTRY.declarations())
+    return [m for m in found if m and not m.startswith("presskit.") and m != "__main__"]
+
+
+def undeclarable() -> list[str]:
+    """Names of shortcodes declared in `__main__`, which other processes cannot import."""
+    from presskit.shortcodes.declare import REGISTRY
+
+    return [n for d in REGISTRY.declarations() if d.module == "__main__" for n in d.names]
