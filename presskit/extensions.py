@@ -96,7 +96,7 @@ def declared_modules() -> list[str]:
     be imported by another process; it is left out (see `undeclarable`)."""
     from presskit.shortcodes.declare import REGISTRY
 
-    found = dict.fromkeys(d.module for d in REGISTRY.declarations())
+    found = dict.fromkeys(d.module for d in REGISTRY.declarations(load=False))
     return [m for m in found if m and not m.startswith("presskit.") and m != "__main__"]
 
 
@@ -104,4 +104,4 @@ def undeclarable() -> list[str]:
     """Names of shortcodes declared in `__main__`, which other processes cannot import."""
     from presskit.shortcodes.declare import REGISTRY
 
-    return [n for d in REGISTRY.declarations() if d.module == "__main__" for n in d.names]
+    return [n for d in REGISTRY.declarations(load=False) if d.module == "__main__" for n in d.names]

@@ -54,14 +54,20 @@ class RenderResult:
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
+    """The config a render of `post_path` uses, with its extensions loaded: every render
+    comes through here (the CLI, the Python API, the kit and each batch worker), so a
+    config's shortcodes are known wherever it is used."""
     if isinstance(config, Config):
-        return config
-    if config is not None:
+        cfg = config
+    elif config is not None:
         path = Path(config)
         if not path.is_file():
             raise PresskitError("config file not found", path)
-        return load_config(path)
-    return load_config(find_config(post_path))
+        cfg = load_config(path)
+    else:
+        cfg = load_config(find_config(post_path))
+    extensions.load(cfg.extensions, source=cfg.path)
+    return cfg
 
 
 def config_warnings(post_path: Path, cfg: Config) -> list[Diagnostic]:
@@ -137,10 +143,7 @@ def post_policy(
 
 def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
     """The post's body as HTML under the config's rules: one place for the single PDF and the
-    kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL), and the one
-    place where a config's extensions are loaded: the CLI, the kit and every batch worker come
-    through here."""
-    extensions.load(cfg.extensions, source=cfg.path)
+    kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL)."""
     return convert(
         post,
         lang=post.lang,

@@ -4,6 +4,7 @@ say nothing."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 import tomllib
 from pathlib import Path
@@ -103,13 +104,16 @@ def test_scaffolded_config_with_every_commented_option_enabled_is_clean(tmp_path
 
 
 def test_theme_toml_unknown_key(tmp_path):
+    """A copy of the formal theme with a misspelt switch."""
     theme = tmp_path / "mytheme"
-    theme.mkdir()
-    (theme / "theme.toml").write_text('extends = "default"\nserif_bodi = true\n', encoding="utf-8")
-    (theme / "press.css").write_text("p { color: black }\n", encoding="utf-8")
-    loaded = load_theme(str(theme))
-    assert [str(w) for w in loaded.warnings] == [
-        f'{theme / "theme.toml"}:2: unknown key "serif_bodi", ignored; did you mean "serif_body"?'
+    shutil.copytree(builtin_root() / "formal", theme)
+    settings = theme / "theme.toml"
+    lines = settings.read_text(encoding="utf-8").splitlines()
+    settings.write_text("\n".join([*lines, "serif_bodi = false"]) + "\n", encoding="utf-8")
+    warnings = [str(w) for w in load_theme(str(theme)).warnings]
+    assert warnings == [
+        f'{settings}:{len(lines) + 1}: unknown key "serif_bodi", ignored; '
+        'did you mean "serif_body"?'
     ]
 
 

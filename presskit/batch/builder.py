@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from presskit import extensions, weasy
 from presskit.batch.discover import (
     Source,
     discover,
@@ -104,7 +105,10 @@ def build(
     remove_stale_temp_files(out)
     previous, previous_kit = ({}, {}) if force else read_manifest(out)
 
-    from presskit.batch.workers import Pool, Task
+    from presskit.batch.workers import EXTENSIONS_ARG, Pool, Task
+
+    # Shortcodes this process declared (a script calling build) reach the workers by module.
+    declared = extensions.declared_modules()
 
     # Workers start only if there is work, as soon as there is: they import while the
     # remaining posts are examined.
@@ -163,6 +167,14 @@ def build(
             write_manifest(out, rows, previous_kit or None)
 
         report.start(len(documents), len(todo))
+        untested = weasy.range_warning()
+        if untested and todo:
+            report.note(f"warning: {untested}")
+        for name in extensions.undeclarable():
+            report.note(
+                f'warning: shortcode "{name}" was declared in __main__, which the workers '
+                "cannot import; declare it in a module (see README, Writing a shortcode)"
+            )
         for warning in inputs.file_warnings():
             report.note(f"warning: {warning}")
         for i in sorted(finished):
@@ -182,6 +194,7 @@ def build(
                     "config": _str_or_none(inputs.config_path(posts[i].path)),
                     "theme": theme,
                     "offline": offline,
+                    EXTENSIONS_ARG: declared,
                 },
                 timeout=timeout,
             )

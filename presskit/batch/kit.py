@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from presskit import __version__
+from presskit import __version__, extensions
 from presskit.batch.inputs import KIT_TEMPLATE, Inputs
 from presskit.batch.manifest import (
     MANIFEST,
@@ -65,7 +65,7 @@ def make_kit(
     previous: dict[str, Any],
 ) -> None:
     """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`."""
-    from presskit.batch.workers import Task
+    from presskit.batch.workers import EXTENSIONS_ARG, Task
 
     order = kit_order(result.documents, posts)
     if not order:
@@ -110,6 +110,7 @@ def make_kit(
                     "path": str(posts[i].path),
                     "config": config_arg,
                     "theme": settings.theme,
+                    EXTENSIONS_ARG: extensions.declared_modules(),
                 },
                 timeout=timeout,
             )
@@ -145,6 +146,7 @@ def make_kit(
                     "config": config_arg,
                     "theme": settings.theme,
                     "offline": settings.offline,
+                    EXTENSIONS_ARG: extensions.declared_modules(),
                 },
                 timeout=timeout * (1 + len(entries) / 4),
             )

@@ -20,15 +20,18 @@ import multiprocessing
 import signal
 import time
 import traceback
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from presskit import extensions, weasy
 from presskit.errors import PresskitError
 
 STARTUP_TIMEOUT = 120.0
+EXTENSIONS_ARG = "_extensions"  # a task's modules to import first (`extensions.declared_modules`)
 
 
 @dataclass
@@ -204,7 +207,12 @@ def warm_up() -> None:
 def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:
     module, _, name = func.partition(":")
     target = getattr(importlib.import_module(module), name)
+    args = dict(args)
+    declared = args.pop(EXTENSIONS_ARG, ())
     try:
+        # The modules whose shortcodes the parent declared (a script calling presskit.build):
+        # this process is fresh, and knows only what it imports.
+        extensions.load(declared, source="the parent process's shortcode declarations")
         return target(**args)
     except PresskitError as error:
         return {"ok": False, "error": str(error.located(args.get("path")))}
@@ -220,6 +228,8 @@ def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:
 
 def _worker_main(conn: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # An untested WeasyPrint is announced once, by the parent, not once per worker.
+    warnings.simplefilter("ignore", weasy.UntestedWeasyPrint)
     try:
         warm_up()
     except Exception as error:  # noqa: BLE001 - reported to the parent, which stops the batch

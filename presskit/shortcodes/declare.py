@@ -152,8 +152,11 @@ class Registry:
         self._load()
         return [name for name, found in self._by_name.items() if found.inner != "none"]
 
-    def declarations(self) -> list[Declaration]:
-        self._load()
+    def declarations(self, *, load: bool = True) -> list[Declaration]:
+        """Every declaration in force (`load=False`: without importing the built-ins first,
+        for a process that renders nothing itself)."""
+        if load:
+            self._load()
         return list(dict.fromkeys(self._by_name.values()))
 
     def css(self) -> str:
