@@ -16,9 +16,12 @@ Extensions are code and run with the rights of whoever runs presskit: they are n
 a post's front matter or by pandoc metadata (which a post can set), only by the config, the
 environment and what is installed.
 
-A batch's workers are fresh processes: each loads the config's extensions and the entry points
-itself, and also the modules whose declarations the parent process made (`declared_modules`),
-so a shortcode declared by a script that calls `presskit.build` reaches the workers too.
+Loading adds to what the process knows and never takes away: a process that rendered with
+one config's extensions still knows them (a site has one config; a test that needs a bare
+registry uses a fresh interpreter). A batch's workers are fresh processes: each loads the
+config's extensions and the entry points itself, and also the modules whose declarations the
+parent process made (`declared_modules`), so a shortcode declared by a script that calls
+`presskit.build` reaches the workers too.
 """
 
 from __future__ import annotations
