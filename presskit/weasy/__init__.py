@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass
+from functools import cache
 
 # The WeasyPrint versions the patches were written and tested against: the same range as
 # pyproject.toml's dependency (a test holds the two together).
@@ -105,6 +106,7 @@ PATCHES: tuple[Patch, ...] = (
 )
 
 
+@cache
 def installed_version() -> str | None:
     """WeasyPrint's version from its package metadata (no import), or None when absent."""
     try:

@@ -96,6 +96,8 @@ def import_weasyprint() -> ModuleType:
     global _tuned
     with _lock:
         weasyprint = sys.modules.get("weasyprint")
+        if weasyprint is not None and _tuned:
+            return weasyprint
         tested = weasy.in_tested_range(weasy.installed_version())
         if weasyprint is None:
             weasyprint = _import_quickly() if tested else importlib.import_module("weasyprint")
