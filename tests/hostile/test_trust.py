@@ -186,7 +186,9 @@ def test_files_a_config_names_stay_in_its_folder(name, tmp_path) -> None:  # typ
     site.config.write_text('lang = "en"\n' + CONFINED[name](site), "utf-8")
     cfg = load_config(site.config)
     assert cfg.brand.logo is None and cfg.brand.font_files == () and cfg.theme == "default"
-    assert cfg.warnings and all("refused: outside the config's folder" in w for w in cfg.warnings)
+    assert cfg.warnings and all(
+        "refused: outside the config's folder" in w.message for w in cfg.warnings
+    )
     site.post.write_text(FM + "Body.\n", "utf-8")
     done = run("render", str(site.post), "-o", str(site.out))
     assert done.returncode == 0, done.stderr
