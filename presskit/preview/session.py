@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ class Session:
         self.timing = Timing()
         self.viewed: set[str] = set()
         self.stop = threading.Event()
-        self.log = print
+        self.log: Callable[[str], object] = print
         self._state = threading.Condition()
         self._raster = threading.Lock()
         self._wake = threading.Event()
