@@ -234,7 +234,11 @@ def post_section(path: str, config: str | None, theme: str | None = None) -> dic
         warnings.append(Diagnostic(unattributed_warning(unattributed), path))
     # what the post's own PDF prints: dateline, link URLs and `[^1]` notes at the foot of
     # their page (and no `fn1` ids repeated by every post of the kit)
-    body = paper_body(body, release, link_notes=cfg.link_notes)
+    # (a URL cited again points at its note by id: ids of their own for each post, from its
+    # text, so that the kit is the same wherever the site is checked out)
+    text_key = f"{source.parent.name}/{source.name}\0{post.body}".encode()
+    note_ids = "link-note-" + hashlib.sha1(text_key).hexdigest()[:10]
+    body = paper_body(body, release, link_notes=cfg.link_notes, note_ids=note_ids)
     policy = post_policy(source, cfg, load_theme(theme or cfg.theme, cfg.root), offline=True)
     policy.body, policy.body_line = post.body, post.body_line
     body, files = absolute_sources(body, folder, policy)

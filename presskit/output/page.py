@@ -197,14 +197,17 @@ def typographic_front_matter(post: Post) -> Post:
     )
 
 
-def paper_body(body_html: str, release: Release, *, link_notes: bool) -> str:
+def paper_body(
+    body_html: str, release: Release, *, link_notes: bool, note_ids: str = "link-note"
+) -> str:
     """The converted body as it is printed: dateline, link URLs as footnotes, the post's notes
     at the foot of their page, lead-ins kept with what they introduce. One place for the
-    post's own PDF and its kit section, so the kit cannot print less than the PDF."""
+    post's own PDF and its kit section, so the kit cannot print less than the PDF.
+    `note_ids` prefixes the link notes' ids (a kit gives each post its own)."""
     cjk_run_on = i18n.html_lang(release.lang).split("-")[0] in ("zh", "ja")
     body_html = paper.add_dateline(body_html, release.dateline, "" if cjk_run_on else " ")
     if link_notes:
-        body_html = paper.footnote_links(body_html)
+        body_html = paper.footnote_links(body_html, id_prefix=note_ids)
     return paper.keep_lead_ins(paper.notes_on_page(body_html))
 
 

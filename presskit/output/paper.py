@@ -20,6 +20,8 @@ ID_ATTR = re.compile(r'\s(?:id|name)="[^"]*"')
 # An English word's apostrophe in a CJK document (`it’s`): set in the Latin face by the theme,
 # since Noto CJK draws `’` full-width. presskit.shortcodes.textflow marks the body; this, the title.
 LATIN_APOSTROPHE_CLASS = "latin-punct"
+# The call of a URL cited before: the theme prints the first note's number (target-counter).
+NOTE_AGAIN_CLASS = "note-again"
 WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")
 
 
@@ -51,14 +53,24 @@ def _bare(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
-def footnote_links(fragment: str) -> str:
-    """`<a href=URL>words</a>` + a footnote holding URL, unless the words already are the URL."""
+def footnote_links(fragment: str, id_prefix: str = "link-note") -> str:
+    """`<a href=URL>words</a>` + a footnote holding URL, unless the words already are the URL.
+
+    A URL cited again gets no second footnote: its call is a link to the first one, which the
+    theme numbers with `target-counter()`, so the reader finds one note per source. The first
+    note carries the id `{id_prefix}-N`; a press kit passes a prefix per post so that its
+    sections' ids stay apart.
+    """
+    first: dict[str, str] = {}
 
     def note(match: re.Match[str]) -> str:
         href, words = match.group(1), TAGS.sub("", match.group(2)).strip()
         if _bare(href) == _bare(words.replace("&amp;", "&")):
             return match.group(0)
-        return f'{match.group(0)}<span class="link-note">{href}</span>'
+        if href in first:
+            return f'{match.group(0)}<a class="{NOTE_AGAIN_CLASS}" href="#{first[href]}"></a>'
+        first[href] = f"{id_prefix}-{len(first) + 1}"
+        return f'{match.group(0)}<span class="link-note" id="{first[href]}">{href}</span>'
 
     return LINK.sub(note, fragment)
 
@@ -81,7 +93,7 @@ ENDNOTE = re.compile(r'<li id="fn(\d+)">(.*?)</li>', re.S)
 NOTE_REF = re.compile(r'<a href="#fn(\d+)" class="footnote-ref"[^>]*>.*?</a>', re.S)
 BACK_LINK = re.compile(r'\s*<a href="#fnref\d+" class="footnote-back"[^>]*>.*?</a>', re.S)
 NOTE_BLOCKS = re.compile(r"<(?:pre|ul|ol|table|div|blockquote|figure|h\d)\b")
-LINK_NOTE_SPAN = re.compile(r'<span class="link-note">(.*?)</span>', re.S)
+LINK_NOTE_SPAN = re.compile(r'<span class="link-note"(?: id="[^"]*")?>(.*?)</span>', re.S)
 
 
 def notes_on_page(fragment: str) -> str:

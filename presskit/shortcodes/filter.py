@@ -33,7 +33,11 @@ from presskit.errors import PresskitError
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, substitute_values
 from presskit.shortcodes.recover import recover
-from presskit.shortcodes.textflow import join_cjk_breaks, mark_latin_apostrophes
+from presskit.shortcodes.textflow import (
+    bind_last_characters,
+    join_cjk_breaks,
+    mark_latin_apostrophes,
+)
 
 
 def prepare(doc: pf.Doc) -> None:
@@ -68,6 +72,7 @@ def finalize(doc: pf.Doc) -> None:
     join_cjk_breaks(doc)
     if i18n.is_cjk(doc.presskit.lang):
         mark_latin_apostrophes(doc)
+        bind_last_characters(doc)
     if not doc.presskit.in_process:
         for warning in doc.presskit.warnings:
             print(f"presskit-filter: warning: {warning}", file=sys.stderr)

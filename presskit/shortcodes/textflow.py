@@ -5,7 +5,7 @@ space, and WeasyPrint would print it as one. pandoc's `east_asian_line_breaks` o
 break between two wide characters and runs after filters, so `Intel、\\n[Red Hat]` or a break
 before `“` keep their space. The rule here, applied to every inline list in one pass: a soft
 break touching a wide or full-width character on either side (looking through links and
-emphasis) is removed.
+emphasis) is removed, and so is a typed space touching full-width punctuation.
 """
 
 from __future__ import annotations
@@ -53,15 +53,23 @@ def _edge(elem: pf.Element, last: bool) -> str:
         elem = content[-1] if last else content[0]
 
 
+def space_is_removable(before: str, after: str) -> bool:
+    """A typed space beside full-width punctuation (`重要。 如果`, `Istio ，它`): the mark's
+    own em already holds its space, so a typed one prints as a hole. Spaces the author typed
+    between a Chinese word and a Latin one (`使用 Istio 的`) are a choice, and are kept."""
+    return is_wide_punctuation(before) or is_wide_punctuation(after)
+
+
 def _join(container: pf.ListContainer) -> None:
     items = list(container)
     kept: list[pf.Element] = []
     changed = False
     for index, item in enumerate(items):
-        if isinstance(item, pf.SoftBreak) and 0 < index < len(items) - 1:
+        if isinstance(item, pf.SoftBreak | pf.Space) and 0 < index < len(items) - 1:
             before = _edge(items[index - 1], last=True)
             after = _edge(items[index + 1], last=False)
-            if break_is_removable(before, after):
+            removable = break_is_removable if isinstance(item, pf.SoftBreak) else space_is_removable
+            if removable(before, after):
                 changed = True
                 continue
         kept.append(item)
@@ -70,10 +78,12 @@ def _join(container: pf.ListContainer) -> None:
 
 
 def join_cjk_breaks(doc: pf.Doc) -> None:
+    """Drops the soft breaks and typed spaces that would print as holes in CJK text."""
+
     def visit(elem: pf.Element, _doc: pf.Doc) -> None:
         content = getattr(elem, "content", None)
         if isinstance(content, pf.ListContainer) and any(
-            isinstance(child, pf.SoftBreak) for child in content
+            isinstance(child, pf.SoftBreak | pf.Space) for child in content
         ):
             _join(content)
 
@@ -111,5 +121,54 @@ def mark_latin_apostrophes(doc: pf.Doc) -> None:
         if isinstance(elem, pf.Str) and "’" in elem.text:
             return _split_apostrophes(elem.text)
         return None
+
+    doc.walk(visit)
+
+
+WORD_JOINER = "\u2060"  # no line break on either side; prints nothing
+
+
+def _bind_end(inlines: pf.ListContainer) -> bool:
+    """Joins the last two wide letters of the last text holding one: True once done (or once
+    the last such text cannot be joined: an earlier one would not end the paragraph)."""
+    for item in reversed(inlines):
+        if isinstance(item, pf.Str):
+            letters = [
+                i for i, ch in enumerate(item.text) if is_wide(ch) and not is_wide_punctuation(ch)
+            ]
+            if not letters:
+                if item.text.strip(" "):
+                    if any(not is_wide_punctuation(ch) for ch in item.text):
+                        return True  # Latin words end it: nothing to bind
+                    continue  # closing punctuation only: look further back
+                continue
+            last = letters[-1]
+            if last > 0 and last - 1 in letters:
+                item.text = item.text[:last] + WORD_JOINER + item.text[last:]
+            return True
+        if isinstance(item, pf.Space | pf.SoftBreak):
+            continue
+        content = getattr(item, "content", None)
+        if isinstance(item, pf.Note) or not isinstance(content, pf.ListContainer):
+            return True
+        if _bind_end(content):
+            return True
+    return False
+
+
+def bind_last_characters(doc: pf.Doc) -> None:
+    """A CJK paragraph ends on at least two characters, not one (`联系我 / 们。`).
+
+    A word joiner goes between the last two wide letters of each paragraph, so the line
+    breaker takes both (and the punctuation after them, which kinsoku keeps with them) to the
+    last line; a paragraph whose last text is Latin or ends in a link's edge is left alone.
+    """
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+        # paragraphs and list items; captions are short and set ragged
+        if isinstance(elem, pf.Para) or (
+            isinstance(elem, pf.Plain) and isinstance(elem.parent, pf.ListItem)
+        ):
+            _bind_end(elem.content)
 
     doc.walk(visit)

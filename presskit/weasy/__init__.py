@@ -103,6 +103,15 @@ PATCHES: tuple[Patch, ...] = (
         "a third of the time at zlib's default level (5 -> 2 ms a corpus post) for 1 % more bytes",
         "none filed: a compression-level option in pydyf / WeasyPrint",
     ),
+    Patch(
+        "cjk_line_layout",
+        "weasyprint.layout.inline.justify_line and text_align, text.line_break.Layout.set_text",
+        "WeasyPrint justifies only at spaces, and Chinese has none (lines 0.8-7.3 mm short); "
+        "CJK lines justified between characters, facing full-width marks and a line-initial "
+        "bracket set half width (presskit/weasy/cjk.py)",
+        "none filed: css-text-3 `text-justify: inter-character` and `text-spacing-trim` in "
+        "WeasyPrint (its justify_line's own TODO)",
+    ),
 )
 
 

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from presskit import weasy
+from presskit.weasy import cjk
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -115,6 +116,7 @@ def import_weasyprint() -> ModuleType:
                 ACTIVE["shared_font_files"] = share_font_files(weasyprint)
                 ACTIVE["footnote_layout_memo"] = measure_footnotes_once(weasyprint)
                 ACTIVE["zlib_default_level"] = compress_as_zlib_default()
+                ACTIVE["cjk_line_layout"] = cjk.install(weasyprint)
             else:
                 warnings.warn(str(weasy.range_warning()), weasy.UntestedWeasyPrint, stacklevel=2)
             for patch in weasy.PATCHES:
