@@ -250,7 +250,7 @@ def justify_between_characters(inline: ModuleType) -> None:
         return x_advance
 
     justify_line.original = original  # type: ignore[attr-defined]
-    inline.justify_line = justify_line
+    inline.justify_line = justify_line  # type: ignore[attr-defined]
 
 
 def compress_line_start(inline: ModuleType) -> None:
@@ -297,4 +297,4 @@ def compress_line_start(inline: ModuleType) -> None:
         return found
 
     text_align.original = original  # type: ignore[attr-defined]
-    inline.text_align = text_align
+    inline.text_align = text_align  # type: ignore[attr-defined]
