@@ -303,6 +303,20 @@ def doctor(config: Path | None, theme: str | None) -> None:
     show_default=True,
     help="Seconds one post may take before it fails.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask-local", "dask"]),
+    default=None,
+    help="Where posts render: local worker processes (default), a Dask LocalCluster, or the "
+    "Dask scheduler named by --scheduler.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); "
+    "default: $PRESSKIT_SCHEDULER.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress: only failures and the summary.")
 @click.option(
     "--watch",

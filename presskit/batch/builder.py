@@ -18,7 +18,6 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from presskit import extensions, weasy
 from presskit.batch.discover import (
@@ -29,7 +28,8 @@ from presskit.batch.discover import (
     selected,
     translation_key,
 )
-from presskit.batch.inputs import Inputs, Settings
+from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose, make_executor
+from presskit.batch.inputs import Inputs, Settings, post_files
 from presskit.batch.manifest import (
     BuildResult,
     Document,
@@ -68,7 +68,9 @@ def build(
     timeout: float = DEFAULT_TIMEOUT,
     reporter: Reporter | None = None,
     runner: str = DEFAULT_RUNNER,
-    pool: Any = None,
+    pool: Executor | None = None,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
@@ -82,11 +84,17 @@ def build(
     Never raises for a broken post: its `Document` has status "failed" and an `error` line.
     Raises `PresskitError` only for problems with the batch itself (a PATH that does not
     exist, an unreadable `--config`, an output folder that cannot be written).
+    `executor` says where posts render: "local" (the default: a pool of `jobs` worker
+    processes), "dask-local" (a Dask `LocalCluster` of `jobs` workers) or "dask" (the Dask
+    scheduler at `scheduler`, default `$PRESSKIT_SCHEDULER`; naming a scheduler alone means
+    "dask"). The outputs and the manifest are written by this process whichever it is.
     `runner` ("module:function") renders one post in a worker; tests swap it. `pool`: an
-    open `presskit.batch.workers.Pool` to render with and leave open, so a caller that builds
-    again and again (`presskit preview`, `build --watch`) keeps its workers warm between builds.
+    open executor (`presskit.batch.workers.Pool`) to render with and leave open, so a caller
+    that builds again and again (`presskit preview`, `build --watch`) keeps its workers warm
+    between builds.
     """
     started = time.monotonic()
+    kind, scheduler = choose(executor, scheduler)
     report = reporter or Reporter()
     out = Path(outdir)
     settings = Settings(
@@ -105,14 +113,15 @@ def build(
     remove_stale_temp_files(out)
     previous, previous_kit = ({}, {}) if force else read_manifest(out)
 
-    from presskit.batch.workers import EXTENSIONS_ARG, Pool, Task
+    from presskit.batch.workers import EXTENSIONS_ARG
 
     # Shortcodes this process declared (a script calling build) reach the workers by module.
     declared = extensions.declared_modules()
 
     # Workers start only if there is work, as soon as there is: they import while the
     # remaining posts are examined.
-    with contextlib.nullcontext(pool) if pool is not None else Pool(jobs or cpu_count()) as pool:
+    opened = make_executor(kind, jobs or cpu_count(), scheduler) if pool is None else None
+    with contextlib.nullcontext(pool) if opened is None else opened as pool:
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         todo: list[int] = []
@@ -192,16 +201,19 @@ def build(
                     "path": str(posts[i].path),
                     "out": str(out / (documents[i].output or "")),
                     "config": _str_or_none(inputs.config_path(posts[i].path)),
-                    "theme": theme,
+                    "theme": inputs.theme_argument(posts[i].path),
                     "offline": offline,
                     EXTENSIONS_ARG: declared,
                 },
                 timeout=timeout,
+                files=post_files(posts[i].path, documents[i].depends, inputs)
+                if pool.remote
+                else TaskFiles(),
             )
             for i in todo
         ]
 
-        def done(task: Task, outcome: dict[str, Any]) -> None:
+        def done(task: Task, outcome: Result) -> None:
             doc = documents[task.id]
             _apply(doc, outcome, posts[task.id].path, inputs)
             finished.add(task.id)
@@ -210,11 +222,20 @@ def build(
 
         result = BuildResult(documents, out, 0.0)
         if todo:
-            pool.run(tasks, done)
+            try:
+                pool.run(tasks, done)
+            except PresskitError:
+                save()  # what finished is on record before the one line goes out
+                raise
         if kit:
             from presskit.batch.kit import make_kit
 
-            make_kit(result, kit, pool, posts, inputs, timeout, report, previous_kit)
+            if pool.remote:
+                # The kit is one document that reads every post's folder: it renders here.
+                with make_executor("local", jobs or cpu_count()) as local:
+                    make_kit(result, kit, local, posts, inputs, timeout, report, previous_kit)
+            else:
+                make_kit(result, kit, pool, posts, inputs, timeout, report, previous_kit)
 
     write_manifest(out, documents, kit_record(result, kit))
     result.seconds = time.monotonic() - started
@@ -286,15 +307,15 @@ def _carry_over(prior: Document, doc: Document) -> None:
     doc.warnings = list(prior.warnings)
 
 
-def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) -> None:
+def _apply(doc: Document, result: Result, path: Path, inputs: Inputs) -> None:
     shared = set(inputs.file_warnings())
-    if result.get("ok"):
+    if result.ok:
         doc.status = "built"
-        doc.pages, doc.bytes, doc.sha256 = result["pages"], result["bytes"], result["sha256"]
-        doc.warnings = [w for w in result.get("warnings", []) if w not in shared]
+        doc.pages, doc.bytes, doc.sha256 = result.pages, result.size, result.sha256
+        doc.warnings = [w for w in result.warnings if w not in shared]
         folder = path.parent.resolve()
         read = []
-        for name in result.get("files", []):
+        for name in result.files:
             file = Path(name)
             if file.is_relative_to(folder):
                 read.append(os.path.relpath(file, folder))
@@ -303,8 +324,8 @@ def _apply(doc: Document, result: dict[str, Any], path: Path, inputs: Inputs) ->
             doc.inputs, doc.depends = inputs.key(path, [*doc.depends, *read])
     else:
         doc.status = "failed"
-        doc.error = result.get("error") or "failed"
-        doc.warnings = [w for w in result.get("warnings", []) if w not in shared]
+        doc.error = result.error or "failed"
+        doc.warnings = [w for w in result.warnings if w not in shared]
         doc.output = doc.inputs = None  # an older PDF may still be there, but it is not this one
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from presskit import __version__
 from presskit.batch.discover import BUNDLE_FILE
+from presskit.batch.executors import TaskFiles
 from presskit.brand import Config, find_config, load_config
 from presskit.errors import PresskitError
-from presskit.themes import load_theme
+from presskit.themes import builtin_root, load_theme, names_folder
 
 KIT_TEMPLATE = "kit.html.j2"
 
@@ -141,6 +142,33 @@ class Inputs:
             found.update(dict.fromkeys(str(w) for w in theme.warnings))
         return list(found)
 
+    def theme_argument(self, post: Path) -> str | None:
+        """`--theme` as the render gets it: a theme folder by its absolute path, so it means
+        the same folder in a worker whose working directory (or disk) is not ours."""
+        name = self.settings.theme
+        if name is None:
+            return None
+        config = self._loaded(self.config_path(post))
+        candidate = Path(name) if config.root is None else config.root / name
+        if names_folder(name, candidate):
+            return str(self.theme_path(self.config_path(post)))
+        return name
+
+    @cache  # noqa: B019 - one Inputs per batch
+    def shared_files(self, config_path: Path | None) -> tuple[Path, ...]:
+        """The files every post under this config reads: the config, the brand's files and
+        fonts, and a theme folder that is not built in (a built-in one ships with presskit)."""
+        config = self._loaded(config_path)
+        brand = config.brand
+        files = [config_path, config.brand_file, brand.logo]
+        files += [face.path for face in brand.font_files]
+        theme = self.theme_path(config_path)
+        if not theme.is_relative_to(builtin_root().resolve()):
+            files += sorted(
+                p for p in theme.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+        return tuple(dict.fromkeys(f.resolve() for f in files if f is not None and f.is_file()))
+
     def _loaded(self, config_path: Path | None) -> Config:
         """The config at `config_path` (None: the defaults), loaded once per batch."""
         if config_path not in self._configs:
@@ -159,3 +187,23 @@ class Inputs:
         for name in ordered:
             digest.update(f"{name} {file_digest(folder / name)}\n".encode())
         return digest.hexdigest(), ordered
+
+
+def post_files(post: Path, depends: Iterable[str], inputs: Inputs) -> TaskFiles:
+    """What rendering `post` reads, for an executor that ships it to another machine: the post,
+    its bundle and the files it read last time; the config's shared files; and, on demand,
+    anything else under the post's folder or the site's `static/` and `assets/`."""
+    from presskit.pipeline import site_folders  # pandoc's wrapper: not on the no-change path
+
+    folder = post.parent
+    own = [post, *bundle_files(post)]
+    own += [folder / name for name in depends if (folder / name).is_file()]
+    site = tuple(f.resolve() for f in site_folders(post))
+    return TaskFiles(
+        paths=("path", "out", "config", "theme"),
+        output="out",
+        own=tuple(dict.fromkeys(f.resolve() for f in own)),
+        shared=inputs.shared_files(inputs.config_path(post)),
+        readable=(folder.resolve(), *site),
+        site=site,
+    )

@@ -65,7 +65,8 @@ def make_kit(
     previous: dict[str, Any],
 ) -> None:
     """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`."""
-    from presskit.batch.workers import EXTENSIONS_ARG, Task
+    from presskit.batch.executors import Result, Task
+    from presskit.batch.workers import EXTENSIONS_ARG
 
     order = kit_order(result.documents, posts)
     if not order:
@@ -93,11 +94,11 @@ def make_kit(
     sections: dict[int, dict[str, Any]] = {}
     errors: list[str] = []
 
-    def collected(task: Task, outcome: dict[str, Any]) -> None:
-        if outcome.get("ok"):
-            sections[task.id] = outcome
+    def collected(task: Task, outcome: Result) -> None:
+        if outcome.ok:
+            sections[task.id] = {**outcome.data, "warnings": list(outcome.warnings)}
         else:
-            errors.append(outcome.get("error") or "failed")
+            errors.append(outcome.error or "failed")
 
     settings = inputs.settings
     config_arg = str(config_path) if config_path else None  # what the workers resolve again
@@ -132,7 +133,7 @@ def make_kit(
                 "translations": [t["lang"] for t in doc.translations],
             }
         )
-    rendered: list[dict[str, Any]] = []
+    rendered: list[Result] = []
     report.note(f"kit {pdf.name}: rendering")
     pool.run(
         [
@@ -154,15 +155,15 @@ def make_kit(
         lambda _task, outcome: rendered.append(outcome),
     )
     outcome = rendered[0]
-    if not outcome.get("ok"):
+    if not outcome.ok:
         result.kit_pdf = result.kit_zip = None
-        result.kit_error = outcome.get("error") or "kit failed"
+        result.kit_error = outcome.error or "kit failed"
         return
-    result.kit_pages = outcome["pages"]
+    result.kit_pages = outcome.pages
     result.kit_inputs = key
     write_manifest(out, result.documents, kit_record(result, name))
     write_zip(archive, out, result.documents, inputs.config(first), config_path)
-    report.note(f"kit {pdf.name}: {outcome['pages']} pages, {archive.name}")
+    report.note(f"kit {pdf.name}: {outcome.pages} pages, {archive.name}")
 
 
 def write_zip(archive: Path, out: Path, documents: list[Document], config: Any, path: Any) -> None:

@@ -22,24 +22,17 @@ import time
 import traceback
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from presskit import extensions, weasy
+from presskit.batch.executors import Done, Executor, Result, Task
 from presskit.errors import PresskitError
 
 STARTUP_TIMEOUT = 120.0
 EXTENSIONS_ARG = "_extensions"  # a task's modules to import first (`extensions.declared_modules`)
-
-
-@dataclass
-class Task:
-    id: int
-    func: str  # "module:function", called in the worker with **args; returns a dict
-    args: dict[str, Any]
-    timeout: float
 
 
 @dataclass
@@ -52,19 +45,14 @@ class _Worker:
     deadline: float = 0.0
 
 
-class Pool:
-    """`jobs` workers, started on the first `run` and stopped on `close`."""
+class Pool(Executor):
+    """The local executor: `jobs` workers, started on the first `warm` or `run` and stopped
+    on `close`."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
-
-    def __enter__(self) -> Pool:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
@@ -88,7 +76,7 @@ class Pool:
         while len(self.workers) < min(self.jobs, posts):
             self._start()
 
-    def run(self, tasks: Iterable[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+    def run(self, tasks: Iterable[Task], done: Done) -> None:
         """Run every task; `done` gets each result (a failure is a result, never an exception)."""
         pending = deque(tasks)
         while len(self.workers) < min(self.jobs, len(pending)):
@@ -105,7 +93,7 @@ class Pool:
             worker.task, worker.deadline = task, time.monotonic() + task.timeout
             worker.conn.send((task.func, task.args))
 
-    def _wait(self, pending: deque[Task], done: Callable[[Task, dict[str, Any]], None]) -> None:
+    def _wait(self, pending: deque[Task], done: Done) -> None:
         now = time.monotonic()
         deadlines = [w.deadline for w in self.workers if w.task]
         deadlines += [w.started + STARTUP_TIMEOUT for w in self.workers if not w.ready]
@@ -130,7 +118,7 @@ class Pool:
                     # The next post first: the worker renders it while `done` saves the
                     # manifest (an fsync), instead of waiting for it.
                     self._hand_out(worker, pending)
-                    done(task, payload)
+                    done(task, Result.from_dict(payload))
                 elif kind == "broken":
                     self.close()
                     raise PresskitError(f"worker process could not start: {payload}")
@@ -147,7 +135,7 @@ class Pool:
         self,
         worker: _Worker,
         pending: deque[Task],
-        done: Callable[[Task, dict[str, Any]], None],
+        done: Done,
         reason: str,
     ) -> None:
         """The worker died or hung: its task fails alone, and a fresh worker replaces it."""
@@ -158,7 +146,7 @@ class Pool:
             self.close()
             raise PresskitError(f"worker process could not start ({reason})")
         if task is not None:
-            done(task, {"ok": False, "error": f"{task.args.get('path', 'task')}: {reason}"})
+            done(task, Result.failure(f"{task.args.get('path', 'task')}: {reason}"))
         if pending and len(self.workers) < self.jobs:
             self._start()
 

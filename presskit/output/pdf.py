@@ -24,6 +24,7 @@ import ssl
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -98,10 +99,30 @@ class FetchPolicy:
         return ip.is_global and not ip.is_multicast
 
 
+# A Dask worker renders from a private tree that mirrors the parent's paths under a temporary
+# folder. Documents there are laid out with the parent's paths as their base URL (WeasyPrint
+# names each image in the PDF after its URL: the same names make the same bytes), and the
+# fetcher reads the parent's paths from the mirror. Set by `presskit.batch.remote` around a task.
+MIRROR: ContextVar[Path | None] = ContextVar("presskit_mirror", default=None)
+
+
+def unmirrored(path: Path) -> Path:
+    """`path` as the parent names it, when rendering in a mirror (else `path` itself)."""
+    mirror = MIRROR.get()
+    if mirror is not None and path.is_relative_to(mirror):
+        return Path("/") / path.relative_to(mirror)
+    return path
+
+
 def local_path(path: Path, policy: FetchPolicy) -> Path:
     """The file a `file:` URL's path names, resolved (the path that was checked is the one
     read), mapped into the site's static folders for `/x.png`."""
-    if policy.allows_path(path):
+    mirror = MIRROR.get()
+    if mirror is not None and path.is_absolute() and not path.is_relative_to(mirror):
+        inside = mirror / path.relative_to("/")
+        if policy.allows_path(inside):
+            return inside.resolve()
+    elif policy.allows_path(path):
         return path.resolve()
     for static in policy.site_static:
         candidate = static / str(path).lstrip("/")
@@ -355,6 +376,7 @@ def render_pdf(
     collect = _Collect()
     logger.addHandler(collect)
     fetcher = make_fetcher(policy)
+    base_url = unmirrored(base_url)
     try:
         try:
             document = lay_out(split[0], base_url, fetcher, split[1]) if split else None

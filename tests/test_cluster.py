@@ -1,0 +1,331 @@
+"""`presskit build` on Dask: a `LocalCluster`, and a real scheduler with real workers.
+
+The real cluster is started by the tests themselves (`dask scheduler`, `dask worker` on
+127.0.0.1) and stopped even when a test fails. Workers have no shared disk with the build in
+spirit: every file they render from is shipped (they happen to run on this machine, so the
+tests also check that a post cannot reach the worker's own files).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE_EN, SAMPLE_ZH
+
+pytest.importorskip("distributed")
+
+from presskit.batch.builder import build
+from presskit.batch.executors import choose
+from presskit.errors import PresskitError
+
+FAKE = "build_hooks:fake_render"
+TESTS = Path(__file__).resolve().parent
+DASK = Path(sys.executable).parent / "dask"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+# one pixel, grey: enough for WeasyPrint to embed an image
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fake_posts(root: Path, names: list[str]) -> Path:
+    for name in names:
+        write(root / f"{name}/index.md", f"---\ntitle: {name}\ndate: 2024-05-01\n---\n\nText.\n")
+    return root
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    data = json.loads((out / "manifest.json").read_text("utf-8"))
+    return {doc["source"]: doc for doc in data["documents"]}
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def test_the_executor_follows_the_options_and_the_environment(monkeypatch):
+    monkeypatch.delenv("PRESSKIT_SCHEDULER", raising=False)
+    assert choose(None, None) == ("local", None)
+    assert choose("dask-local", None) == ("dask-local", None)
+    assert choose(None, "tcp://h:8786") == ("dask", "tcp://h:8786")
+    monkeypatch.setenv("PRESSKIT_SCHEDULER", "tcp://env:8786")
+    assert choose(None, None) == ("dask", "tcp://env:8786")
+    assert choose("local", None) == ("local", None)  # an explicit executor wins
+    with pytest.raises(PresskitError, match="needs --scheduler"):
+        monkeypatch.delenv("PRESSKIT_SCHEDULER")
+        choose("dask", None)
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
+    import presskit.batch.cluster
+
+    monkeypatch.setattr(presskit.batch.cluster, "CONNECT_TIMEOUT", 2.0)
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    root = fake_posts(tmp_path / "c", ["one"])
+    with pytest.raises(PresskitError) as caught:
+        build([root], tmp_path / "out", runner=FAKE, scheduler=f"tcp://127.0.0.1:{port}")
+    message = str(caught.value)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:" in message
+    assert "\n" not in message
+
+
+# --------------------------------------------------------------------------- LocalCluster
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    """Real posts with everything a worker must be sent: a logo, a brand font, a theme folder
+    of the user's, a post outside a bundle with an image beside it, a Hugo site's `static/`
+    image, and references to files no post may read."""
+    site = tmp_path / "site"
+    content = site / "content"
+    for sample in (SAMPLE_ZH, SAMPLE_EN):
+        rel = sample.relative_to(SAMPLE_ZH.parents[4])
+        shutil.copy(sample, write(content / rel, ""))
+    (site / "static/img").mkdir(parents=True)
+    (site / "static/img/dot.png").write_bytes(PNG)
+    write(
+        content / "en/news/plain.md",
+        "---\ntitle: Plain\ndate: 2024-01-02\n---\n\n"
+        "![beside](dot.png) ![static](/img/dot.png)\n\n"
+        "![outside](../../../outside.png) ![system](file:///etc/hostname)\n",
+    )
+    (content / "en/news/dot.png").write_bytes(PNG)
+    (site / "outside.png").write_bytes(PNG)  # on this disk, outside the post's folder
+    brand = tmp_path / "brand"
+    shutil.copy(ROOT / "examples/logo.svg", write(brand / "logo.svg", ""))
+    theme = brand / "theme"
+    write(theme / "theme.toml", 'extends = "default"\n')
+    write(theme / "press.css", "h1 { letter-spacing: 0.02em; }\n")
+    fonts = ""
+    if DEJAVU.is_file():
+        shutil.copy(DEJAVU, write(brand / "fonts/BrandSerif.ttf", ""))
+        fonts = (
+            '[brand.fonts]\nbody = ["Brand Serif"]\n'
+            '[[brand.font_files]]\nfamily = "Brand Serif"\npath = "fonts/BrandSerif.ttf"\n'
+        )
+    config = write(
+        brand / "presskit.toml",
+        'theme = "theme"\nlink_notes = false\n[brand]\nname = "Istio"\nlogo = "logo.svg"\n' + fonts,
+    )
+    return content, config
+
+
+def test_dask_local_pdfs_are_byte_identical_to_the_local_pool(site, tmp_path):
+    content, config = site
+    local = build([content], tmp_path / "local", config=config, jobs=2, offline=True)
+    dask = build(
+        [content], tmp_path / "dask", config=config, jobs=2, offline=True, executor="dask-local"
+    )
+    assert local.ok and dask.ok, [d.error for d in local.failed + dask.failed]
+    assert local.count("built") == dask.count("built") == 3
+    for doc in local.documents:
+        ours = (tmp_path / "local" / doc.output).read_bytes()
+        theirs = (tmp_path / "dask" / doc.output).read_bytes()
+        assert ours == theirs, doc.output
+    # the same record: pages, digests, warnings (in the parent's paths), files read
+    assert manifest(tmp_path / "local") == manifest(tmp_path / "dask")
+    plain = manifest(tmp_path / "dask")["en/news/plain.md"]
+    refusals = [w for w in plain["warnings"] if "refused" in w]
+    assert any("outside.png" in w for w in refusals), plain["warnings"]
+    assert any("/etc/hostname" in w for w in plain["warnings"]), plain["warnings"]
+    assert "dot.png" in plain["depends"]
+    # the images it may read reached the worker (on demand): two images drawn, not refused
+    assert not [w for w in plain["warnings"] if "dot.png" in w and "outside" not in w]
+
+    # nothing changed: nothing is sent to the cluster again
+    again = build(
+        [content], tmp_path / "dask", config=config, jobs=2, offline=True, executor="dask-local"
+    )
+    assert again.count("unchanged") == 3
+
+
+def test_on_dask_a_crashing_or_hanging_post_fails_alone(tmp_path):
+    root = fake_posts(tmp_path / "c", ["a", "b", "crash", "hang", "c"])
+    result = build([root], tmp_path / "out", runner=FAKE, jobs=2, timeout=4, executor="dask-local")
+    docs = {doc.source: doc for doc in result.documents}
+    assert {s for s, d in docs.items() if d.status == "built"} == {
+        "a/index.md",
+        "b/index.md",
+        "c/index.md",
+    }, [d.error for d in result.failed]
+    assert "worker died while rendering it" in docs["crash/index.md"].error
+    assert "timed out after 4 s" in docs["hang/index.md"].error
+    assert manifest(tmp_path / "out")["a/index.md"]["status"] == "built"
+
+
+# --------------------------------------------------------------------------- real processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker`s on 127.0.0.1, as separate processes."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.scheduler: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+        self.env = dict(os.environ)
+        # `build_hooks` (the fake renderer) must be importable on the workers
+        self.env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])
+        )
+        self.env["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
+
+    def _spawn(self, *args: str, log: str) -> subprocess.Popen:
+        stream = open(self.tmp / log, "wb")  # noqa: SIM115 - closed with the process
+        return subprocess.Popen(
+            [str(DASK), *args],
+            env=self.env,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start(self, workers: int) -> None:
+        port = self.address.rsplit(":", 1)[1]
+        self.scheduler = self._spawn(
+            "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard", log="sched.log"
+        )
+        for n in range(workers):
+            self.workers.append(
+                self._spawn(
+                    "worker",
+                    self.address,
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                    "--name",
+                    f"w{n}",
+                    log=f"worker{n}.log",
+                )
+            )
+        from distributed import Client
+
+        with Client(self.address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.scheduler]:
+            if process is not None and process.poll() is None:
+                process.kill()
+        for process in [*self.workers, self.scheduler]:
+            if process is not None:
+                process.wait(10)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    running = Cluster(tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def logged(log: Path) -> list[tuple[str, int]]:
+    if not log.exists():
+        return []
+    rows = [line.split("\t") for line in log.read_text("utf-8").splitlines()]
+    return [(Path(path).parent.name, int(pid)) for path, pid in rows]
+
+
+def build_in_thread(**kwargs) -> tuple[threading.Thread, dict]:
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = build(**kwargs)
+        except PresskitError as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_real_cluster_finishes_the_build_when_a_worker_is_killed(cluster, tmp_path, monkeypatch):
+    log = tmp_path / "renders.log"
+    monkeypatch.setenv("BUILD_HOOKS_LOG", str(log))
+    cluster.env["BUILD_HOOKS_LOG"] = str(log)
+    cluster.start(workers=2)
+    names = [f"slow-{n:02d}" for n in range(12)]
+    root = fake_posts(tmp_path / "c", names)
+    thread, outcome = build_in_thread(
+        paths=[root], outdir=tmp_path / "out", runner=FAKE, scheduler=cluster.address
+    )
+    deadline = time.monotonic() + 120
+    while len({pid for _, pid in logged(log)}) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # both workers at work
+    victim = cluster.workers[0]
+    os.killpg(victim.pid, signal.SIGKILL)
+    thread.join(180)
+    assert not thread.is_alive()
+    assert "error" not in outcome, outcome.get("error")
+    result = outcome["result"]
+    assert result.count("built") == 12, [d.error for d in result.failed]
+    renders = logged(log)
+    pids = {pid for _, pid in renders}
+    assert len(pids) == 2  # the killed worker rendered some, the other the rest
+    assert {name for name, _ in renders} == set(names)
+    assert all(doc["status"] == "built" for doc in manifest(tmp_path / "out").values())
+    for name in names:  # the parent wrote every PDF
+        assert (tmp_path / "out" / f"{name}.pdf").read_bytes().startswith(b"%PDF-1.7 fake")
+
+
+def test_a_lost_scheduler_fails_the_build_in_one_line_after_saving_the_manifest(
+    cluster, tmp_path, monkeypatch
+):
+    log = tmp_path / "renders.log"
+    monkeypatch.setenv("BUILD_HOOKS_LOG", str(log))
+    cluster.env["BUILD_HOOKS_LOG"] = str(log)
+    cluster.start(workers=1)
+    names = [f"slow-{n:02d}" for n in range(10)]
+    root = fake_posts(tmp_path / "c", names)
+    out = tmp_path / "out"
+    thread, outcome = build_in_thread(
+        paths=[root], outdir=out, runner=FAKE, scheduler=cluster.address
+    )
+    deadline = time.monotonic() + 120
+    while len(logged(log)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the parent records the second post
+    os.killpg(cluster.scheduler.pid, signal.SIGKILL)
+    thread.join(120)
+    assert not thread.is_alive()
+    message = str(outcome.get("error"))
+    assert "lost the Dask scheduler at tcp://127.0.0.1:" in message, outcome
+    assert "\n" not in message
+    documents = manifest(out)
+    built = {s for s, d in documents.items() if d["status"] == "built"}
+    assert len(built) >= 1
+    for source in built:
+        assert (out / source.replace("/index.md", ".pdf")).is_file()
