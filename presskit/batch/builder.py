@@ -28,7 +28,7 @@ from presskit.batch.discover import (
     selected,
     translation_key,
 )
-from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose, make_executor
+from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose
 from presskit.batch.inputs import Inputs, Settings, post_files
 from presskit.batch.manifest import (
     BuildResult,
@@ -241,6 +241,23 @@ def build(
     result.seconds = time.monotonic() - started
     report.finish(result)
     return result
+
+
+def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
+    """The executor `choose` named; each imported only when chosen (Dask is an extra)."""
+    if kind == "local":
+        from presskit.batch.workers import Pool
+
+        return Pool(jobs)
+    from presskit.batch.cluster import DaskExecutor
+
+    try:
+        import distributed  # noqa: F401 - only to say clearly that it is missing
+    except ImportError as error:  # pragma: no cover - the extra is not installed
+        raise PresskitError(
+            f"--executor {kind} needs Dask: pip install 'presskit[dask]' ({error})"
+        ) from None
+    return DaskExecutor(jobs, scheduler)
 
 
 def cpu_count() -> int:

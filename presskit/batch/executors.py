@@ -136,13 +136,3 @@ def choose(executor: str | None, scheduler: str | None) -> tuple[str, str | None
             f"--executor dask needs --scheduler tcp://HOST:8786 (or {SCHEDULER_VARIABLE})"
         )
     return "local", None
-
-
-def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
-    if kind == "local":
-        from presskit.batch.workers import Pool
-
-        return Pool(jobs)
-    from presskit.batch.cluster import DaskExecutor
-
-    return DaskExecutor(jobs, scheduler)
