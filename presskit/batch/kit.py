@@ -96,7 +96,11 @@ def make_kit(
 
     def collected(task: Task, outcome: Result) -> None:
         if outcome.ok:
-            sections[task.id] = {**outcome.data, "warnings": list(outcome.warnings)}
+            sections[task.id] = {
+                **outcome.data,
+                "warnings": list(outcome.warnings),
+                "files": list(outcome.files),  # what the kit may read for this post
+            }
         else:
             errors.append(outcome.error or "failed")
 
