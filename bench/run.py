@@ -57,6 +57,7 @@ class Targets:
     rebuild_fraction: float = 0.05  # no-change rebuild / first build
     filter_vs_identity: float = 1.25  # presskit-filter / identity panflute filter
     worker_mb: float = 400.0
+    dask_vs_local: float = 0.85  # build --executor dask-local, 2 workers, vs the local pool's 2
     sample_pdf_bytes: int = 300_000
 
 
@@ -349,7 +350,28 @@ def corpus_group(
             for _ in range(times):
                 again.add(run(command))
             rows.append(again)
+    if has_dask():
+        # The same posts through a Dask LocalCluster of 2 workers (its start-up included, as
+        # the local pool's is): what shipping posts and PDFs as bytes costs.
+        outdir = work / "build-dask"
+        command = [BIN / "presskit", "build", source, "-o", outdir, *options]
+        command += ["--offline", "--quiet", "--jobs", "2", "--executor", "dask-local"]
+        row = Row("corpus", "presskit build --jobs 2 --executor dask-local", posts=n)
+        for _ in range(times):
+            row.add(run([*command, "--force"]))
+        pdfs = sorted(outdir.rglob("*.pdf"))
+        row.pdf_bytes = [p.stat().st_size for p in pdfs]
+        if len(pdfs) != n:
+            row.note = f"{len(pdfs)} PDFs for {n} posts"
+        rows.append(row)
     return rows
+
+
+def has_dask() -> bool:
+    done = subprocess.run(
+        [sys.executable, "-c", "import distributed"], capture_output=True, check=False
+    )
+    return done.returncode == 0
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -453,7 +475,28 @@ def check_targets(rows: list[Row], jobs: int, goal: Targets) -> list[Check]:
             )
         )
 
-    workers = [r for r in rows if r.group == "corpus" and r.name.startswith("presskit")]
+    local = find(rows, "corpus", "presskit build --jobs 2")
+    dask = find(rows, "corpus", "presskit build --jobs 2 --executor dask-local")
+    target = f"dask-local, 2 workers ≥ {goal.dask_vs_local:g}× the local pool's throughput"
+    if local and dask and local.median and dask.median:
+        factor = local.median / dask.median
+        overhead = (dask.median - local.median) / dask.posts * 1000
+        checks.append(
+            Check(
+                target,
+                f"{factor:.2f}× ({overhead:+.0f} ms a post){cpu_ratio(local, dask)}",
+                factor >= goal.dask_vs_local,
+            )
+        )
+    else:
+        checks.append(Check(target, "not measured", None))
+
+    # a LocalCluster's scheduler lives in the build's own process: not a worker
+    workers = [
+        r
+        for r in rows
+        if r.group == "corpus" and r.name.startswith("presskit") and "dask" not in r.name
+    ]
     peaks = [r.peak_mb for r in workers if r.peak_mb]
     target = f"peak memory per worker < {goal.worker_mb:.0f} MB (corpus)"
     if peaks:

@@ -41,7 +41,12 @@ LOST_AFTER = 10.0  # seconds without a scheduler before the build gives up
 POLL = 0.5  # seconds between looks at running tasks (time limits, a lost scheduler)
 MAX_ON_DEMAND = 20 * 1024 * 1024  # the fetcher's cap on one file of a post
 PLUGIN = "presskit-warm"
-_DASK_LOG = logging.getLogger("distributed")
+
+
+def _dask_loggers() -> list[logging.Logger]:
+    """`distributed` and its modules' loggers (its logging config gives some their own level)."""
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]
+    return [logging.getLogger(n) for n in ["distributed", *names]]
 
 
 @dataclass
@@ -76,7 +81,7 @@ class DaskExecutor(Executor):
         self.shared = _Shared()
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
-        self._log_level: int | None = None
+        self._log_levels: dict[logging.Logger, int] = {}
 
     @property
     def remote(self) -> bool:
@@ -120,8 +125,9 @@ class DaskExecutor(Executor):
 
         # Dask's own log lines (a worker lost, keys it could not gather) are not for the
         # person running the build: what became of each post is reported as for local runs.
-        self._log_level = _DASK_LOG.level
-        _DASK_LOG.setLevel(logging.CRITICAL)
+        for logger in _dask_loggers():
+            self._log_levels.setdefault(logger, logger.level)
+            logger.setLevel(logging.CRITICAL)
 
         if self.scheduler is None:
             # One render at a time per worker process (WeasyPrint is not thread-safe). A task
@@ -174,9 +180,9 @@ class DaskExecutor(Executor):
             with contextlib.suppress(Exception):
                 self.cluster.close(timeout=10)
             self.cluster = None
-        if self._log_level is not None:
-            _DASK_LOG.setLevel(self._log_level)
-            self._log_level = None
+        for logger, level in self._log_levels.items():
+            logger.setLevel(level)
+        self._log_levels.clear()
 
     # ------------------------------------------------------------------ running
 
