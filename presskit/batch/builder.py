@@ -120,8 +120,9 @@ def build(
 
     # Workers start only if there is work, as soon as there is: they import while the
     # remaining posts are examined.
-    opened = make_executor(kind, jobs or cpu_count(), scheduler) if pool is None else None
-    with contextlib.nullcontext(pool) if opened is None else opened as pool:
+    # A pool the caller opened stays open (it is the caller's to close).
+    chosen = pool if pool is not None else make_executor(kind, jobs or cpu_count(), scheduler)
+    with contextlib.nullcontext(chosen) if pool is not None else chosen as work:
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         todo: list[int] = []
@@ -161,7 +162,7 @@ def build(
                     _carry_over(prior, doc)
                     continue
                 todo.append(index)
-                pool.warm(len(todo))  # the first posts' workers import while the rest is examined
+                work.warm(len(todo))  # the first posts' workers import while the rest is examined
         _link_translations(documents, posts)
 
         finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}
@@ -207,7 +208,7 @@ def build(
                 },
                 timeout=timeout,
                 files=post_files(posts[i].path, documents[i].depends, inputs)
-                if pool.remote
+                if work.remote
                 else TaskFiles(),
             )
             for i in todo
@@ -223,19 +224,19 @@ def build(
         result = BuildResult(documents, out, 0.0)
         if todo:
             try:
-                pool.run(tasks, done)
+                work.run(tasks, done)
             except PresskitError:
                 save()  # what finished is on record before the one line goes out
                 raise
         if kit:
             from presskit.batch.kit import make_kit
 
-            if pool.remote:
+            if work.remote:
                 # The kit is one document that reads every post's folder: it renders here.
                 with make_executor("local", jobs or cpu_count()) as local:
                     make_kit(result, kit, local, posts, inputs, timeout, report, previous_kit)
             else:
-                make_kit(result, kit, pool, posts, inputs, timeout, report, previous_kit)
+                make_kit(result, kit, work, posts, inputs, timeout, report, previous_kit)
 
     write_manifest(out, documents, kit_record(result, kit))
     result.seconds = time.monotonic() - started
