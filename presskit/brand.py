@@ -21,6 +21,7 @@ from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import Diagnostic, PresskitError
 from presskit.extensions import MODULE_NAME
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
+from presskit.source.site import Site, find_site
 from presskit.themes import names_folder
 from presskit.tomlkeys import ANY, Schema, unknown_keys
 
@@ -137,6 +138,9 @@ class Config:
     # What the config says about itself: names refused (outside its folder tree) and unknown
     # keys; each render reports them, a batch once.
     warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    # The Hugo site around the posts (`hugo.toml` …): it supplies what presskit.toml leaves out.
+    site: Site | None = field(default=None, compare=False)
+    explicit: frozenset[str] = frozenset()  # the keys presskit.toml sets: those win
 
     @property
     def root(self) -> Path | None:
@@ -406,6 +410,29 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         languages=tuple(languages),
         extensions=tuple(extensions),
         brand_file=brand_file,
+        explicit=frozenset(data),
         embargo_zones=tuple(embargo_zones),
         **switches,
     )
+
+
+def site_lang(config: Config, post: Path) -> str | None:
+    """The language the config's Hugo site gives the file, if it is one of the site's pages."""
+    page = config.site.locate(post) if config.site is not None else None
+    return page.lang if page is not None else None
+
+
+def with_site(config: Config, post: Path) -> Config:
+    """`config` completed by the Hugo site holding `post`: its base URL, default language and
+    raw-HTML choice, where presskit.toml does not set them. Without a site, `config` as is."""
+    site = find_site(post)
+    if site is None:
+        return config
+    changes: dict[str, Any] = {"site": site}
+    if "base_url" not in config.explicit and site.base_url:
+        changes["base_url"] = site.base_url
+    if "lang" not in config.explicit:
+        changes["lang"] = site.default_lang
+    if "unsafe_html" not in config.explicit:
+        changes["unsafe_html"] = site.unsafe_html
+    return replace(config, **changes)

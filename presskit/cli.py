@@ -7,6 +7,7 @@ file; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import warnings
@@ -50,6 +51,23 @@ THEME = click.option(
     default=None,
     callback=_theme_path,
     help="Built-in theme name (default, formal) or a theme folder PATH.",
+)
+
+
+def _environment(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # Hugo's own variable: worker processes inherit it, and the site config reads it.
+    if value:
+        os.environ["HUGO_ENVIRONMENT"] = value
+
+
+ENVIRONMENT = click.option(
+    "-e",
+    "--environment",
+    default=None,
+    expose_value=False,
+    callback=_environment,
+    metavar="NAME",
+    help="Hugo environment whose config/NAME/ applies (default: production).",
 )
 
 
@@ -127,6 +145,7 @@ def cli() -> None:
 )
 @CONFIG
 @THEME
+@ENVIRONMENT
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
 @release_options
 @click.option(
@@ -285,6 +304,7 @@ def doctor(config: Path | None, theme: str | None) -> None:
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
 @CONFIG
 @THEME
+@ENVIRONMENT
 @click.option(
     "--lang", "langs", multiple=True, metavar="L", help="Only posts in language L (repeatable)."
 )

@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from presskit import extensions, i18n
-from presskit.brand import IGNORED_CONFIG, Config, find_config, ignored_configs, load_config
+from presskit.brand import (
+    IGNORED_CONFIG,
+    Config,
+    find_config,
+    ignored_configs,
+    load_config,
+    site_lang,
+    with_site,
+)
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output.convert import convert
 from presskit.output.fonts import (
@@ -54,9 +62,10 @@ class RenderResult:
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
-    """The config a render of `post_path` uses, with its extensions loaded: every render
-    comes through here (the CLI, the Python API, the kit and each batch worker), so a
-    config's shortcodes are known wherever it is used."""
+    """The config a render of `post_path` uses, with its extensions loaded and completed by
+    the Hugo site around the post: every render comes through here (the CLI, the Python API,
+    the kit and each batch worker), so a config's shortcodes and site are known wherever it is
+    used."""
     if isinstance(config, Config):
         cfg = config
     elif config is not None:
@@ -67,7 +76,7 @@ def resolve_config(post_path: Path, config: Config | str | Path | None) -> Confi
     else:
         cfg = load_config(find_config(post_path))
     extensions.load(cfg.extensions, source=cfg.path)
-    return cfg
+    return with_site(cfg, post_path) if cfg.site is None else cfg
 
 
 def config_warnings(post_path: Path, cfg: Config) -> list[Diagnostic]:
@@ -169,7 +178,7 @@ def prepare(
         cfg = replace(cfg, strict_fonts=strict_fonts)
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
     warnings = [*config_warnings(path, cfg), *theme_obj.warnings]
-    post = load_post(path, default_lang=cfg.lang)
+    post = load_post(path, default_lang=cfg.lang, site_lang=site_lang(cfg, path))
     warnings.extend(post.warnings)
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))

@@ -40,6 +40,7 @@ from presskit.batch.manifest import (
     remove_stale_temp_files,
     write_manifest,
 )
+from presskit.brand import site_lang
 from presskit.errors import PresskitError
 from presskit.source.post import Post, load_post
 
@@ -287,7 +288,7 @@ def _examine(
     doc = Document(source=source.display, output=source.output.as_posix(), status="pending")
     try:
         cfg = inputs.config(source.path)
-        post = load_post(source.path, default_lang=cfg.lang)
+        post = load_post(source.path, default_lang=cfg.lang, site_lang=site_lang(cfg, source.path))
     except PresskitError as error:
         if langs:
             return None, None  # language unknown: a post we cannot read is not asked for

@@ -17,7 +17,7 @@ from pathlib import Path
 from presskit import __version__
 from presskit.batch.discover import BUNDLE_FILE
 from presskit.batch.executors import TaskFiles
-from presskit.brand import Config, find_config, load_config
+from presskit.brand import Config, find_config, load_config, with_site
 from presskit.errors import PresskitError
 from presskit.themes import builtin_root, load_theme, names_folder
 
@@ -101,10 +101,11 @@ class Inputs:
         return self._found[folder]
 
     def config(self, post: Path) -> Config:
+        """The post's presskit.toml, completed by the Hugo site around the post."""
         path = self.config_path(post)
         if path is not None and path not in self._configs and not path.is_file():
             raise PresskitError("config file not found", path)
-        return self._loaded(path)
+        return with_site(self._loaded(path), post)
 
     @cache  # noqa: B019 - one Inputs per batch
     def shared_digest(self, config_path: Path | None) -> str:
@@ -184,6 +185,9 @@ class Inputs:
         digest = hashlib.sha256()
         digest.update(self.shared_digest(self.config_path(post)).encode() + b"\n")
         digest.update(b"source " + file_digest(post).encode() + b"\n")
+        site = self.config(post).site
+        for file in site.files if site is not None else ():
+            digest.update(f"site {file} {file_digest(file)}\n".encode())
         for name in ordered:
             digest.update(f"{name} {file_digest(folder / name)}\n".encode())
         return digest.hexdigest(), ordered

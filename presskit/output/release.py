@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from presskit import i18n
 from presskit.brand import Config, Contact, contacts_from
 from presskit.errors import PresskitError
-from presskit.source.post import Post
+from presskit.source.post import LANGUAGE_TREE_SECTIONS, Post
 
 CONTENT_DIR = "content"
 
@@ -105,17 +106,17 @@ def parse_moment(text: str) -> dt.datetime:
 
 
 def canonical_path(post: Post, default_lang: str) -> str | None:
-    """The post's URL path as Hugo makes it: `url`/`slug` win, else its place under content/.
+    """The post's URL path without a Hugo site config: `url`/`slug` win, else its place
+    under content/, or under the language folders of a copied content tree (`zh/blog/…`).
 
     The site's default language lives at the root (Hugo's default), others under `/<lang>/`.
     """
     url = post.meta.get("url")
     if isinstance(url, str) and url.strip():
         return "/" + url.strip().strip("/") + "/"
-    parts = post.path.resolve().parts
-    if CONTENT_DIR not in parts:
+    rel = content_parts(post.path.resolve())
+    if rel is None:
         return None
-    rel = list(parts[len(parts) - parts[::-1].index(CONTENT_DIR) :])
     name = rel.pop()
     stem = name.split(".")[0]
     if stem not in ("index", "_index"):
@@ -128,10 +129,37 @@ def canonical_path(post: Post, default_lang: str) -> str | None:
     return "/" + "/".join(rel) + ("/" if rel else "")
 
 
+def content_parts(path: Path) -> list[str] | None:
+    """The path's parts below `content/`, or from the language folder of a tree whose root
+    holds the language folders (`zh/blog/…`, a copied content tree); None when neither."""
+    parts = path.parts
+    if CONTENT_DIR in parts[:-1]:
+        return list(parts[len(parts) - parts[::-1].index(CONTENT_DIR) :])
+    for index in range(len(parts) - 3, 0, -1):
+        if _LANGUAGE_FOLDER.fullmatch(parts[index]) and (
+            parts[index + 1].lower() in LANGUAGE_TREE_SECTIONS
+        ):
+            return list(parts[index:])
+    return None
+
+
+_LANGUAGE_FOLDER = re.compile(r"[A-Za-z]{2}(?:[-_](?:[A-Za-z]{2}|[A-Za-z]{4}))?")
+
+
 def canonical_url(post: Post, config: Config) -> str | None:
+    """Hugo's permalink when the post is in a Hugo site (presskit.toml's `base_url` still
+    wins over the site's `baseURL`), else the path rule above on presskit.toml's base URL."""
     explicit = post.meta.get("canonical")
     if isinstance(explicit, str) and re.match(r"https?://", explicit):
         return explicit
+    site = config.site
+    page = site.locate(post.path) if site is not None else None
+    if site is not None and page is not None:
+        base = config.base_url if "base_url" in config.explicit else site.base_for(page.lang)
+        if not base:
+            return None
+        link = site.relpermalink(page, post.meta)
+        return base.rstrip("/") + "/" + link.lstrip("/")
     if not config.base_url:
         return None
     path = canonical_path(post, config.lang)

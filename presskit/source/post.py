@@ -26,6 +26,7 @@ import yaml
 from presskit.errors import Diagnostic, PresskitError
 
 __all__ = [
+    "LANGUAGE_TREE_SECTIONS",
     "MAX_FRONT_MATTER_BYTES",
     "MAX_NESTING",
     "MAX_POST_BYTES",
@@ -69,8 +70,11 @@ class Post:
     front_matter_format: str | None = None
 
 
-def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
-    """Read a post from disk; the bytes are decoded here so encoding errors can name a line."""
+def load_post(path: str | Path, *, default_lang: str = "en", site_lang: str | None = None) -> Post:
+    """Read a post from disk; the bytes are decoded here so encoding errors can name a line.
+
+    `site_lang` is the language the Hugo site gives the file (its content folder or file name):
+    it comes before the guess from the folders."""
     path = Path(path)
     check_inside_site(path)
     try:
@@ -84,7 +88,11 @@ def load_post(path: str | Path, *, default_lang: str = "en") -> Post:
     if len(data) > MAX_POST_BYTES:
         raise PresskitError(f"post is larger than the {MAX_POST_BYTES >> 20} MiB limit", path)
     # A relative path such as `index.md` says nothing about the language; where it sits does.
-    lang_hint = detect_lang_from_path(path) or detect_lang_from_path(path.resolve())
+    lang_hint = (
+        (normalize_lang(site_lang) if site_lang else None)
+        or detect_lang_from_path(path)
+        or detect_lang_from_path(path.resolve())
+    )
     return _parse(data, path, default_lang, lang_hint)
 
 
@@ -120,7 +128,7 @@ _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 _LANG_DIR_AFTER_CONTENT = re.compile(r"[A-Za-z]{2,3}(?:[-_](?:[A-Za-z]{2}|[A-Za-z]{4}|[0-9]{3}))?")
 _LANG_DIR_STRICT = re.compile(r"[A-Za-z]{2}(?:[-_](?:[A-Za-z]{2}|[A-Za-z]{4}))?")
 # Hugo sections that commonly sit right under a language folder (`zh/blog/…`, `en/news/…`).
-_SECTIONS = frozenset(
+LANGUAGE_TREE_SECTIONS = _SECTIONS = frozenset(
     {
         "about",
         "announcements",
