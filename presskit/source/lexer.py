@@ -15,7 +15,8 @@ that builds with Hugo parses here the same way:
 - Params are all positional or all named. Values: `"double quoted"` with `\\"` escapes (as in
   Hugo, once an escaped quote is present every backslash is dropped), `\\"escaped quotes\\"`,
   `` `raw strings` `` that may span lines, and bare words. Only bare values are typed: `true` and
-  `false` become bool, `[-+]?[0-9]+` int, `[-+]?[0-9]*.[0-9]+` float.
+  `false` become bool, `[-+]?[0-9]+` int (within int64), `[-+]?[0-9]*.[0-9]+` float (finite);
+  out of range, they stay text, as in Hugo.
 - `{{</* name */>}}` is Hugo's way to print a shortcode literally: it becomes Text `{{< name >}}`.
   This also happens inside code, because that is exactly where documentation writes it.
 
@@ -25,13 +26,15 @@ Where we differ from Hugo, and why:
   inside lists and block quotes too), indented code (after a blank line, outside lists and outside
   any shortcode, never starting with a tag), and inline code spans keep `{{< x >}}` as Text, so a
   post that shows shortcode syntax in a code sample prints it. A fence opened inside a shortcode's
-  inner ends at the line holding that shortcode's closing tag, since Hugo always sees that tag.
+  inner ends at that shortcode's closing tag, wherever it is on its line: Hugo always sees it.
 - Hugo knows from the template whether a shortcode takes inner content (`.Inner`), and then every
   use must be closed or self-closed. Without templates, a name takes inner content when a closing
   tag for it appears anywhere in the body (outside code), or when `known_inner(name)` says so.
-- Lenient where Hugo fails on a typo that has one reading: whitespace around `=` and before `>}}`
-  in closing tags, any Unicode whitespace between params, `{{<name/>}}` is self-closing (Hugo
-  would name it `name/`), and a bare value ends at `>}}` (Hugo would swallow `>}}` into it).
+- Lenient where Hugo fails on a typo that has one reading: white space before `>}}` in closing
+  tags, any Unicode white space between params (Hugo: ASCII only; inside an unquoted value, as in
+  Hugo, only ASCII white space ends it), `{{<name/>}}` is self-closing (Hugo would name it
+  `name/`), and a bare value ends at `>}}` (Hugo would swallow `>}}` into it). White space
+  around `=` is fine in both.
 
 Problems, and how they surface. A tag that cannot be read is kept as Text and reported through
 `warn` (dropped when `warn` is None), because its words still reach the reader and the rest of the
@@ -43,10 +46,12 @@ opener warns `unexpected closing tag "/x"` and stays Text. A fence left open at 
 warns when it hid something that looks like a shortcode. Only `unclosed shortcode "x"` raises
 PresskitError: a shortcode that takes inner content but whose closing tag never comes (or comes
 after a closing tag of a shortcode opened before it) has no knowable extent, so no guess is safe.
+`inline shortcodes do not support nesting` raises too, as Hugo fails the page.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -132,6 +137,7 @@ class Comment:
 
 
 _INT = re.compile(r"[-+]?[0-9]+")
+_ASCII_SPACE = frozenset("\t\n\v\f\r ")
 _FLOAT = re.compile(r"[-+]?[0-9]*\.[0-9]+")
 
 
@@ -149,9 +155,12 @@ def _typed(value: str) -> Param:
     if value in ("true", "false"):
         return value == "true"
     if _INT.fullmatch(value):
-        return int(value)
+        number = int(value)
+        # Hugo's strconv.Atoi fails outside int64, and then the value stays the text.
+        return number if -(2**63) <= number < 2**63 else value
     if _FLOAT.fullmatch(value):
-        return float(value)
+        real = float(value)
+        return real if math.isfinite(real) else value  # ParseFloat's range error, likewise
     return value
 
 
@@ -298,7 +307,8 @@ class _TagLexer:
         if src.startswith("`", i):
             return self._raw()
         j = i
-        while j < self.n and not src[j].isspace() and not src.startswith(self.right, j):
+        # Hugo's consumeToSpace: only ASCII white space ends the value (U+3000 is part of it).
+        while j < self.n and src[j] not in _ASCII_SPACE and not src.startswith(self.right, j):
             j += 1
         self.i = j
         return _typed(src[i:j])
@@ -353,6 +363,7 @@ def read_tag(text: str, at: int) -> Tag | Comment:
 
 _INLINE_STOP = re.compile(r"\n|`+|\{\{[<%]")
 _LINE_TAG = re.compile(r"[ \t>]*\{\{[<%]")
+_TAG_START = re.compile(r"\{\{[<%]")
 _FENCE_OPEN = re.compile(
     r"(?P<lead>[ \t]*)(?P<marks>(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*)*)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)"
@@ -434,6 +445,8 @@ class _Scanner:
                 after_block = self._block(pos)
                 if after_block is not None:
                     pos = after_block
+                    # a fence may end mid-line, at a closing tag
+                    at_line_start = pos == 0 or self.src[pos - 1] == "\n"
                     continue
             pos, at_line_start = self._inline(pos)
         return self.tokens
@@ -494,7 +507,9 @@ class _Scanner:
             ):
                 p, closed = min(line_end + 1, self.n), True
                 break
-            if self._closes_open_shortcode(p):
+            closing = self._closing_tag_in(p, line_end)
+            if closing is not None:
+                p = closing  # Hugo sees the tag wherever it is on the line
                 break
             p = min(line_end + 1, self.n)
         self._protect(pos, p)
@@ -502,12 +517,13 @@ class _Scanner:
             self.warn_at("unclosed code fence; shortcodes after it are left as text", pos)
         return p
 
-    def _closes_open_shortcode(self, pos: int) -> bool:
-        m = _LINE_TAG.match(self.src, pos)
-        if not m:
-            return False
-        tag = self._try_lex(m.end() - 3)
-        return isinstance(tag, Tag) and tag.closing and self.open[tag.name] > 0
+    def _closing_tag_in(self, start: int, end: int) -> int | None:
+        """Where a closing tag of an open shortcode starts on this line, if one does."""
+        for m in _TAG_START.finditer(self.src, start, end):
+            tag = self._try_lex(m.start())
+            if isinstance(tag, Tag) and tag.closing and self.open[tag.name] > 0:
+                return m.start()
+        return None
 
     def _inline(self, pos: int) -> tuple[int, bool]:
         src = self.src
@@ -640,6 +656,13 @@ def parse(
     stack: list[tuple[Shortcode, list[Node]]] = []
     cursor = 0
     for tok in tokens:
+        if (
+            stack
+            and stack[-1][0].name.endswith(".inline")
+            and not _closes_inline(tok, stack[-1][0].name, source)
+        ):
+            line, col = position(tok.start)
+            raise PresskitError("inline shortcodes do not support nesting", path, line, col)
         out = stack[-1][1] if stack else root
         _add_text(out, source, cursor, tok.start)
         cursor = tok.end
@@ -680,6 +703,15 @@ def parse(
         raise unclosed(stack[-1][0])
     _add_text(root, source, cursor, len(source))
     return root
+
+
+def _closes_inline(tok: Tag | Comment, name: str, source: str) -> bool:
+    """Inside an inline shortcode Hugo accepts only its closing tag, written `/name ` (with
+    white space after the name), and fails on any other shortcode markup, comments included."""
+    if not isinstance(tok, Tag) or not tok.closing or tok.name != name:
+        return False
+    after_slash = source[tok.start + 3 : tok.end].split("/", 1)[1].strip()
+    return after_slash.startswith(name + " ")
 
 
 def _add_text(out: list[Node], source: str, start: int, end: int) -> None:
