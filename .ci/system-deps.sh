@@ -14,6 +14,7 @@ packages=(
   poppler-utils         # pdftotext/pdffonts/pdftoppm: tests and previews
   chromium              # the preview's browser test (headless)
   chromium-driver       # chromedriver, which Selenium drives it through
+  libreoffice-writer-nogui  # tests: the Word backend's .docx opened and printed headless
 )
 # A Python that can make a virtual environment (Debian ships venv separately).
 if ! python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

@@ -20,7 +20,8 @@ __all__ = ["PresskitError", "__version__", "build", "render"]
 
 
 def render(post: str | Path, out: str | Path, config: Any = None, **options: Any) -> RenderResult:
-    """Render one post to a PDF; imported lazily so `import presskit` stays cheap."""
+    """Render one post to a PDF (or `to="docx"`, or an `out` ending in .docx: a Word file);
+    imported lazily so `import presskit` stays cheap."""
     from presskit.pipeline import render as _render
 
     return _render(post, out, config, **options)

@@ -141,7 +141,14 @@ def cli() -> None:
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="PDF to write (default: the post's name with .pdf, in the current folder).",
+    help="File to write (default: the post's name with .pdf or .docx, in the current folder).",
+)
+@click.option(
+    "--to",
+    "to",
+    default=None,
+    metavar="FORMAT",
+    help="Output format: pdf or docx (default: from the -o suffix, else pdf).",
 )
 @CONFIG
 @THEME
@@ -169,6 +176,7 @@ def cli() -> None:
 def render(
     post: Path,
     output: Path | None,
+    to: str | None,
     config: Path | None,
     theme: str | None,
     offline: bool | None,
@@ -180,16 +188,22 @@ def render(
     strict_fonts: bool | None,
     timeout: float,
 ) -> None:
-    """Render one POST (a Hugo Markdown file) to a PDF."""
+    """Render one POST (a Hugo Markdown file) to a PDF or a Word document."""
+    from presskit.output.backends import for_output
     from presskit.pipeline import render as render_post
 
-    out = output or Path(default_name(post) + ".pdf")
     options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
     try:
+        if output is None:
+            suffix = for_output(Path(), to).suffix
+            out = Path(default_name(post) + suffix)
+        else:
+            out = output
         result = render_post(
             post,
             out,
             config,
+            to=to,
             theme=theme,
             offline=offline,
             options=options,
@@ -201,7 +215,8 @@ def render(
         fail(error.located(post))
         return
     report(result.warnings)
-    click.echo(f"wrote {out} ({result.pages} pages, {result.size / 1024:.0f} KiB)")
+    pages = f"{result.pages} pages, " if result.pages is not None else ""
+    click.echo(f"wrote {out} ({pages}{result.size / 1024:.0f} KiB)")
 
 
 @cli.command()

@@ -1,7 +1,9 @@
-"""One post to one PDF: the whole pipeline as one honest function.
+"""One post to one PDF (or Word file): the whole pipeline as one honest function.
 
 `render(post, out, config)` is as easy to call from Python as `presskit render` is from the
-shell; the CLI is a thin layer over `render` and `render_html`.
+shell; the CLI is a thin layer over `render` and `render_html`. `render` picks an output
+backend (`presskit.output.backends`) from `to` or the output's suffix; the PDF backend is
+`PdfBackend` below: the HTML page of `prepare`, laid out by WeasyPrint.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from presskit.brand import (
     with_site,
 )
 from presskit.errors import Diagnostic, PresskitError
+from presskit.output.backends import Job, OutputBackend, RenderResult, for_output
 from presskit.output.convert import convert
 from presskit.output.fonts import (
     MISSING_GLYPHS,
@@ -49,16 +52,6 @@ class Prepared:
     html: str
     warnings: tuple[Diagnostic, ...]
     page: Page
-
-
-@dataclass(frozen=True)
-class RenderResult:
-    output: Path
-    post: Post
-    pages: int
-    size: int
-    warnings: tuple[Diagnostic, ...]
-    files: tuple[Path, ...] = ()  # local files the render asked for, found or not
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
@@ -212,6 +205,7 @@ def render(
     out: str | Path,
     config: Config | str | Path | None = None,
     *,
+    to: str | None = None,
     theme: str | None = None,
     offline: bool | None = None,
     options: Options | None = None,
@@ -222,10 +216,43 @@ def render(
 ) -> RenderResult:
     """Render one post; `timeout` (seconds, None for none) ends a stuck render with an error.
 
-    `durable=False` skips syncing the PDF to disk (see `presskit.output.pdf.write_atomic`)."""
+    `to` names the output backend ("pdf", "docx"); without it the output's suffix decides,
+    and a PDF is the default. `durable=False` skips syncing the output to disk (see
+    `presskit.output.pdf.write_atomic`)."""
+    backend = for_output(Path(out), to)
+    job = Job(
+        post_path=Path(post_path),
+        out=Path(out),
+        config=config,
+        theme=theme,
+        offline=offline,
+        options=options,
+        strict_fonts=strict_fonts,
+        durable=durable,
+        pdf_variant=pdf_variant,
+    )
     with time_limit(timeout, Path(post_path)):
+        return backend.render(job)
+
+
+class PdfBackend(OutputBackend):
+    """The press release as its theme lays it out: HTML + CSS through WeasyPrint."""
+
+    name = "pdf"
+    suffix = ".pdf"
+    description = "PDF laid out by WeasyPrint from the theme's HTML and CSS"
+
+    def render(self, job: Job) -> RenderResult:
         return _render(
-            post_path, out, config, theme, offline, options, pdf_variant, strict_fonts, durable
+            job.post_path,
+            job.out,
+            job.config,
+            job.theme,
+            job.offline,
+            job.options,
+            job.pdf_variant,
+            job.strict_fonts,
+            job.durable,
         )
 
 
@@ -249,9 +276,8 @@ def _render(
     except BaseException:
         cancel_coverage()
         raise
-    cfg = prepared.config
     post_dir = Path(post_path).resolve().parent
-    policy = post_policy(Path(post_path), cfg, prepared.theme, offline)
+    policy = post_policy(Path(post_path), prepared.config, prepared.theme, offline)
     policy.body, policy.body_line = prepared.post.body, prepared.post.body_line
     result = render_pdf(
         prepared.html,

@@ -55,6 +55,11 @@ def pandoc_path() -> str:
 
 
 def pandoc(args: list[str], text: str, *, source: str | None = None) -> str:
+    return pandoc_bytes(args, text, source=source).decode("utf-8")
+
+
+def pandoc_bytes(args: list[str], text: str, *, source: str | None = None) -> bytes:
+    """pandoc's standard output as bytes: a docx is a zip, not text."""
     command = [pandoc_path(), "+RTS", PANDOC_HEAP, "-RTS", *args]
     try:
         done = subprocess.run(
@@ -70,7 +75,7 @@ def pandoc(args: list[str], text: str, *, source: str | None = None) -> str:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = reason[-1] if reason else f"exit status {done.returncode}"
         raise PresskitError(f"pandoc failed: {detail}", source)
-    return done.stdout.decode("utf-8")
+    return done.stdout
 
 
 def markdown_to_doc(markdown: str, *, source: str | None = None, line_offset: int = 0) -> pf.Doc:
@@ -101,6 +106,30 @@ def convert(
     unknown: str = "keep",
 ) -> str:
     """The post's body as an output-format fragment (HTML by default)."""
+    doc = convert_doc(
+        post,
+        lang=lang,
+        base_url=base_url,
+        warn=warn,
+        fmt=fmt,
+        unsafe_html=unsafe_html,
+        unknown=unknown,
+    )
+    return doc_to(doc, fmt, source=str(post.path))
+
+
+def convert_doc(
+    post: Post,
+    *,
+    lang: str,
+    base_url: str | None = None,
+    warn: Callable[[Diagnostic], None] | None = None,
+    fmt: str = "html5",
+    unsafe_html: bool = False,
+    unknown: str = "keep",
+) -> pf.Doc:
+    """The post's body as a pandoc AST, shortcodes rendered for `fmt` and sanitized: what a
+    backend that assembles its document itself (Word) starts from."""
     source = str(post.path)
     check_source_nesting(post.body, source=source, line_offset=post.body_line - 1)
     markdown = expand_source(post.body, path=source, line_offset=post.body_line - 1, warn=warn)
@@ -123,4 +152,4 @@ def convert(
         for warning in doc.presskit.warnings:
             warn(warning)
     sanitize(doc, policy)  # after the filter: what the post says, not what handlers make
-    return doc_to(doc, fmt, source=source)
+    return doc

@@ -285,6 +285,46 @@ def _read_capped(
     return b"".join(chunks)
 
 
+def fetch_resource(url: str, policy: FetchPolicy) -> tuple[str, bytes, dict[str, str]]:
+    """A resource a document names, read under `policy`: its final URL, bytes and headers.
+
+    The one gate for every output backend: WeasyPrint's fetcher (below) and the Word backend,
+    which hands pandoc the bytes and lets it read nothing itself. Never imports WeasyPrint.
+    """
+    policy.current = url
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "file":
+        asked = Path(unquote(urlsplit(url).path))
+        policy.read.append(asked)
+        path = local_path(asked, policy)
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return path.as_uri(), read_local(path, policy), {"Content-Type": kind}
+    if scheme in ("http", "https"):
+        if policy.offline:
+            raise policy.refuse(f"not fetched (offline): {_short(url)}")
+        final, data, headers = fetch_http(url, policy)
+        check_pixels(data, url, policy)
+        return final, data, headers
+    if scheme == "data":
+        import urllib.request  # decodes data: URLs itself: no connection is made
+
+        try:
+            with urllib.request.urlopen(url) as response:  # a data: URL, never the network
+                data, kind = (
+                    response.read(policy.max_bytes + 1),
+                    response.headers.get_content_type(),
+                )
+        except (ValueError, OSError):
+            raise policy.refuse("not shown (a data: URL that does not decode)") from None
+        if len(data) > policy.max_bytes:
+            raise policy.refuse(
+                f"not shown (a data: URL larger than {policy.max_bytes // 1024} KiB)"
+            )
+        check_pixels(data, "data: URL", policy)
+        return url, data, {"Content-Type": kind}
+    raise policy.refuse(f"not fetched ({scheme}: URLs not allowed): {_short(url)}")
+
+
 def make_fetcher(policy: FetchPolicy) -> Any:
     """A WeasyPrint URL fetcher that reads only what `policy` allows (its class is made here,
     after WeasyPrint is imported, so `presskit.pdf` itself never imports it)."""
@@ -305,24 +345,14 @@ def make_fetcher(policy: FetchPolicy) -> Any:
                 response.close()
                 check_pixels(data, "data: URL", policy)
                 return URLFetcherResponse(url, data, response.headers, response.status)
-            if scheme == "file":
-                asked = Path(unquote(urlsplit(url).path))
-                policy.read.append(asked)
-                return _local(local_path(asked, policy), policy)
-            if scheme in ("http", "https"):
-                if policy.offline:
-                    raise policy.refuse(f"not fetched (offline): {_short(url)}")
-                final, data, response_headers = fetch_http(url, policy)
-                check_pixels(data, url, policy)
-                return URLFetcherResponse(final, data, response_headers)
-            raise policy.refuse(f"not fetched ({scheme}: URLs not allowed): {_short(url)}")
+            final, data, response_headers = fetch_resource(url, policy)
+            return URLFetcherResponse(final, data, response_headers)
 
     return SafeFetcher(timeout=policy.timeout, allowed_protocols=("file", "data", "http", "https"))
 
 
-def _local(path: Path, policy: FetchPolicy) -> Any:  # a weasyprint.urls.URLFetcherResponse
-    from weasyprint.urls import URLFetcherResponse
-
+def read_local(path: Path, policy: FetchPolicy) -> bytes:
+    """A resolved file the policy allows, within its size and pixel caps."""
     if not path.is_file():  # a FIFO or a device would block or never end
         raise policy.refuse(f"not read ({path} is not a regular file)")
     uncapped = path in policy.uncapped
@@ -334,8 +364,7 @@ def _local(path: Path, policy: FetchPolicy) -> Any:  # a weasyprint.urls.URLFetc
     if len(data) > policy.max_bytes and not uncapped:
         raise policy.refuse(f"not read ({path} is larger than {policy.max_bytes // 1024} KiB)")
     check_pixels(data, str(path), policy)
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return URLFetcherResponse(path.as_uri(), data, {"Content-Type": kind})
+    return data
 
 
 class _Collect(logging.Handler):

@@ -1,0 +1,143 @@
+"""Output backends: one post into one kind of file, behind one small interface.
+
+`presskit render`, `presskit build` and the kit do not know how a PDF or a Word file is made;
+they ask `backend_for` and call `render(job)`. A backend is a class with a `name` (what
+`--to` and `--formats` say), a file `suffix`, and `render(job) -> RenderResult`. The built-in
+ones are named here by "module:Class" and imported only when used (WeasyPrint costs a second
+to import; `presskit render --to docx` never pays it); a site adds its own with `register`.
+
+Whatever the backend, a post reads only what the PDF path may read: the post's folder, the
+theme, the brand and the site's static folders, through `presskit.output.pdf.fetch_resource`, and
+the network only when allowed (see `Job.offline`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from presskit.errors import Diagnostic, PresskitError
+
+if TYPE_CHECKING:
+    from presskit.brand import Config
+    from presskit.output.page import Options
+    from presskit.source.post import Post
+
+
+@dataclass(frozen=True)
+class Job:
+    """One post to render: what the caller asked for, before anything is read."""
+
+    post_path: Path
+    out: Path
+    config: Config | str | Path | None = None
+    theme: str | None = None
+    offline: bool | None = None
+    options: Options | None = None
+    strict_fonts: bool | None = None
+    durable: bool = True
+    pdf_variant: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    output: Path
+    post: Post
+    pages: int | None  # None where the format has no fixed pages (Word lays out on opening)
+    size: int
+    warnings: tuple[Diagnostic, ...]
+    files: tuple[Path, ...] = ()  # local files the render asked for, found or not
+
+
+class OutputBackend(ABC):
+    """One output format. Subclasses set `name` and `suffix` and implement `render`."""
+
+    name: str = ""
+    suffix: str = ""
+    description: str = ""
+
+    @abstractmethod
+    def render(self, job: Job) -> RenderResult:
+        """Write `job.out` atomically (an existing file survives a failure) and say what was
+        read; raise `PresskitError` for anything the post or the config got wrong."""
+
+
+# Built-in backends: name → (suffix, "module:Class"), imported on first use.
+BUILTIN: dict[str, tuple[str, str]] = {
+    "pdf": (".pdf", "presskit.pipeline:PdfBackend"),
+    "docx": (".docx", "presskit.output.docx:DocxBackend"),
+}
+_loaded: dict[str, OutputBackend] = {}
+
+
+def register(backend: OutputBackend) -> OutputBackend:
+    """Add (or replace) a backend; `presskit render --to NAME` and `--formats` find it."""
+    if not backend.name or not backend.suffix.startswith("."):
+        raise ValueError("a backend needs a name and a suffix such as '.pdf'")
+    _loaded[backend.name] = backend
+    return backend
+
+
+def names() -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*BUILTIN, *_loaded]))
+
+
+def get(name: str) -> OutputBackend:
+    """The backend called `name`; a `PresskitError` naming the known ones otherwise."""
+    key = name.strip().lower()
+    if key in _loaded:
+        return _loaded[key]
+    if key not in BUILTIN:
+        raise PresskitError(f"unknown output format {name!r} (known: {', '.join(names())})")
+    module, _, attribute = BUILTIN[key][1].partition(":")
+    backend = getattr(importlib.import_module(module), attribute)()
+    _loaded[key] = backend
+    return backend
+
+
+def for_output(out: Path, to: str | None = None) -> OutputBackend:
+    """`--to` when given, else the output file's suffix (`-o release.docx`), else PDF."""
+    if to:
+        backend = get(to)
+        if out.suffix and out.suffix.lower() != backend.suffix and by_suffix(out.suffix):
+            raise PresskitError(
+                f"--to {backend.name} writes a {backend.suffix} file, not {out.suffix}", out
+            )
+        return backend
+    return by_suffix(out.suffix) or get("pdf")
+
+
+def suffix_of(name: str) -> str:
+    """The file suffix of a backend, without importing a built-in one (the batch's parent
+    process names outputs before any worker renders)."""
+    key = name.strip().lower()
+    if key in _loaded:
+        return _loaded[key].suffix
+    if key in BUILTIN:
+        return BUILTIN[key][0]
+    return get(key).suffix
+
+
+def by_suffix(suffix: str) -> OutputBackend | None:
+    wanted = suffix.lower()
+    for name in names():
+        known = _loaded[name].suffix if name in _loaded else BUILTIN[name][0]
+        if known == wanted:
+            return get(name)
+    return None
+
+
+def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
+    """`"pdf,docx"` (or a list) as known backend names, in order, once each."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    chosen = [item.strip().lower() for item in items if item.strip()]
+    if not chosen:
+        raise PresskitError("no output format given (for example --formats pdf,docx)")
+    for name in chosen:
+        if name not in BUILTIN:
+            get(name)  # unknown names fail here, naming the known ones
+    return tuple(dict.fromkeys(chosen))

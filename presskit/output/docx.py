@@ -1,0 +1,419 @@
+"""Word (.docx) output: the press release as an editable document for journalists and agencies.
+
+The post goes through the same conversion as the PDF (the shortcode filter, the sanitizer),
+rendered for Word (`fmt="docx"`: a quote is a block quote with its attribution, not an HTML
+figure), then the paper conventions the PDF applies to its HTML are applied to the AST:
+the dateline opens the first paragraph, each external link's URL becomes a real Word
+footnote (the post's own `[^1]` notes are footnotes already, in the same sequence), the
+release status, title block, end mark, About and media contacts frame the body. Shortcodes get
+their Word styles in `presskit.output.word`; fonts, colours, page, header and footer come from
+the reference document `presskit.output.reference` writes for the brand.
+
+Untrusted posts: pandoc runs with `--sandbox`, so it reads no file and makes no request of its
+own. Every image is fetched by presskit's `fetch_resource`, the gate the PDF's WeasyPrint
+fetcher goes through (post folder, theme, brand, site static folders; the network only when
+not offline; the size and pixel caps), and handed to pandoc inline as a `data:` URL. An image
+the policy refuses prints its description instead, with the same warning the PDF gives.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+import panflute as pf
+
+from presskit import i18n
+from presskit.brand import Config, Contact
+from presskit.errors import Diagnostic, PresskitError
+from presskit.output import word
+from presskit.output.backends import Job, OutputBackend, RenderResult
+from presskit.output.convert import convert_doc, pandoc_bytes
+from presskit.output.fonts import describe_missing, missing_glyphs
+from presskit.output.page import Options, brand_stacks, iso_date, typographic_front_matter
+from presskit.output.pdf import FetchPolicy, Refused, fetch_resource, write_atomic
+from presskit.output.reference import Fonts, Look, reference_docx
+from presskit.output.release import Release, release_for
+from presskit.pipeline import config_warnings, post_policy, resolve_config
+from presskit.shortcodes.handlers import text_inlines
+from presskit.source.post import Post, load_post
+from presskit.themes import Theme, load_theme
+
+EAST_ASIAN_LANG = {"SC": "zh-CN", "TC": "zh-TW", "HK": "zh-HK", "JP": "ja-JP", "KR": "ko-KR"}
+
+
+class DocxBackend(OutputBackend):
+    name = "docx"
+    suffix = ".docx"
+    description = "Word document styled by a reference document in the brand's fonts and colours"
+
+    def render(self, job: Job) -> RenderResult:
+        if job.pdf_variant:
+            raise PresskitError("--pdf-variant applies to PDF output only", job.post_path)
+        cfg = resolve_config(job.post_path, job.config)
+        if job.strict_fonts is not None:
+            cfg = replace(cfg, strict_fonts=job.strict_fonts)
+        theme = load_theme(job.theme or cfg.theme, cfg.root)
+        warnings = config_warnings(job.post_path, cfg)
+        post = load_post(job.post_path, default_lang=cfg.lang)
+        warnings.extend(post.warnings)
+        if not i18n.is_known(post.lang):
+            warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(post.path)))
+        policy = post_policy(job.post_path, cfg, theme, job.offline)
+        policy.body, policy.body_line = post.body, post.body_line  # refusals name their line
+        options = job.options or Options()
+        release = release_for(post, cfg, now=options.now, ignore_embargo=options.ignore_embargo)
+        doc = build_doc(post, cfg, options, release, policy, warnings.append)
+        missing = missing_glyphs(pf.stringify(doc))
+        if missing:
+            if cfg.strict_fonts:
+                raise PresskitError(describe_missing(missing), job.post_path)
+            warnings.append(Diagnostic(describe_missing(missing), str(job.post_path)))
+        data = write_docx(doc, look_for(post, cfg, theme, release), source=str(post.path))
+        data = finish(data, post)
+        write_atomic(job.out, data, durable=job.durable)
+        return RenderResult(
+            output=job.out,
+            post=post,
+            pages=None,
+            size=len(data),
+            warnings=tuple(dict.fromkeys([*warnings, *policy.refused])),
+            files=tuple(dict.fromkeys(policy.read)),
+        )
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def build_doc(
+    post: Post,
+    cfg: Config,
+    options: Options,
+    release: Release,
+    policy: FetchPolicy,
+    warn: Callable[[Diagnostic], None],
+) -> pf.Doc:
+    """The whole press release as one pandoc AST, ready for the docx writer."""
+    lang = post.lang or cfg.lang
+    doc = convert_doc(
+        post,
+        lang=lang,
+        base_url=cfg.base_url,
+        warn=warn,
+        fmt="docx",
+        unsafe_html=cfg.unsafe_html,
+        unknown=cfg.unknown_shortcodes,
+    )
+    quotes_sheet = cfg.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
+    link_notes = cfg.link_notes if options.link_notes is None else options.link_notes
+    word.restyle(doc)
+    quotes = quote_copies(doc) if quotes_sheet else []
+    add_dateline(doc, release.dateline, "" if i18n.is_cjk(lang) else " ")
+    if link_notes:
+        footnote_links(doc)
+    embed_images(doc, post, policy)
+    labels = i18n.labels(lang)
+    post = typographic_front_matter(post)  # `Istio’s` in the title, as the PDF prints it
+    doc.content = [
+        *front_blocks(post, cfg, release, labels),
+        *doc.content,
+        *back_blocks(post, cfg, release, labels, quotes),
+    ]
+    doc.metadata["lang"] = pf.MetaString(i18n.html_lang(lang))
+    return doc
+
+
+def _para(style: str, *inlines: pf.Inline) -> pf.Div:
+    return word.styled(style, pf.Para(*inlines))
+
+
+def front_blocks(post: Post, cfg: Config, release: Release, labels: dict[str, str]) -> list:
+    """What the PDF's cover says, as the head of the first page: brand, status, kind, title,
+    subtitle, summary, date and authors, where to read it online."""
+    brand = cfg.brand
+    status_style = "Release Status Embargoed" if release.embargoed else "Release Status"
+    blocks: list[pf.Block] = [
+        _para("Brand Line", *text_inlines(brand.name)),
+        _para(status_style, *text_inlines(release.status)),
+        _para("Document Kind", *text_inlines(labels["press_release"])),
+        _para("Title", *text_inlines(post.title)),
+    ]
+    if post.subtitle:
+        blocks.append(_para("Subtitle", *text_inlines(post.subtitle)))
+    colon = "：" if i18n.is_cjk(release.lang) else ": "
+    meta: list[pf.Inline] = []
+    date_text = i18n.format_date(post.date, release.lang)
+    if date_text:
+        meta += text_inlines(f"{labels['published']}{colon}{date_text}")
+    if post.authors:
+        if meta:
+            meta += [pf.Space(), pf.Str("·"), pf.Space()]
+        meta += text_inlines(f"{labels['by']} {', '.join(post.authors)}")
+    if meta:
+        blocks.append(_para("Release Meta", *meta))
+    if release.canonical_url:
+        url = release.canonical_url
+        link = pf.Link(pf.Str(url), url=url)
+        read = text_inlines(f"{labels['read_online']}{colon}".strip())
+        blocks.append(_para("Release Meta", *read, *([] if "：" in colon else [pf.Space()]), link))
+    if post.description:
+        blocks.append(_para("Abstract", *text_inlines(post.description)))
+    blocks.append(word.styled("Front Rule", pf.Para()))  # the rule under the head
+    return blocks
+
+
+def back_blocks(
+    post: Post,
+    cfg: Config,
+    release: Release,
+    labels: dict[str, str],
+    quotes: list[pf.Element],
+) -> list:
+    """After the body: the end mark, About the brand, the media contacts, the quotes sheet."""
+    lang = release.lang
+    blocks: list[pf.Block] = [_para("End Mark", *text_inlines(release.end_mark))]
+    about = cfg.brand.about_for(lang)
+    if about:
+        title = i18n.label(lang, "about", brand=cfg.brand.name)
+        blocks.append(pf.Header(*text_inlines(title), level=2, identifier="pk-about"))
+        blocks += [pf.Para(*text_inlines(part)) for part in about.split("\n\n") if part.strip()]
+    if release.contacts:
+        blocks.append(
+            pf.Header(*text_inlines(labels["media_contacts"]), level=2, identifier="pk-contacts")
+        )
+        blocks += [word.styled("Contact", contact_para(c)) for c in release.contacts]
+    if quotes:
+        source = text_inlines(post.title)
+        if release.canonical_url:
+            source += [pf.Space(), pf.Str("·"), pf.Space(), pf.Str(release.canonical_url)]
+        blocks += [
+            _para("Quotes Sheet Title", *text_inlines(labels["quotes_sheet"])),  # a new page
+            _para("Release Meta", *source),
+            *quotes,
+        ]
+    return blocks
+
+
+def contact_para(contact: Contact) -> pf.Para:
+    inlines: list[pf.Inline] = [pf.Strong(*text_inlines(contact.name))]
+    if contact.role:
+        inlines += [pf.Str(","), pf.Space(), *text_inlines(contact.role)]
+    if contact.email:
+        inlines += [pf.LineBreak(), pf.Link(pf.Str(contact.email), url=f"mailto:{contact.email}")]
+    if contact.phone:
+        inlines += [pf.LineBreak(), *text_inlines(contact.phone)]
+    return pf.Para(*inlines)
+
+
+# --------------------------------------------------------------------------- paper passes
+
+
+def quote_copies(doc: pf.Doc) -> list[pf.Element]:
+    """Every quote (its "Pull Quote" and "Quote Caption" blocks) for the supporting-quotes
+    sheet, copied before any footnote is added to the body."""
+    copies: list[pf.Element] = []
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+        if isinstance(elem, pf.Div) and elem.attributes.get(word.STYLE) in (
+            "Pull Quote",
+            "Quote Caption",
+        ):
+            copies.append(_copy(elem))
+
+    doc.walk(visit)
+    return copies
+
+
+def _copy(elem: pf.Element) -> pf.Element:
+    """A deep copy through pandoc's JSON (panflute elements keep parent links)."""
+    return json.loads(json.dumps(elem.to_json()), object_hook=pf.elements.from_json)
+
+
+def add_dateline(doc: pf.Doc, dateline: str, separator: str) -> None:
+    """The dateline opens the first paragraph, in the Dateline character style."""
+    if not dateline:
+        return
+    span = pf.Span(*text_inlines(dateline), attributes={word.STYLE: "Dateline"})
+    lead: list[pf.Inline] = [span, pf.Space()] if separator else [span]
+    found: list[pf.Para] = []
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+        if not found and isinstance(elem, pf.Para) and not _in_styled(elem):
+            found.append(elem)
+
+    doc.walk(visit)
+    if found:
+        found[0].content[0:0] = lead
+    else:
+        doc.content.insert(0, pf.Para(*lead))
+
+
+def _in_styled(elem: pf.Element) -> bool:
+    """Inside a quote or a callout: not the release's own first paragraph."""
+    parent = elem.parent
+    while parent is not None and not isinstance(parent, pf.Doc):
+        if isinstance(parent, pf.Div) and word.STYLE in parent.attributes:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _bare(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+def footnote_links(doc: pf.Doc) -> None:
+    """An external link's URL as a Word footnote after its words, unless the words are the
+    URL; inside a footnote (which cannot hold another) the URL follows in parentheses."""
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> list[pf.Inline] | None:
+        if not isinstance(elem, pf.Link) or not re.match(r"https?://", elem.url):
+            return None
+        if _bare(elem.url) == _bare(pf.stringify(elem)):
+            return None
+        if _in_note(elem):
+            return [elem, pf.Space(), pf.Str(f"({elem.url})")]
+        note = pf.Note(pf.Para(pf.Link(pf.Str(elem.url), url=elem.url)))
+        return [elem, note]
+
+    doc.walk(visit)
+
+
+def _in_note(elem: pf.Element) -> bool:
+    parent = elem.parent
+    while parent is not None:
+        if isinstance(parent, pf.Note):
+            return True
+        parent = parent.parent
+    return False
+
+
+def embed_images(doc: pf.Doc, post: Post, policy: FetchPolicy) -> None:
+    """Each image read through the fetch policy and inlined as a `data:` URL; pandoc, in its
+    sandbox, reads nothing. A refused image prints its description (the policy says why)."""
+    base = post.path.resolve().parent.as_uri() + "/"
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
+        if not isinstance(elem, pf.Image):
+            return None
+        try:
+            _final, data, headers = fetch_resource(urljoin(base, elem.url), policy)
+        except Refused:
+            return pf.Emph(*(elem.content or text_inlines(elem.url)))
+        kind = headers.get("Content-Type", "").split(";")[0].strip() or "image/png"
+        elem.url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+        return None
+
+    doc.walk(visit)
+
+
+# --------------------------------------------------------------------------- pandoc and the zip
+
+
+def look_for(post: Post, cfg: Config, theme: Theme, release: Release) -> Look:
+    lang = post.lang or cfg.lang
+    stacks = brand_stacks(lang, cfg, theme)
+    region = i18n.cjk_font_suffix(lang)
+    sans_cjk = f"Noto Sans CJK {region}"
+    body_cjk = f"Noto Serif CJK {region}" if theme.serif_body else sans_cjk
+    page_label = i18n.label(lang, "page", page="\x00P", pages="\x00N")
+    before, _, rest = page_label.partition("\x00P")
+    middle, _, after = rest.partition("\x00N")
+    tag = i18n.html_lang(lang)
+    return Look(
+        body=Fonts(stacks.latin_body[0], body_cjk),
+        heading=Fonts(stacks.latin_heading[0], sans_cjk),
+        mono=Fonts(stacks.mono[0], f"Noto Sans Mono CJK {region}"),
+        primary=cfg.brand.primary,
+        accent=cfg.brand.accent,
+        text=cfg.brand.text,
+        lang=tag,
+        east_asian_lang=tag if i18n.is_cjk(lang) else EAST_ASIAN_LANG.get(region, "zh-CN"),
+        cjk=i18n.is_cjk(lang),
+        page_size=cfg.page_size,
+        brand_name=cfg.brand.name,
+        status=release.status if release.embargoed else "",
+        page_label=(before, middle, after),
+    )
+
+
+def write_docx(doc: pf.Doc, look: Look, *, source: str) -> bytes:
+    """The AST as a .docx by pandoc in its sandbox, styled by the brand's reference document."""
+    buffer = io.StringIO()
+    pf.dump(doc, buffer)
+    with tempfile.TemporaryDirectory(prefix="presskit-docx-") as folder:
+        reference = Path(folder) / "reference.docx"
+        reference.write_bytes(reference_docx(look))
+        return pandoc_bytes(
+            [
+                "--from",
+                "json",
+                "--to",
+                "docx",
+                "--sandbox",
+                f"--reference-doc={reference}",
+                "--output",
+                "-",
+            ],
+            buffer.getvalue(),
+            source=source,
+        )
+
+
+_DATA_DESCRIPTION = re.compile(rb'(<pic:cNvPr\b[^>]*?\bdescr=")data:[^"]*(")')
+_CORE_FIELD = "<{tag}>{value}</{tag}>"
+
+
+def finish(data: bytes, post: Post) -> bytes:
+    """pandoc's docx made reproducible and lean: fixed zip dates, the document properties
+    (title, authors, date) filled in, and no copy of each image's bytes in its description
+    (pandoc writes the image's source there, which for us is the whole `data:` URL)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    stamp = iso_date(post) or "1980-01-01T00:00:00Z"
+    if len(stamp) == 10:
+        stamp += "T00:00:00Z"
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = _DATA_DESCRIPTION.sub(rb"\1\2", content)
+            elif info.filename == "docProps/core.xml":
+                content = _core(content.decode("utf-8"), post, stamp).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, content)
+    return buffer.getvalue()
+
+
+def _core(xml: str, post: Post, stamp: str) -> str:
+    values = {
+        "dc:title": post.title,
+        "dc:creator": ", ".join(post.authors),
+        "dc:description": post.description or "",
+        "cp:keywords": ", ".join(post.keywords),
+    }
+    for tag, value in values.items():
+        field = _CORE_FIELD.format(tag=tag, value=escape(value))
+        pattern = re.compile(rf"<{tag}>.*?</{tag}>|<{tag}\s*/>", re.S)
+        if pattern.search(xml):
+            xml = pattern.sub(field.replace("\\", "\\\\"), xml, count=1)
+        elif value:
+            xml = xml.replace("</cp:coreProperties>", field + "</cp:coreProperties>")
+    for tag in ("dcterms:created", "dcterms:modified"):
+        xml = re.sub(
+            rf"(<{tag}\b[^>]*>).*?(</{tag}>)",
+            lambda m: m.group(1) + stamp + m.group(2),
+            xml,
+            flags=re.S,
+        )
+    return xml
