@@ -160,29 +160,37 @@ def _is_content(folder: Path) -> bool:
         return False
 
 
-def _search_chain(start: Path) -> tuple[list[Path], list[Path]]:
+def _search_chain(start: Path, tree: Path | None = None) -> tuple[list[Path], list[Path]]:
     """(content folders on the way up, folders that may hold the config), nearest first.
 
     Everything at or below the *outermost* content folder counts as content: a bundle may
-    fake a `content/` or a site root of its own inside itself, but not above itself."""
+    fake a `content/` or a site root of its own inside itself, but not above itself.
+    `tree` is a folder given to `presskit build`: everything strictly below it is what the
+    batch renders, so it counts as content too, whatever its folders are named."""
     folder = (start if start.is_dir() else start.parent).resolve()
     chain = [folder, *folder.parents]
-    outermost = max((i for i, f in enumerate(chain) if _is_content(f)), default=-1)
+    root = tree.resolve() if tree is not None else None
+
+    def content(f: Path) -> bool:
+        return _is_content(f) or (root is not None and f != root and f.is_relative_to(root))
+
+    outermost = max((i for i, f in enumerate(chain) if content(f)), default=-1)
     return chain[: outermost + 1], chain[outermost + 1 :]
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, tree: Path | None = None) -> Path | None:
     """The nearest `presskit.toml` above the content tree holding `start` (see module doc)."""
-    for candidate in _search_chain(start)[1]:
+    for candidate in _search_chain(start, tree)[1]:
         path = candidate / CONFIG_NAME
         if path.is_file():
             return path
     return None
 
 
-def ignored_configs(start: Path) -> list[Path]:
+def ignored_configs(start: Path, tree: Path | None = None) -> list[Path]:
     """The `presskit.toml` files inside the content tree around `start`, which are not read."""
-    return [f / CONFIG_NAME for f in _search_chain(start)[0] if (f / CONFIG_NAME).is_file()]
+    found = _search_chain(start, tree)[0]
+    return [f / CONFIG_NAME for f in found if (f / CONFIG_NAME).is_file()]
 
 
 IGNORED_CONFIG = (

@@ -99,7 +99,10 @@ def build(
     report = reporter or Reporter()
     out = Path(outdir)
     settings = Settings(
-        config=Path(config) if config is not None else None, theme=theme, offline=offline
+        config=Path(config) if config is not None else None,
+        theme=theme,
+        offline=offline,
+        trees=tuple(Path(p) for p in paths if Path(p).is_dir()),
     )
     inputs = Inputs(settings)
     if settings.config is not None:
@@ -202,7 +205,7 @@ def build(
                 args={
                     "path": str(posts[i].path),
                     "out": str(out / (documents[i].output or "")),
-                    "config": _str_or_none(inputs.config_path(posts[i].path)),
+                    "config": inputs.config_arg(posts[i].path),
                     "theme": inputs.theme_argument(posts[i].path),
                     "offline": offline,
                     EXTENSIONS_ARG: declared,
@@ -267,10 +270,6 @@ def cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
-
-
-def _str_or_none(path: Path | None) -> str | None:
-    return str(path) if path is not None else None
 
 
 def _examine(

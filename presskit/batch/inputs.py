@@ -17,8 +17,15 @@ from pathlib import Path
 from presskit import __version__
 from presskit.batch.discover import BUNDLE_FILE
 from presskit.batch.executors import TaskFiles
-from presskit.brand import Config, find_config, load_config, with_site
-from presskit.errors import PresskitError
+from presskit.brand import (
+    IGNORED_CONFIG,
+    Config,
+    find_config,
+    ignored_configs,
+    load_config,
+    with_site,
+)
+from presskit.errors import Diagnostic, PresskitError
 from presskit.themes import builtin_root, load_theme, names_folder
 
 KIT_TEMPLATE = "kit.html.j2"
@@ -81,6 +88,7 @@ class Settings:
     config: Path | None
     theme: str | None
     offline: bool | None
+    trees: tuple[Path, ...] = ()  # the folders given to the batch: content, all through
 
 
 class Inputs:
@@ -89,16 +97,41 @@ class Inputs:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._configs: dict[Path | None, Config] = {}
-        self._found: dict[Path, Path | None] = {}
+        self._found: dict[tuple[Path, Path | None], Path | None] = {}
+        self._ignored: dict[Path, None] = {}
         self._trees: dict[tuple[Path, bool], str] = {}
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
             return self.settings.config
         folder = post.parent
-        if folder not in self._found:
-            self._found[folder] = find_config(folder)
-        return self._found[folder]
+        tree = self.tree_of(post)
+        if (folder, tree) not in self._found:
+            self._found[folder, tree] = find_config(folder, tree)
+            if tree is not None:  # those the post's own render cannot see: said once, here
+                plain = set(ignored_configs(folder))
+                self._ignored.update(
+                    dict.fromkeys(p for p in ignored_configs(folder, tree) if p not in plain)
+                )
+        return self._found[folder, tree]
+
+    def tree_of(self, post: Path) -> Path | None:
+        """The folder given to the batch that holds `post`: below it is content, so no
+        `presskit.toml` there is read (a contributor's folder must not configure the batch)."""
+        where = Path(os.path.abspath(post))
+        for tree in self.settings.trees:
+            if where.is_relative_to(os.path.abspath(tree)):
+                return tree
+        return None
+
+    def config_arg(self, post: Path) -> str | Config | None:
+        """What a worker is told to use: the config found for the batch, or the defaults
+        themselves when none was found, so that the worker does not search again from the
+        post, where it would find what the batch refused."""
+        path = self.config_path(post)
+        if path is not None:
+            return str(path)
+        return self._loaded(None) if self.tree_of(post) is not None else None
 
     def config(self, post: Path) -> Config:
         """The post's presskit.toml, completed by the Hugo site around the post."""
@@ -134,6 +167,7 @@ class Inputs:
         """What the batch's config and theme files say about themselves (unknown keys): the
         batch reports each once, not in every post's row."""
         found: dict[str, None] = {}
+        found.update(dict.fromkeys(str(Diagnostic(IGNORED_CONFIG, str(p))) for p in self._ignored))
         for config in self._configs.values():
             found.update(dict.fromkeys(str(w) for w in config.warnings))
             try:

@@ -30,6 +30,7 @@ from presskit.batch.manifest import (
     kit_record,
     write_manifest,
 )
+from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.output.pdf import write_atomic
 from presskit.source.post import Post
@@ -105,7 +106,7 @@ def make_kit(
             errors.append(outcome.error or "failed")
 
     settings = inputs.settings
-    config_arg = str(config_path) if config_path else None  # what the workers resolve again
+    config_arg = inputs.config_arg(first)  # what the workers use, without searching again
     pool.run(
         [
             Task(
@@ -213,7 +214,9 @@ def absolute_sources(fragment: str, folder: Path, policy: Any) -> tuple[str, lis
     return _SRC.sub(fix, fragment), files
 
 
-def post_section(path: str, config: str | None, theme: str | None = None) -> dict[str, Any]:
+def post_section(
+    path: str, config: str | Config | None, theme: str | None = None
+) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment."""
     from presskit.errors import Diagnostic
     from presskit.output.page import paper_body, typographic_front_matter

@@ -25,11 +25,14 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presskit import extensions, weasy
 from presskit.batch.executors import Done, Executor, Result, Task
 from presskit.errors import PresskitError
+
+if TYPE_CHECKING:
+    from presskit.brand import Config
 
 STARTUP_TIMEOUT = 120.0
 EXTENSIONS_ARG = "_extensions"  # a task's modules to import first (`extensions.declared_modules`)
@@ -240,7 +243,7 @@ def _worker_main(conn: Connection) -> None:
 
 
 def render_post(
-    path: str, out: str, config: str | None, theme: str | None, offline: bool | None
+    path: str, out: str, config: str | Config | None, theme: str | None, offline: bool | None
 ) -> dict[str, Any]:
     """The default runner: one post to one PDF, with what the manifest records about it."""
     import hashlib

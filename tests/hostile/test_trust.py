@@ -310,3 +310,37 @@ def test_a_static_folder_linked_outside_is_not_readable(folder, how, tmp_path) -
     done = run("render", str(site.post), "-o", str(site.out))
     assert done.returncode == 0, done.stderr
     assert_nothing_leaked(site.out)
+
+
+# --------------------------------------------------------------------------- below a build's PATH
+
+
+@pytest.mark.parametrize("owner_config", [True, False], ids=["site-config", "no-config"])
+@pytest.mark.parametrize("kit", [False, True], ids=["posts", "kit"])
+def test_build_reads_no_config_below_the_folder_it_was_given(owner_config, kit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Posts need not sit in a folder named `content` or in bundles (a plain folder of
+    Markdown, a Hugo site with another `contentDir`): whatever `presskit build PATH` renders
+    is content, so a contributor's section folder cannot configure the batch — here with an
+    extension beside it that would run as the batch imports it."""
+    root = tmp_path / "site"
+    section = root / "posts" / "en"
+    section.mkdir(parents=True)
+    if owner_config:
+        (root / "presskit.toml").write_text('[brand]\nname = "OWNER-BRAND"\n', "utf-8")
+    marker = tmp_path / "PWNED"
+    (section / "evilext.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n", "utf-8")
+    evil = section / "presskit.toml"
+    evil.write_text('extensions = ["evilext"]\n[brand]\nname = "EVIL-BRAND"\n', "utf-8")
+    (section / "hello.md").write_text(FM + "Body.\n", "utf-8")
+    out = tmp_path / "built"
+    args = ["build", str(root / "posts"), "-o", str(out), "--offline"]
+    done = run(*args, *(["--kit", "kit"] if kit else []))
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), "an extension beside a config inside the batch was imported"
+    assert f"{evil}: ignored: configuration inside the content tree" in done.stderr
+    pdfs = list(out.rglob("*.pdf"))
+    assert len(pdfs) == (2 if kit else 1)
+    for pdf in pdfs:
+        text = pdftotext(pdf)
+        assert "EVIL-BRAND" not in text
+        assert ("OWNER-BRAND" in text) == owner_config
