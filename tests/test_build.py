@@ -444,7 +444,8 @@ def test_a_bad_config_fails_only_the_posts_it_covers(tmp_path):
     post(root, "de/b/index.md", "Config broken")
     (root / "fr/presskit.toml").write_text('theme = "no-such-theme"\n', "utf-8")
     (root / "de/presskit.toml").write_text("lang = \n", "utf-8")
-    result = run(root, tmp_path / "out")
+    # each its own PATH: below a PATH is content, where no presskit.toml is read
+    result = run([root / "en", root / "fr", root / "de"], tmp_path / "out")
     docs = {Path(doc.source).parent.name: doc for doc in result.documents}
     assert docs["good"].status == "built"
     assert "unknown theme 'no-such-theme'" in docs["a"].error
