@@ -21,6 +21,7 @@ from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import Diagnostic, PresskitError
 from presskit.extensions import MODULE_NAME
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
+from presskit.source.post import PRINTED_LIMITS, shorten
 from presskit.source.site import Site, find_site
 from presskit.themes import names_folder
 from presskit.tomlkeys import ANY, Schema, unknown_keys
@@ -291,13 +292,9 @@ def _font_files(value: Any, path: Path, warnings: list[str]) -> tuple[FontFile, 
 def contacts_from(value: Any, path: Path, where: str) -> tuple[Contact, ...]:
     if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
         raise PresskitError(f"`{where}` must be a list of tables (name, email, phone)", path)
+    limit = PRINTED_LIMITS["contact"]  # printed on every cover: bounded like the title
     return tuple(
-        Contact(
-            _str(c, "name", path),
-            _str(c, "email", path),
-            _str(c, "phone", path),
-            _str(c, "role", path),
-        )
+        Contact(*(shorten(_str(c, key, path), limit) for key in ("name", "email", "phone", "role")))
         for c in value
     )
 

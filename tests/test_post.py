@@ -451,7 +451,10 @@ def test_huge_unterminated_json_is_unterminated() -> None:
 
 def test_front_matter_just_under_limit_is_accepted() -> None:
     title = "x" * (MAX_FRONT_MATTER_BYTES - len("title: \n"))
-    assert parse(f"---\ntitle: {title}\n---\n").title == title
+    post = parse(f"---\ntitle: {title}\n---\n")
+    assert post.meta["title"] == title
+    assert post.title == "x" * 299 + "…"  # printed shortened (see PRINTED_LIMITS)
+    assert "printed shortened to 300" in post.warnings[0].message
 
 
 # --------------------------------------------------------------------------- scalars

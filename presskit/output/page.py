@@ -116,9 +116,11 @@ def environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
 
 
 def render_template(template: jinja2.Template, context: dict[str, object]) -> str:
-    """A theme's mistake, or a sandbox refusal, as one line naming the template."""
+    """The document a template makes, every printed text given break opportunities (see
+    `paper.break_long_words`); a theme's mistake, or a sandbox refusal, as one line naming
+    the template."""
     try:
-        return template.render(context)
+        return paper.break_long_words(template.render(context))
     except jinja2.TemplateError as error:
         where = Path(template.filename) if template.filename else None
         raise PresskitError(f"theme template error: {error}", where) from None

@@ -8,9 +8,56 @@ dateline opens the first paragraph. The fragment is pandoc's HTML, so its shapes
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup, escape
+
+# A run of more than LONG_WORD characters with no break opportunity gets a zero-width space
+# every WORD_CHUNK characters: long enough for any URL or hash a reader copies, short enough to
+# keep line breaking linear.
+LONG_WORD = 256
+WORD_CHUNK = 64
+ZWSP = "\u200b"
+
+
+def break_runs(text: str, longest: int = LONG_WORD) -> str:
+    if len(text) <= longest:
+        return text
+    return re.sub(rf"[^\s{ZWSP}]{{{longest + 1},}}", lambda m: _chunk(m.group()), text)
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_VERBATIM = {"style", "script", "title", "pre", "code", "textarea"}
+_LONG_RUN = re.compile(rf"[^\s{ZWSP}<]{{{LONG_WORD + 1},}}")
+
+
+def break_long_words(document: str) -> str:
+    """The body's rule for every text a document prints: title, subtitle, description,
+    dateline, authors, contacts, the About text — whatever a theme's template shows. WeasyPrint
+    lays out an unbreakable 50,000-character word in minutes, wherever it stands.
+
+    Text between tags only (attributes such as data: URIs are left whole), not inside
+    `<style>`, `<pre>`, `<code>` (code has its own, longer rule) or `<title>`; a document
+    with no long run is returned as it came."""
+    if not _LONG_RUN.search(document):
+        return document
+    parts = _TAG_OR_TEXT.split(document)
+    open_verbatim = 0
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            name = re.match(r"</?\s*([A-Za-z][\w-]*)", part)
+            if name and name.group(1).lower() in _VERBATIM:
+                open_verbatim += -1 if part.startswith("</") else 1
+                open_verbatim = max(open_verbatim, 0)
+        elif not open_verbatim and _LONG_RUN.search(part):
+            parts[i] = html.escape(break_runs(html.unescape(part)), quote=False)
+    return "".join(parts)
+
+
+def _chunk(word: str) -> str:
+    return ZWSP.join(word[i : i + WORD_CHUNK] for i in range(0, len(word), WORD_CHUNK))
+
 
 LINK = re.compile(r'<a\b[^>]*?\bhref="(https?://[^"]+)"[^>]*>(.*?)</a>', re.S)
 QUOTE = re.compile(r'<figure\b[^>]*\bclass="[^"]*\bquote\b[^"]*"[^>]*>.*?</figure>', re.S)

@@ -22,7 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from presskit import i18n
 from presskit.brand import Config, Contact, contacts_from
 from presskit.errors import PresskitError
-from presskit.source.post import LANGUAGE_TREE_SECTIONS, Post
+from presskit.source.post import (
+    LANGUAGE_TREE_SECTIONS,
+    PRINTED_LIMITS,
+    Post,
+    shorten,
+    shortened_warning,
+)
 
 CONTENT_DIR = "content"
 
@@ -189,6 +195,9 @@ def release_for(
         raise PresskitError("front matter `dateline` must be a place name", post.path)
     day = embargo or post.date
     dateline, warnings = "", []
+    if place and len(place.strip()) > PRINTED_LIMITS["dateline"]:
+        warnings.append(shortened_warning("dateline", len(place.strip())))
+        place = shorten(place.strip(), PRINTED_LIMITS["dateline"])
     if place and place.strip() and day is not None:
         day, warning = _dateline_day(place.strip(), day, post)
         warnings += [warning] if warning else []

@@ -23,20 +23,15 @@ from urllib.parse import urlsplit
 import panflute as pf
 
 from presskit.errors import Diagnostic, PresskitError
+from presskit.output.paper import LONG_WORD, WORD_CHUNK, ZWSP, break_runs  # noqa: F401 (tests)
 from presskit.source.post import Post
 
 # WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
 # under 10. Counted in HTML elements (a list level is two: the list and its item).
 MAX_DEPTH = 64
-# A run of more than LONG_WORD characters with no break opportunity gets a zero-width space
-# every WORD_CHUNK characters: long enough for any URL or hash a reader copies, short enough to
-# keep line breaking linear.
-LONG_WORD = 256
-WORD_CHUNK = 64
 # Code is copied from the PDF: a log line or a JSON blob of a few hundred characters stays
 # byte for byte (CSS wraps it); only a pathological run gets break points.
 CODE_LONG_WORD = 2000
-ZWSP = "\u200b"
 
 MAX_RAW_WARNINGS = 5  # then one line with the count: a post full of <br> is not 1000 lines
 
@@ -297,7 +292,7 @@ def _action(elem: pf.Element, sanitizer: Sanitizer) -> pf.Element | list[pf.Elem
     if isinstance(elem, pf.Str):
         return _break_long_word(elem)
     if isinstance(elem, pf.Code | pf.CodeBlock):
-        elem.text = _break_runs(elem.text, CODE_LONG_WORD)
+        elem.text = break_runs(elem.text, CODE_LONG_WORD)
     if hasattr(elem, "attributes"):
         _clean_attributes(elem, sanitizer)
     if isinstance(elem, pf.Link):
@@ -352,19 +347,9 @@ def _snippet(text: str) -> str:
     return first if len(first) <= 40 else first[:39] + "…"
 
 
-def _break_runs(text: str, longest: int = LONG_WORD) -> str:
-    if len(text) <= longest:
-        return text
-    return re.sub(rf"\S{{{longest + 1},}}", lambda m: _chunk(m.group()), text)
-
-
-def _chunk(word: str) -> str:
-    return ZWSP.join(word[i : i + WORD_CHUNK] for i in range(0, len(word), WORD_CHUNK))
-
-
 def _break_long_word(elem: pf.Str) -> pf.Str | None:
     if len(elem.text) > LONG_WORD:
-        elem.text = _break_runs(elem.text)
+        elem.text = break_runs(elem.text)
     return None
 
 

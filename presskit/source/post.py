@@ -958,6 +958,28 @@ def _latin_text_in_cjk(lang: str, body: str) -> bool:
 _PARSERS = {"yaml": _parse_yaml, "toml": _parse_toml, "json": _parse_json}
 
 
+# Front matter printed on the cover, in every page's running head and in the kit's contents:
+# past these lengths the text is shortened (with a warning). A 50,000-character title takes
+# WeasyPrint minutes, break opportunities or not: it is laid out on every page's margin box.
+PRINTED_LIMITS = {
+    "title": 300,
+    "subtitle": 500,
+    "description": 1000,
+    "author": 200,
+    "keywords": 100,
+    "dateline": 100,
+    "contact": 200,
+}
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shortened_warning(key: str, length: int) -> str:
+    return f"`{key}` is {length:,} characters; printed shortened to {PRINTED_LIMITS[key]}"
+
+
 def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | None) -> Post:
     text = _decode(source, path)
     split = _split(text, path)
@@ -993,17 +1015,25 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
             )
         )
         lang = normalize_lang(printed) or printed
+
+    def bounded(key: str, text: str | None) -> str | None:
+        if text is None or len(text) <= PRINTED_LIMITS[key]:
+            return text
+        line = fields.line(fields.keys[key]) if key in fields.keys else split.open_line
+        warnings.append(Diagnostic(shortened_warning(key, len(text)), str(path), line))
+        return shorten(text, PRINTED_LIMITS[key])
+
     return Post(
         path=path,
         meta=parsed.meta,
         body=split.body,
         body_line=split.body_line,
-        title=title,
-        subtitle=fields.string("subtitle"),
-        description=fields.string("description", "summary"),
+        title=bounded("title", title) or "",
+        subtitle=bounded("subtitle", fields.string("subtitle")),
+        description=bounded("description", fields.string("description", "summary")),
         date=fields.date(warnings),
-        authors=fields.authors(),
-        keywords=fields.keywords(),
+        authors=[bounded("author", a) or "" for a in fields.authors()],
+        keywords=[bounded("keywords", k) or "" for k in fields.keywords()],
         lang=lang,
         draft=fields.draft(),
         warnings=warnings,
