@@ -20,6 +20,8 @@ such as `istio_release_name` prints).
 
 from __future__ import annotations
 
+import io
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +32,7 @@ import panflute as pf
 
 from presskit import extensions, i18n
 from presskit.errors import PresskitError
+from presskit.output.sanitize import MAX_DEPTH
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, substitute_values
 from presskit.shortcodes.recover import recover
@@ -78,13 +81,41 @@ def finalize(doc: pf.Doc) -> None:
             print(f"presskit-filter: warning: {warning}", file=sys.stderr)
 
 
+TOO_DEEP = (
+    f"nested deeper than {MAX_DEPTH} levels (quotes, lists or divs); the PDF cannot lay it out"
+)
+# pandoc's JSON takes two or three levels per level of quotes, lists or divs: the renderer's
+# bound (sanitize.MAX_DEPTH, checked before anything recursive walks the tree) in JSON terms.
+MAX_JSON_DEPTH = 4 * MAX_DEPTH + 32
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deeply the JSON nests, counted without recursion (json.loads would recurse)."""
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
     if doc is not None:
         return pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
     try:
-        return pf.run_filter(action, prepare=prepare, finalize=finalize)
+        text = sys.stdin.read()
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise PresskitError(TOO_DEEP)
+        doc = pf.load(io.StringIO(text))
+        pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
+        pf.dump(doc)
+        return None
     except PresskitError as error:  # under pandoc: one line, no traceback, non-zero exit
         print(f"presskit-filter: error: {error}", file=sys.stderr)
+        sys.exit(1)
+    except RecursionError:  # what the bound above did not foresee: still one line
+        print(f"presskit-filter: error: {TOO_DEEP}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -257,9 +257,43 @@ def handle(elem: pf.Div | pf.Span, ctx: Context) -> pf.Element | list[pf.Element
         return site_value(call, ctx)
     call.declaration = REGISTRY.get(call.name)
     if call.declaration is None:
-        return unknown(call, ctx)
-    result: pf.Element | list[pf.Element] | None = call.declaration(call, ctx)
-    return result
+        return fit(unknown(call, ctx), block=call.is_block)
+    return fit(call.declaration(call, ctx), block=call.is_block)
+
+
+def fit(
+    result: pf.Element | list[pf.Element] | None, *, block: bool
+) -> pf.Element | list[pf.Element] | None:
+    """What a handler gave, made to fit where its shortcode stood: a shortcode alone in its
+    paragraph (a Div marker) needs blocks, one inside a sentence (a Span) inlines, whatever
+    the handler returned (`gloss` alone in its paragraph is a Span: wrapped in a Para)."""
+    if result is None:
+        return None
+    items = result if isinstance(result, list) else [result]
+    if block:
+        if all(isinstance(item, pf.Block) for item in items):
+            return result
+        out: list[pf.Element] = []
+        run: list[pf.Inline] = []
+        for item in items:
+            if isinstance(item, pf.Inline):
+                run.append(item)
+                continue
+            if run:
+                out.append(pf.Para(*run))
+                run = []
+            out.append(item)
+        if run:
+            out.append(pf.Para(*run))
+        return out
+    if all(isinstance(item, pf.Inline) for item in items):
+        return result
+    inlines: list[pf.Element] = []
+    for item in items:
+        if inlines:
+            inlines.append(pf.Space())
+        inlines.extend(_block_inlines(item) if isinstance(item, pf.Block) else [item])
+    return inlines
 
 
 def substitute_values(url: str, ctx: Context) -> str:
