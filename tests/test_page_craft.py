@@ -8,10 +8,11 @@ stylesheet's text: what is checked is what is printed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE_CONFIG, run_presskit
+from conftest import EXAMPLE_CONFIG, pdftotext, run_presskit
 
 from presskit.brand import load_config
 from presskit.output.page import build_page
@@ -222,5 +223,92 @@ def test_an_embedded_video_prints_its_address_and_a_qr_code(tmp_path, lang, lead
         qr = segno.make(url, error="m").svg_data_uri(scale=4, dark="#000000", border=0, nl=False)
         assert f'<img src="{qr}" class="qr"' in html
     assert html.count('<div class="embed">') == 2 and words in html
+<<<<<<< HEAD
     # the lead-in stays with the video (U+2060 ties a Chinese paragraph's last two characters)
     assert f'<p class="lead-in">{lead}</p>' in html.replace("\u2060", "")
+=======
+    assert f'<p class="lead-in">{lead}</p>' in html  # the lead-in stays with the video
+
+
+LONG_URL = (
+    "https://example.org/blog/2024/a-very-long-post-slug-that-keeps-going-on-and-on"
+    "/and-a-second-segment-with-more-words-in-it-than-fit/final-page-name-here-at-last"
+    "/third-segment-of-this-address-that-must-wrap-twice-over-on-a-footnote-line?x=1&y=2"
+)
+
+
+def test_urls_in_notes_break_after_slashes_and_before_hyphens(tmp_path):
+    post = tmp_path / "content/en/news/url/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(f"---\ntitle: URL\n---\n\nSee [the post]({LONG_URL}).\n", encoding="utf-8")
+    pdf = tmp_path / "url.pdf"
+    done = run_presskit("render", str(post), "-o", str(pdf))
+    assert done.returncode == 0, done.stderr
+    text = pdftotext(pdf).split("\f")[1]
+    start = text.index("1. https://")
+    lines = text[start + 3 :].split("\n")
+    note = []
+    for line in lines:
+        note.append(line)
+        if line.endswith("y=2"):
+            break
+    assert len(note) >= 2, note  # it does wrap
+    assert "".join(note) == LONG_URL  # nothing added to what a reader copies
+    for line, following in pairwise(note):
+        assert not line.endswith("-"), note  # a hyphen at a line end reads as hyphenation
+        assert line.endswith("/") or following[:1] in "-?&#=", note
+
+
+COMMAND = (
+    "kubectl apply -f https://raw.githubusercontent.com/istio/istio/release-1.20/samples/"
+    "bookinfo/platform/kube/bookinfo.yaml --namespace default"
+)
+CODE_POST = """---
+title: Code
+---
+
+Run:
+
+```bash
+{command}
+istioctl x precheck
+```
+
+```
+a plain block whose only line is long enough that it has to wrap onto a second line of the page
+short
+```
+"""
+
+
+def test_wrapped_code_hangs_its_continuation_and_marks_it(tmp_path):
+    path = tmp_path / "content/en/news/code/index.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(CODE_POST.format(command=COMMAND), encoding="utf-8")
+    prepared = prepare(path, EXAMPLE_CONFIG)
+    laid = list(boxes(layout(prepared.html, path.parent)))
+    blocks = [c for _, b in laid if b.element_tag == "pre" for c in b.children]
+    assert len(blocks) == 2
+    lines = []
+    for code in blocks:
+        # one block per source line, nothing between them (a kept newline is a blank line)
+        assert [c.element_tag for c in code.children] == ["span", "span"], code.children
+        lines.extend(code.children)
+    long_bash, short_bash, long_plain, short_plain = lines
+    for line in (long_bash, long_plain):
+        rows = line.children
+        assert len(rows) >= 2  # it wraps
+        first, *rest = rows
+        em = line.style["font_size"]
+        for row in rest:  # continuation lines hang 2em in
+            shift = row.children[0].position_x - first.children[0].position_x
+            assert shift == pytest.approx(2 * em, abs=0.5)
+        # the ↪ marks: layers one line apart, from the second line on, clipped to the line
+        layers = line.style["background_image"]
+        assert len(layers) >= 10 and all(kind == "url" for kind, _ in layers)
+        tops = [position[3].value for position in line.style["background_position"]]
+        assert tops[0] > line.children[0].height * 0.9  # none on the first line
+        assert tops == sorted(tops)
+    for line in (short_bash, short_plain):
+        assert len(line.children) == 1
+>>>>>>> a2ccddc (Page craft: URLs in notes break after a slash or before a hyphen, ?, #, & or =, never after an existing hyphen (a zero-width space and a word joiner; Pango draws neither, so the copied text is the URL); wrapped code hangs its continuation lines 2em in, each marked with a hook arrow (one span per code line, arrows as clipped background layers); tests; goldens: the marks in the notes and the line spans)

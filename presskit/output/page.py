@@ -210,7 +210,7 @@ def paper_body(
     body_html = paper.add_dateline(body_html, release.dateline, "" if cjk_run_on else " ")
     if link_notes:
         body_html = paper.footnote_links(body_html, id_prefix=note_ids)
-    return paper.keep_lead_ins(paper.notes_on_page(body_html))
+    return paper.code_lines(paper.keep_lead_ins(paper.notes_on_page(body_html)))
 
 
 COVER_MARKER = 'data-presskit-cover="placeholder"'

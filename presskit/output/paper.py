@@ -117,9 +117,30 @@ def footnote_links(fragment: str, id_prefix: str = "link-note") -> str:
         if href in first:
             return f'{match.group(0)}<a class="{NOTE_AGAIN_CLASS}" href="#{first[href]}"></a>'
         first[href] = f"{id_prefix}-{len(first) + 1}"
-        return f'{match.group(0)}<span class="link-note" id="{first[href]}">{href}</span>'
+        note_id = first[href]
+        return (
+            f'{match.group(0)}<span class="link-note" id="{note_id}">{breakable_url(href)}</span>'
+        )
 
     return LINK.sub(note, fragment)
+
+
+ZWSP, WORD_JOINER = "\u200b", "\u2060"
+URL_BREAK_BEFORE = re.compile(r"(?<=[^/])([-?#&=])")
+URL_BREAK_AFTER = re.compile(r"(?<=[^/:])/(?=[^/])")
+
+
+def breakable_url(href: str) -> str:
+    """A URL (HTML-escaped, as in the fragment) that wraps where a reader expects: after a
+    `/`, before a `-`, `?`, `#`, `&` or `=` (so a line never ends on a hyphen that looks like
+    hyphenation), never after an existing hyphen, and not inside `https://`.
+
+    The marks are a zero-width space and a word joiner: Pango draws no glyph for either, so
+    the PDF's text (what a reader copies) is the URL as written."""
+    url = html.unescape(href)
+    url = URL_BREAK_AFTER.sub("/" + ZWSP, url)
+    url = URL_BREAK_BEFORE.sub(ZWSP + r"\1", url).replace("-", "-" + WORD_JOINER)
+    return str(escape(url))
 
 
 def add_dateline(fragment: str, dateline: str, separator: str = " ") -> str:
@@ -233,6 +254,28 @@ def typographic_quotes(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+CODE_BLOCK = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)(.*?)(</code>\s*</pre>)", re.S)
+CODE_LINE_BREAK = re.compile(r'</span>\n(?=<span id="cb)')
+
+
+def code_lines(fragment: str) -> str:
+    """Each line of a code block as its own `span` (pandoc's highlighter already makes one per
+    line; plain blocks get `span.line`), with no newline between them: the theme sets each as a
+    block that hangs its continuation lines and marks them with ↪ when a long line wraps."""
+
+    def lines(match: re.Match[str]) -> str:
+        start, code, end = match.groups()
+        if '<span id="cb' in code:
+            code = CODE_LINE_BREAK.sub("</span>", code)
+        else:
+            code = "".join(
+                f'<span class="line">{line}</span>' for line in code.rstrip("\n").split("\n")
+            )
+        return start + code + end
+
+    return CODE_BLOCK.sub(lines, fragment)
 
 
 def latin_apostrophes_html(text: str) -> Markup:
