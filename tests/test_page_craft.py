@@ -223,11 +223,8 @@ def test_an_embedded_video_prints_its_address_and_a_qr_code(tmp_path, lang, lead
         qr = segno.make(url, error="m").svg_data_uri(scale=4, dark="#000000", border=0, nl=False)
         assert f'<img src="{qr}" class="qr"' in html
     assert html.count('<div class="embed">') == 2 and words in html
-<<<<<<< HEAD
     # the lead-in stays with the video (U+2060 ties a Chinese paragraph's last two characters)
     assert f'<p class="lead-in">{lead}</p>' in html.replace("\u2060", "")
-=======
-    assert f'<p class="lead-in">{lead}</p>' in html  # the lead-in stays with the video
 
 
 LONG_URL = (
@@ -311,4 +308,3 @@ def test_wrapped_code_hangs_its_continuation_and_marks_it(tmp_path):
         assert tops == sorted(tops)
     for line in (short_bash, short_plain):
         assert len(line.children) == 1
->>>>>>> a2ccddc (Page craft: URLs in notes break after a slash or before a hyphen, ?, #, & or =, never after an existing hyphen (a zero-width space and a word joiner; Pango draws neither, so the copied text is the URL); wrapped code hangs its continuation lines 2em in, each marked with a hook arrow (one span per code line, arrows as clipped background layers); tests; goldens: the marks in the notes and the line spans)
