@@ -224,3 +224,10 @@ def test_a_url_cited_twice_prints_the_first_notes_number(tmp_path):
     assert calls == ["1", "2", "1"]
     notes = "".join(c["text"] for c in chars if c["size"] < 8)
     assert notes.count("https://a.example/x") == 1
+
+
+def test_a_paragraph_too_short_to_wrap_gets_no_joiner() -> None:
+    """A callout's label (`警告`) cannot end on one character: no invisible joiner in it."""
+    doc = pf.Doc(pf.Para(pf.Str("警告")))
+    textflow.bind_last_characters(doc)
+    assert pf.stringify(doc).strip() == "警告"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from presskit import extensions
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output.convert import convert
 from presskit.shortcodes.handlers import Context, site_path
@@ -145,6 +146,7 @@ def test_unknown_keeps_content_and_names_it(tmp_path: Path) -> None:
 
 
 def test_site_values_and_links(tmp_path: Path) -> None:
+    extensions.load(["presskit.shortcodes.istio"])  # Istio's shortcodes are an extension
     body = (
         "See [sleep]({{< github_tree >}}/samples/sleep), [news](/news/x/),"
         " [other](../other-post/) and [top](#top); latest is {{<istio_release_name>}}.\n"
@@ -163,6 +165,7 @@ def test_zh_relative_links_keep_language(tmp_path: Path) -> None:
 
 
 def test_relnote_and_security_bulletin_from_front_matter(tmp_path: Path) -> None:
+    extensions.load(["presskit.shortcodes.istio"])  # Istio's shortcodes are an extension
     front = (
         "title: T\nrelease: 1.18.2\ncves: [CVE-2023-1, CVE-2023-2]\ncvss: '7.5'\n"
         "vector: 'AV:N'\nreleases: ['1.0 to 1.1']"

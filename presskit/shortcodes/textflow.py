@@ -126,6 +126,8 @@ def mark_latin_apostrophes(doc: pf.Doc) -> None:
 
 
 WORD_JOINER = "\u2060"  # no line break on either side; prints nothing
+# A paragraph this short is a label (`警告`, `注意事项`), never wrapped on any page presskit sets.
+SHORTEST_WRAPPING = 4
 
 
 def _bind_end(inlines: pf.ListContainer) -> bool:
@@ -161,14 +163,17 @@ def bind_last_characters(doc: pf.Doc) -> None:
 
     A word joiner goes between the last two wide letters of each paragraph, so the line
     breaker takes both (and the punctuation after them, which kinsoku keeps with them) to the
-    last line; a paragraph whose last text is Latin or ends in a link's edge is left alone.
+    last line; a paragraph whose last text is Latin or ends in a link's edge is left alone, and
+    so is one too short to wrap at all (a callout's label `警告`): a joiner there only gets in
+    the way of whoever reads the text back.
     """
 
     def visit(elem: pf.Element, _doc: pf.Doc) -> None:
         # paragraphs and list items; captions are short and set ragged
-        if isinstance(elem, pf.Para) or (
+        block = isinstance(elem, pf.Para) or (
             isinstance(elem, pf.Plain) and isinstance(elem.parent, pf.ListItem)
-        ):
+        )
+        if block and len(pf.stringify(elem).strip()) > SHORTEST_WRAPPING:
             _bind_end(elem.content)
 
     doc.walk(visit)

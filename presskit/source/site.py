@@ -89,8 +89,10 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         raise PresskitError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise PresskitError(f"invalid YAML: {exc.problem or exc.context}", path, line) from None
+        mark_line = mark.line + 1 if mark is not None else None
+        raise PresskitError(
+            f"invalid YAML: {exc.problem or exc.context}", path, mark_line
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise PresskitError(f"invalid site config: {str(exc).splitlines()[0]}", path) from None
     if value is None:
@@ -787,7 +789,8 @@ def _site_from(root: Path, files: tuple[Path, ...], environment: str, data: dict
         base_url = ""  # Hugo allows `/` or a path; a press kit can only print absolute URLs
     default_lang = _text(data, "defaultcontentlanguage", "en", where).lower()
     content_dir = root / _text(data, "contentdir", "content", where)
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    raw_params = data.get("params")
+    params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
     raw_languages = data.get("languages") or {}
     if not isinstance(raw_languages, dict):
         raise PresskitError("`languages` must be a table of languages", where)
@@ -799,7 +802,8 @@ def _site_from(root: Path, files: tuple[Path, ...], environment: str, data: dict
         if not isinstance(raw, dict):
             raise PresskitError(f"`languages.{code}` must be a table", where)
         lang_dir = raw.get("contentdir")
-        lang_params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
+        raw_lang_params = raw.get("params")
+        lang_params: dict[str, Any] = raw_lang_params if isinstance(raw_lang_params, dict) else {}
         weight = raw.get("weight", 0)
         lang_base = _text(raw, "baseurl", "", where).strip() or None
         languages.append(
