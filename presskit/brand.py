@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from presskit.batch.discover import BUNDLE_FILE
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import Diagnostic, PresskitError
 from presskit.extensions import MODULE_NAME
@@ -146,9 +147,6 @@ class Config:
     @property
     def root(self) -> Path | None:
         return self.path.parent if self.path else None
-
-
-BUNDLE_FILE = re.compile(r"_?index(?:\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)?\.md")
 
 
 def _is_content(folder: Path) -> bool:

@@ -365,12 +365,12 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     Only posts whose inputs changed since the last build are rendered again. Exits 1 when
     any post failed (all the others are still built).
     """
+    from presskit.batch.builder import KIT_NAME, cpu_count
     from presskit.batch.builder import build as build_all
-    from presskit.batch.builder import cpu_count
     from presskit.batch.progress import reporter_for
 
     kit = options["kit"]
-    if kit is not None and not re.fullmatch(r"[\w][\w.-]*", kit):
+    if kit is not None and not KIT_NAME.fullmatch(kit):
         raise click.BadParameter("a file name without folders", param_hint="--kit")
     quiet, watching = options.pop("quiet"), options.pop("watch")
     if watching:

@@ -175,7 +175,7 @@ def test_two_sources_for_one_pdf_fail_clearly(tmp_path):
     post(root, "blog/slug.md")
     result = run(root, tmp_path / "out")
     failed = result.failed
-    assert len(failed) == 1 and "writes the same PDF as" in failed[0].error
+    assert len(failed) == 1 and "writes the same file" in failed[0].error
 
 
 # --------------------------------------------------------------------------- incremental

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -45,6 +46,40 @@ from presskit.errors import PresskitError
 from presskit.source.post import Post, load_post
 
 DEFAULT_TIMEOUT = 120.0
+KIT_NAME = re.compile(r"[\w][\w.-]*")
+
+
+class Outputs:
+    """The output paths a batch has given out. Two posts may not write one PDF, nor one
+    write a PDF where another needs a folder (`a.pdf` and `a.pdf/b.pdf`), nor a post write
+    the kit's files: each would overwrite the other while the manifest named one."""
+
+    def __init__(self, kit: str | None) -> None:
+        self.files: dict[str, str] = {}
+        self.folders: dict[str, str] = {}
+        if kit:
+            for suffix in (".pdf", ".zip"):
+                self.files[kit + suffix] = f"the kit (--kit {kit})"
+
+    def claim(self, output: str, source: str) -> str | None:
+        """None when `output` is free (and now taken), else what it collides with."""
+        other = self.files.get(output)
+        if other is not None:
+            return f"writes the same file {output} as {other}"
+        other = self.folders.get(output)
+        if other is not None:
+            return f"writes the file {output} where {other} needs a folder"
+        parents = [str(p) for p in PurePosixPath(output).parents if str(p) != "."]
+        for parent in parents:
+            other = self.files.get(parent)
+            if other is not None:
+                return f"needs a folder {parent} where {other} writes a file"
+        self.files[output] = source
+        for parent in parents:
+            self.folders.setdefault(parent, source)
+        return None
+
+
 DEFAULT_RUNNER = "presskit.batch.workers:render_post"
 
 
@@ -96,6 +131,8 @@ def build(
     """
     started = time.monotonic()
     kind, scheduler = choose(executor, scheduler)
+    if kit is not None and not KIT_NAME.fullmatch(kit):
+        raise PresskitError(f"kit name {kit!r} must be a file name without folders")
     report = reporter or Reporter()
     out = Path(outdir)
     settings = Settings(
@@ -130,19 +167,17 @@ def build(
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         todo: list[int] = []
-        claimed: dict[str, str] = {}
+        outputs = Outputs(kit)
         for source in sources:
             doc, post = _examine(source, inputs, langs, include, exclude, drafts, sections)
             if doc is None:
                 continue
             if doc.output is not None and doc.status != "skipped":
-                other = claimed.get(doc.output)
-                if other is not None:
+                clash = outputs.claim(doc.output, source.display)
+                if clash is not None:
                     doc.status = "failed"
-                    doc.error = f"{source.display}: writes the same PDF as {other}; rename one"
+                    doc.error = f"{source.display}: {clash}; rename one"
                     doc.output = None
-                else:
-                    claimed[doc.output] = source.display
             index = len(documents)
             documents.append(doc)
             if post is not None:

@@ -26,6 +26,7 @@ from presskit.brand import (
     with_site,
 )
 from presskit.errors import Diagnostic, PresskitError
+from presskit.source.post import open_regular
 from presskit.themes import builtin_root, load_theme, names_folder
 
 KIT_TEMPLATE = "kit.html.j2"
@@ -34,9 +35,20 @@ KIT_TEMPLATE = "kit.html.j2"
 # --------------------------------------------------------------------------- inputs
 
 
+MAX_HASHED_BYTES = 256 * 1024 * 1024  # larger files count by size and mtime, unread
+
+
 def file_digest(path: Path) -> str:
+    """The file's hash; a FIFO, a device or a socket is named, never read (it could block the
+    parent, before any worker or timeout), and a huge file is known by its size and time."""
     try:
-        with path.open("rb") as stream:
+        stream = open_regular(path)
+        if stream is None:
+            return "not a regular file"
+        with stream:
+            info = os.fstat(stream.fileno())
+            if info.st_size > MAX_HASHED_BYTES:
+                return f"large {info.st_size} {info.st_mtime_ns}"
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except FileNotFoundError:
         return "missing"

@@ -28,6 +28,7 @@ from presskit.batch.manifest import (
     Reporter,
     date_text,
     kit_record,
+    manifest_bytes,
     write_manifest,
 )
 from presskit.brand import Config
@@ -86,8 +87,12 @@ def make_kit(
     key = digest.hexdigest()
     result.kit_pdf, result.kit_zip = pdf, archive
     same = previous.get("name") == name and previous.get("inputs") == key
-    if same and pdf.is_file() and archive.is_file():
+    # The files as recorded, not merely present: a build stopped (kill -9) after writing a
+    # new PDF, or before its zip, leaves files that the record does not describe.
+    recorded = previous.get("pdf_sha256"), previous.get("zip_sha256")
+    if same and None not in recorded and recorded == (_sha256(pdf), _sha256(archive)):
         result.kit_inputs, result.kit_pages = key, previous.get("pages")
+        result.kit_pdf_sha256, result.kit_zip_sha256 = recorded
         report.note(f"kit {pdf.name} unchanged")
         return
 
@@ -166,19 +171,34 @@ def make_kit(
         return
     result.kit_pages = outcome.pages
     result.kit_inputs = key
+    result.kit_pdf_sha256 = _sha256(pdf)
+    # The zip first, the manifest's record of it last: killed in between, the next build
+    # finds the old record and makes the kit again.
+    zipped = manifest_bytes(result.documents, kit_record(result, name))
+    write_zip(archive, out, result.documents, inputs.config(first), config_path, zipped)
+    result.kit_zip_sha256 = _sha256(archive)
     write_manifest(out, result.documents, kit_record(result, name))
-    write_zip(archive, out, result.documents, inputs.config(first), config_path)
     report.note(f"kit {pdf.name}: {outcome.pages} pages, {archive.name}")
 
 
-def write_zip(archive: Path, out: Path, documents: list[Document], config: Any, path: Any) -> None:
+def _sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def write_zip(
+    archive: Path, out: Path, documents: list[Document], config: Any, path: Any, manifest: bytes
+) -> None:
     """The PDFs as laid out in OUTDIR, the manifest, and the brand (config and logo)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for doc in documents:
             if doc.status in ("built", "unchanged") and doc.output:
                 bundle.write(out / doc.output, doc.output)
-        bundle.write(out / MANIFEST, MANIFEST)
+        bundle.writestr(MANIFEST, manifest)
         if path is not None:
             bundle.write(path, f"brand/{Path(path).name}")
         if config.brand.logo is not None:

@@ -65,6 +65,9 @@ class BuildResult:
     kit_error: str | None = None
     kit_pages: int | None = None
     kit_inputs: str | None = None
+    # what the kit's files were when written: a kit is "unchanged" only if they still are
+    kit_pdf_sha256: str | None = None
+    kit_zip_sha256: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for doc in self.documents if doc.status == status)
@@ -122,14 +125,22 @@ def read_manifest(outdir: Path) -> tuple[dict[str, Document], dict[str, Any]]:
         return {}, {}
 
 
-def write_manifest(outdir: Path, documents: Iterable[Document], kit: dict[str, Any] | None) -> None:
+def manifest_bytes(documents: Iterable[Document], kit: dict[str, Any] | None) -> bytes:
+    """The manifest as UTF-8. A file name that is not UTF-8 (a lone surrogate once decoded)
+    is kept as a JSON `\\udcxx` escape, which reads back as the same name, instead of ending
+    the batch with every other post's row lost."""
     data: dict[str, Any] = {
         "presskit": __version__,
         "documents": [doc.to_json() for doc in documents],
     }
     if kit:
         data["kit"] = kit
-    write_atomic(outdir / MANIFEST, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return text.encode("utf-8", "backslashreplace")
+
+
+def write_manifest(outdir: Path, documents: Iterable[Document], kit: dict[str, Any] | None) -> None:
+    write_atomic(outdir / MANIFEST, manifest_bytes(documents, kit))
 
 
 def remove_stale_temp_files(outdir: Path) -> None:
@@ -157,4 +168,6 @@ def kit_record(result: BuildResult, kit: str | None) -> dict[str, Any] | None:
         "pages": result.kit_pages,
         "error": result.kit_error,
         "inputs": result.kit_inputs,
+        "pdf_sha256": result.kit_pdf_sha256,
+        "zip_sha256": result.kit_zip_sha256,
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -70,6 +71,24 @@ class Post:
     front_matter_format: str | None = None
 
 
+def open_regular(path: Path) -> io.BufferedReader | None:
+    """`path` open for reading when it is a regular file (after symlinks), else None.
+
+    A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory: the file
+    is opened without blocking and checked on the descriptor, so it cannot be swapped for a
+    FIFO between a check and the open."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def load_post(path: str | Path, *, default_lang: str = "en", site_lang: str | None = None) -> Post:
     """Read a post from disk; the bytes are decoded here so encoding errors can name a line.
 
@@ -78,10 +97,10 @@ def load_post(path: str | Path, *, default_lang: str = "en", site_lang: str | No
     path = Path(path)
     check_inside_site(path)
     try:
-        # A FIFO or a symlink to /dev/zero in a content tree must not hang or fill memory.
-        if not stat.S_ISREG(path.stat().st_mode):
+        stream = open_regular(path)
+        if stream is None:
             raise PresskitError("not a regular file", path)
-        with path.open("rb") as stream:
+        with stream:
             data = stream.read(MAX_POST_BYTES + 1)
     except OSError as exc:
         raise PresskitError(f"cannot read post: {exc.strerror or exc}", path) from None
@@ -980,6 +999,37 @@ def shortened_warning(key: str, length: int) -> str:
     return f"`{key}` is {length:,} characters; printed shortened to {PRINTED_LIMITS[key]}"
 
 
+SURROGATE_WARNING = "front matter text that is not Unicode (a lone surrogate) shown as \ufffd"
+
+
+def _is_broken(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _has_surrogates(value: Any) -> bool:
+    if isinstance(value, str):
+        return _is_broken(value)
+    if isinstance(value, dict):
+        return any(_has_surrogates(k) or _has_surrogates(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogates(v) for v in value)
+    return False
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_replace_surrogates(v) for v in value)
+    return value
+
+
 def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | None) -> Post:
     text = _decode(source, path)
     split = _split(text, path)
@@ -994,6 +1044,16 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
                 line=split.open_line,
             )
     warnings = [Diagnostic(message, str(path), line) for message, line in parsed.warnings]
+    if _has_surrogates(parsed.meta) or _has_surrogates(parsed.plain):
+        # `"\ud800"` in JSON or YAML is a lone surrogate: no UTF-8 can carry it, and pandoc,
+        # the manifest and the PDF would each end in a traceback. Escaped here, at the edge.
+        parsed = _Parsed(
+            _replace_surrogates(parsed.meta),
+            parsed.lines,
+            _replace_surrogates(parsed.plain),
+            parsed.warnings,
+        )
+        warnings.append(Diagnostic(SURROGATE_WARNING, str(path), split.open_line))
     fields = _Fields(parsed, path, split.open_line)
     title = fields.string("title") or ""
     if not title:
