@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -279,6 +279,26 @@ def label(lang: str, key: str, **values: str) -> str:
 
 
 @cache
+class PageLabel(NamedTuple):
+    """ "Page {page} of {pages}" cut around its two numbers, for a stylesheet's `counter()`s
+    and Word's PAGE/NUMPAGES fields. `first` and `second` name the numbers in the order the
+    language says them: Korean gives the total first ("{pages}쪽 중 {page}쪽")."""
+
+    before: str
+    middle: str
+    after: str
+    first: str = "page"
+    second: str = "pages"
+
+
+def page_label(lang: str) -> PageLabel:
+    """The page label's words around its numbers: one cut for the PDF, the kit and Word."""
+    marks = {"\x00P": "page", "\x00N": "pages"}
+    text = label(lang, "page", page="\x00P", pages="\x00N")
+    before, first, middle, second, after = re.split("(\x00[PN])", text)
+    return PageLabel(before, middle, after, marks[first], marks[second])
+
+
 def locale(lang: str) -> Any:
     """The CLDR locale for a tag (`zh-HK` → zh_Hant_HK, `pt-BR`, `uk`); English when CLDR
     does not know the language."""

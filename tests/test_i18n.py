@@ -166,3 +166,37 @@ def test_the_fallback_is_said_once_per_render(tmp_path):
     assert done.stderr.count("warning:") == 1, done.stderr
     assert "'pt-BR'" in done.stderr and "English words" in done.stderr
     assert "12 de julho de 2023" in done.stdout and "Press release" in done.stdout
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_label_cut_around_its_numbers_reads_as_the_label(lang):
+    """One cut serves the PDF's counters, the kit's and Word's fields; put back together in its
+    own order it must say what the label says (Korean names the total first)."""
+    cut = i18n.page_label(lang)
+    numbers = {"page": "3", "pages": "10"}
+    joined = cut.before + numbers[cut.first] + cut.middle + numbers[cut.second] + cut.after
+    assert joined == i18n.label(lang, "page", page="3", pages="10")
+    assert {cut.first, cut.second} == {"page", "pages"}
+    assert "\x00" not in joined
+
+
+def test_korean_says_the_total_first_in_the_word_footer():
+    from presskit.output.reference import Fonts, Look, footer_xml
+
+    fonts = Fonts("Inter", "Noto Sans CJK KR")
+    look = Look(
+        *(fonts, fonts, fonts),
+        primary="#123456",
+        accent="#654321",
+        text="#111111",
+        lang="ko",
+        east_asian_lang="ko-KR",
+        cjk=True,
+        page_size="A4",
+        brand_name="Istio",
+        status="",
+        page_label=i18n.page_label("ko"),
+    )
+    xml = footer_xml(look).decode()
+    # {pages}쪽 중 {page}쪽
+    assert xml.index("NUMPAGES") < xml.index("쪽 중") < xml.index(" PAGE ")

@@ -321,7 +321,7 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
                     "html_lang": i18n.html_lang(lang),
                     "name": i18n.language_name(lang),
                     "labels": i18n.labels(lang),
-                    "page_footer": page_footer(lang),
+                    "page_footer": i18n.page_label(lang),
                     "css_class": f"lang-{len(groups) + 1}",
                     "fonts": {
                         "body": Markup(FontStacks.css(stacks.body)),
@@ -387,20 +387,10 @@ def kit_html(entries: list[dict[str, Any]], name: str, cfg: Any, theme: Any) -> 
             html_lang=kit_lang,
             page_size=cfg.page_size,
             page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
-            page_footer=page_footer(kit_lang),
+            page_footer=i18n.page_label(kit_lang),
             generator="presskit",
         ),
     )
-
-
-def page_footer(lang: str) -> tuple[str, str, str]:
-    """ "Page {page} of {pages}" cut around its two numbers, for CSS `content`."""
-    from presskit import i18n
-
-    text = i18n.label(lang, "page", page="\x00P", pages="\x00N")
-    before, _, rest = text.partition("\x00P")
-    middle, _, after = rest.partition("\x00N")
-    return before, middle, after
 
 
 def render_kit(

@@ -325,9 +325,6 @@ def look_for(post: Post, cfg: Config, theme: Theme, release: Release) -> Look:
     region = i18n.cjk_font_suffix(lang)
     sans_cjk = f"Noto Sans CJK {region}"
     body_cjk = f"Noto Serif CJK {region}" if theme.serif_body else sans_cjk
-    page_label = i18n.label(lang, "page", page="\x00P", pages="\x00N")
-    before, _, rest = page_label.partition("\x00P")
-    middle, _, after = rest.partition("\x00N")
     tag = i18n.html_lang(lang)
     return Look(
         body=Fonts(stacks.latin_body[0], body_cjk),
@@ -342,7 +339,7 @@ def look_for(post: Post, cfg: Config, theme: Theme, release: Release) -> Look:
         page_size=cfg.page_size,
         brand_name=cfg.brand.name,
         status=release.status if release.embargoed else "",
-        page_label=(before, middle, after),
+        page_label=i18n.page_label(lang),
     )
 
 

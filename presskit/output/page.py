@@ -262,9 +262,6 @@ def build_page(
         template = environment(theme.template_dirs).get_template("page.html.j2")
     except jinja2.TemplateError as error:
         raise PresskitError(f"theme template error: {error}", theme.path / "page.html.j2") from None
-    page_label = i18n.label(parts.lang, "page", page="\x00P", pages="\x00N")
-    before, _, rest = page_label.partition("\x00P")
-    middle, _, after = rest.partition("\x00N")
     return Page(
         template,
         dict(
@@ -297,7 +294,7 @@ def build_page(
             body=Markup(body_html),
             page_size=config.page_size,
             page_height=PAGE_HEIGHTS.get(config.page_size, "297mm"),
-            page_footer=(before, middle, after),
+            page_footer=i18n.page_label(parts.lang),
             fonts={
                 "body": Markup(FontStacks.css(parts.fonts.body)),
                 "heading": Markup(FontStacks.css(parts.fonts.heading)),

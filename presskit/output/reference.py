@@ -24,6 +24,8 @@ from functools import cache
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
+from presskit.i18n import PageLabel
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ET.register_namespace("w", W)
@@ -71,7 +73,7 @@ class Look:
     page_size: str
     brand_name: str
     status: str  # the running head's right side: "Embargoed until …" or ""
-    page_label: tuple[str, str, str]  # "Page ", " of ", "" around the two numbers
+    page_label: PageLabel  # "Page ", " of ", "" around the two numbers, in the language's order
 
 
 def _hex(colour: str) -> str:
@@ -577,7 +579,8 @@ def header_xml(look: Look) -> bytes:
 
 
 def footer_xml(look: Look) -> bytes:
-    before, middle, after = look.page_label
+    before, middle, after, first, second = look.page_label
+    fields = {"page": "PAGE", "pages": "NUMPAGES"}
 
     def field(instruction: str) -> str:
         return f'<w:fldSimple w:instr=" {instruction} ">{_run("1")}</w:fldSimple>'
@@ -586,9 +589,9 @@ def footer_xml(look: Look) -> bytes:
         part
         for part in (
             _run(before) if before else "",
-            field("PAGE"),
+            field(fields[first]),
             _run(middle) if middle else "",
-            field("NUMPAGES"),
+            field(fields[second]),
             _run(after) if after else "",
         )
     )
