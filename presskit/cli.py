@@ -7,6 +7,7 @@ file; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -103,18 +104,26 @@ def release_options(command: F) -> F:
     return command
 
 
+def moment(as_of: str | None) -> dt.datetime | None:
+    """`--as-of`: the embargo clock of `render`, `html` and `build` alike."""
+    from presskit.output.release import parse_moment
+
+    try:
+        return parse_moment(as_of) if as_of else None
+    except ValueError:
+        raise click.BadParameter(f"not an ISO date-time: {as_of!r}", param_hint="--as-of") from None
+
+
 def options_from(
     ignore_embargo: bool, as_of: str | None, quotes_sheet: bool | None, link_notes: bool | None
 ) -> Options:
     from presskit.output.page import Options
-    from presskit.output.release import parse_moment
 
-    try:
-        now = parse_moment(as_of) if as_of else None
-    except ValueError:
-        raise click.BadParameter(f"not an ISO date-time: {as_of!r}", param_hint="--as-of") from None
     return Options(
-        now=now, ignore_embargo=ignore_embargo, quotes_sheet=quotes_sheet, link_notes=link_notes
+        now=moment(as_of),
+        ignore_embargo=ignore_embargo,
+        quotes_sheet=quotes_sheet,
+        link_notes=link_notes,
     )
 
 
@@ -352,6 +361,13 @@ def doctor(config: Path | None, theme: str | None) -> None:
     help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); "
     "default: $PRESSKIT_SCHEDULER.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATETIME",
+    help="Judge embargoes as of this moment (ISO 8601), not now, as `render --as-of` does.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress: only failures and the summary.")
 @click.option(
     "--watch",
@@ -373,6 +389,7 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     if kit is not None and not KIT_NAME.fullmatch(kit):
         raise click.BadParameter("a file name without folders", param_hint="--kit")
     quiet, watching = options.pop("quiet"), options.pop("watch")
+    options["now"] = moment(options.pop("as_of"))
     if watching:
         from presskit.preview.app import watch_build
 

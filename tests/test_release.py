@@ -76,6 +76,34 @@ def test_ignore_embargo_releases_early(tmp_path):
     assert "embargoed" not in text.lower()
 
 
+def test_build_judges_the_embargo_by_its_clock(tmp_path):
+    """`build --as-of` is `render --as-of`: each post and its kit section alike (before the
+    option existed, `build` rendered every post as of the moment it ran)."""
+    out = {}
+    for name, moment in (("before", BEFORE), ("after", AFTER)):
+        out[name] = tmp_path / name
+        done = run_presskit(
+            "build", str(EN.parent), "-o", str(out[name]), "-j", "1", "--kit", "kit",
+            "--as-of", moment, "-q",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    for pdf in (out["before"] / "launch.pdf", out["before"] / "kit.pdf"):
+        assert "Embargoed until July 12, 2023, 9:00 a.m. UTC−07:00" in pdftotext(pdf), pdf
+    for pdf in (out["after"] / "launch.pdf", out["after"] / "kit.pdf"):
+        assert "embargoed" not in pdftotext(pdf).lower(), pdf
+    assert "FOR IMMEDIATE RELEASE" in pdftotext(out["after"] / "launch.pdf")
+
+
+def test_build_refuses_a_clock_it_cannot_read(tmp_path):
+    done = run_presskit("build", str(EN.parent), "-o", str(tmp_path), "--as-of", "tomorrow")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: Invalid value for --as-of: not an ISO date-time: 'tomorrow' "
+        "(see `presskit build --help`)"
+    ]
+    assert not any(tmp_path.iterdir())  # refused before anything was written
+
+
 def test_named_time_zone_prints_its_abbreviation():
     config = load_config(KIT / "presskit.toml")
     post = parse_post(

@@ -14,6 +14,7 @@ is missing or stale.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import time
@@ -107,6 +108,7 @@ def build(
     pool: Executor | None = None,
     executor: str | None = None,
     scheduler: str | None = None,
+    now: dt.datetime | None = None,
 ) -> BuildResult:
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
@@ -127,7 +129,8 @@ def build(
     `runner` ("module:function") renders one post in a worker; tests swap it. `pool`: an
     open executor (`presskit.batch.workers.Pool`) to render with and leave open, so a caller
     that builds again and again (`presskit preview`, `build --watch`) keeps its workers warm
-    between builds.
+    between builds. `now` is the embargo clock (`--as-of`): every post and the kit judge
+    their embargo as of that moment instead of the moment each one renders.
     """
     started = time.monotonic()
     kind, scheduler = choose(executor, scheduler)
@@ -243,6 +246,7 @@ def build(
                     "config": inputs.config_arg(posts[i].path),
                     "theme": inputs.theme_argument(posts[i].path),
                     "offline": offline,
+                    **clock_arg(now),
                     EXTENSIONS_ARG: declared,
                 },
                 timeout=timeout,
@@ -273,14 +277,20 @@ def build(
             if work.remote:
                 # The kit is one document that reads every post's folder: it renders here.
                 with make_executor("local", jobs or cpu_count()) as local:
-                    make_kit(result, kit, local, posts, inputs, timeout, report, previous_kit)
+                    make_kit(result, kit, local, posts, inputs, timeout, report, previous_kit, now)
             else:
-                make_kit(result, kit, work, posts, inputs, timeout, report, previous_kit)
+                make_kit(result, kit, work, posts, inputs, timeout, report, previous_kit, now)
 
     write_manifest(out, documents, kit_record(result, kit))
     result.seconds = time.monotonic() - started
     report.finish(result)
     return result
+
+
+def clock_arg(now: dt.datetime | None) -> dict[str, str]:
+    """A task's `as_of` argument, only when a clock was given: a runner written before the
+    clock existed (`runner=`) keeps working for every build that does not set one."""
+    return {"as_of": now.isoformat()} if now is not None else {}
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:

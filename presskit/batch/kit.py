@@ -65,8 +65,11 @@ def make_kit(
     timeout: float,
     report: Reporter,
     previous: dict[str, Any],
+    now: dt.datetime | None = None,
 ) -> None:
-    """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`."""
+    """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`.
+    `now`: the embargo clock the posts' sections are judged by (`build --as-of`)."""
+    from presskit.batch.builder import clock_arg
     from presskit.batch.executors import Result, Task
     from presskit.batch.workers import EXTENSIONS_ARG
 
@@ -121,6 +124,7 @@ def make_kit(
                     "path": str(posts[i].path),
                     "config": config_arg,
                     "theme": settings.theme,
+                    **clock_arg(now),
                     EXTENSIONS_ARG: extensions.declared_modules(),
                 },
                 timeout=timeout,
@@ -235,9 +239,10 @@ def absolute_sources(fragment: str, folder: Path, policy: Any) -> tuple[str, lis
 
 
 def post_section(
-    path: str, config: str | Config | None, theme: str | None = None
+    path: str, config: str | Config | None, theme: str | None = None, as_of: str | None = None
 ) -> dict[str, Any]:
-    """One post's part of the kit: its metadata and its body as an HTML fragment."""
+    """One post's part of the kit: its metadata and its body as an HTML fragment; its embargo
+    judged as of `as_of` (ISO 8601, from `build --as-of`) or now."""
     from presskit.errors import Diagnostic
     from presskit.output.page import paper_body, typographic_front_matter
     from presskit.output.paper import quote_figures, unattributed_quotes, unattributed_warning
@@ -253,7 +258,7 @@ def post_section(
     warnings: list[Diagnostic] = config_warnings(source, cfg) + list(post.warnings)
     body = convert_body(post, cfg, warnings.append)
     post = typographic_front_matter(post)
-    release = release_for(post, cfg)
+    release = release_for(post, cfg, now=dt.datetime.fromisoformat(as_of) if as_of else None)
     warnings += [Diagnostic(warning, path) for warning in release.warnings]
     # the quotes as written, before their links get note calls the sheet would print again
     quotes = quote_figures(body) if cfg.quotes_sheet else []

@@ -243,17 +243,36 @@ def _worker_main(conn: Connection) -> None:
 
 
 def render_post(
-    path: str, out: str, config: str | Config | None, theme: str | None, offline: bool | None
+    path: str,
+    out: str,
+    config: str | Config | None,
+    theme: str | None,
+    offline: bool | None,
+    as_of: str | None = None,
 ) -> dict[str, Any]:
-    """The default runner: one post to one PDF, with what the manifest records about it."""
+    """The default runner: one post to one PDF, with what the manifest records about it;
+    its embargo judged as of `as_of` (ISO 8601, from `build --as-of`) or now."""
+    import datetime as dt
     import hashlib
     from pathlib import Path
 
+    from presskit.output.page import Options
     from presskit.pipeline import render
+
+    options = Options(now=dt.datetime.fromisoformat(as_of)) if as_of else None
 
     # No fsync per PDF: a batch's outputs are checked against the manifest's sizes, which
     # the batch writes durably after each post, so a PDF a crash tore is rebuilt next time.
-    result = render(path, out, config, theme=theme, offline=offline, timeout=None, durable=False)
+    result = render(
+        path,
+        out,
+        config,
+        theme=theme,
+        offline=offline,
+        options=options,
+        timeout=None,
+        durable=False,
+    )
     data = Path(out).read_bytes()
     return {
         "ok": True,
