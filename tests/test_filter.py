@@ -194,3 +194,18 @@ def test_sample_zh_fixture_is_the_example() -> None:
         return path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
 
     assert body(SAMPLE) == body(SAMPLE_ZH)
+
+
+def test_video_shortcodes_are_links_where_no_page_is_laid_out(tmp_path):
+    """Word, Markdown, LaTeX: Hugo's `youtube`/`vimeo` print the video's page as a link, under
+    the words a title gives (or "View online"); no QR code without a layout to hold it."""
+    post = tmp_path / "post.md"
+    post.write_text(
+        'Intro.\n\n{{< vimeo id=55073825 >}}\n\n{{< youtube id=w7Ft2ymGmfc title="The demo" >}}\n',
+        encoding="utf-8",
+    )
+    done = run_pandoc(post, "-t", "gfm")
+    assert done.returncode == 0, done.stderr
+    assert "**View online**\\\n<https://vimeo.com/55073825>" in done.stdout, done.stdout
+    assert "**The demo**\\\n<https://www.youtube.com/watch?v=w7Ft2ymGmfc>" in done.stdout
+    assert "unsupported" not in done.stderr

@@ -227,6 +227,54 @@ def test_an_embedded_video_prints_its_address_and_a_qr_code(tmp_path, lang, lead
     assert f'<p class="lead-in">{lead}</p>' in html.replace("\u2060", "")
 
 
+VIDEO_SHORTCODES = """---
+title: Videos
+---
+
+Watch the keynote:
+
+{{< youtube nupRBh9Iypo >}}
+
+{{< youtube id="w7Ft2ymGmfc" title="The demo" >}}
+
+{{< vimeo 55073825 >}}
+
+{{< vimeo id="146022717" class="wide" >}}
+
+{{< youtube "x onerror=alert(1)" >}}
+"""
+
+
+def test_hugo_video_shortcodes_print_like_other_embeds(tmp_path):
+    """Hugo's built-in `youtube` and `vimeo` (positional or `id=`) are players too: their page
+    and a QR code where they stood, not an "unsupported shortcode" left as nothing."""
+    import segno
+
+    post = tmp_path / "content/en/news/videos/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(VIDEO_SHORTCODES, encoding="utf-8")
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    pages = [
+        "https://www.youtube.com/watch?v=nupRBh9Iypo",
+        "https://www.youtube.com/watch?v=w7Ft2ymGmfc",
+        "https://vimeo.com/55073825",
+        "https://vimeo.com/146022717",
+    ]
+    for url in pages:
+        assert f'<a href="{url}">{url}</a>' in html
+        qr = segno.make(url, error="m").svg_data_uri(scale=4, dark="#000000", border=0, nl=False)
+        assert f'<img src="{qr}" class="qr"' in html
+    assert html.count('<div class="embed">') == 4
+    assert "The demo" in html  # a title the author gave says what the video is
+    assert "unsupported shortcode" not in done.stderr
+    # an id that is no id makes no address (nor markup): a warning with its line instead
+    assert "onerror" not in html
+    assert "videos/index.md:15:1: youtube: no video id" in done.stderr, done.stderr
+    assert '<p class="lead-in">Watch the keynote:</p>' in html
+
+
 LONG_URL = (
     "https://example.org/blog/2024/a-very-long-post-slug-that-keeps-going-on-and-on"
     "/and-a-second-segment-with-more-words-in-it-than-fit/final-page-name-here-at-last"

@@ -308,7 +308,7 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
     embedded = embedded_media(elem.text)
     if embedded:
         sanitizer.line_of(elem.text)  # keep the search cursor in step with the post
-        return [_embed(url, isinstance(elem, pf.RawBlock), sanitizer.lang) for url in embedded]
+        return [embed(url, isinstance(elem, pf.RawBlock), sanitizer.lang) for url in embedded]
     line = sanitizer.line_of(elem.text)
     if not sanitizer.unsafe_html:
         if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
@@ -402,10 +402,13 @@ def _embedding_paragraph(elem: pf.Element, sanitizer: Sanitizer) -> list[pf.Elem
     if not embedded:
         return None
     sanitizer.line_of(raws[0].text)  # keep the search cursor in step with the post
-    return [_embed(url, True, sanitizer.lang) for url in embedded]
+    return [embed(url, True, sanitizer.lang) for url in embedded]
 
 
-def _embed(url: str, block: bool, lang: str) -> pf.Element:
+def embed(url: str, block: bool, lang: str, title: str = "") -> pf.Element:
+    """What paper prints for a player at `url`: in a sentence its link; alone, a QR code and
+    the link under `title` (else "View online"). One look for an `<iframe>` the post embeds
+    and a `{{< youtube >}}` shortcode (`presskit.shortcodes.handlers.video_html`)."""
     from presskit import i18n
 
     link = pf.Link(pf.Str(url), url=url)
@@ -413,13 +416,17 @@ def _embed(url: str, block: bool, lang: str) -> pf.Element:
         return link
     from presskit.output.release import qr_svg_uri
 
-    words = i18n.label(lang, "view_online")
+    words = title or i18n.label(lang, "view_online")
     qr = pf.Image(url=qr_svg_uri(url), classes=["qr"], attributes={"alt": ""})
     return pf.Div(
         pf.Plain(qr),
-        pf.Para(pf.Strong(pf.Str(words)), pf.LineBreak(), link),
+        pf.Para(pf.Strong(*_words(words)), pf.LineBreak(), link),
         classes=["embed"],
     )
+
+
+def _words(text: str) -> list[pf.Inline]:
+    return [pf.Space() if w.isspace() else pf.Str(w) for w in re.split(r"(\s+)", text) if w]
 
 
 def _clean_attributes(elem: pf.Element, sanitizer: Sanitizer) -> None:

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import panflute as pf
 
+from presskit import i18n
 from presskit.errors import Diagnostic, PresskitError
 from presskit.shortcodes import markers
 from presskit.shortcodes.declare import REGISTRY, Declaration, Param, kind_of, shortcode
@@ -534,6 +535,57 @@ def image(call: Call, ctx: Context) -> pf.Element:
     if not call.is_block:
         return picture
     return pf.Figure(pf.Plain(picture), caption=figure_caption, classes=["image"])
+
+
+# Hugo's built-in players: the page a reader opens (and a phone scans) for a video id.
+VIDEO_PAGES = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
+_VIDEO_ID = re.compile(r"[\w-]{1,64}")
+
+
+@shortcode(
+    "youtube",
+    "vimeo",
+    inner="none",
+    params=[Param("id", 0, "the video's id on the site"), Param("title"), Param("start")],
+)
+def video(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
+    """Any pandoc output: the video's page as a link where the player stood, under its title
+    (else "View online"): paper cannot play it."""
+    url = _video_page(call, ctx)
+    if url is None:
+        return []
+    link = pf.Link(pf.Str(url), url=url)
+    if not call.is_block:
+        return link
+    words = call.text_param("title") or i18n.label(ctx.lang, "view_online")
+    return pf.Para(pf.Strong(*text_inlines(words)), pf.LineBreak(), link)
+
+
+@video.renderer("html")
+def video_html(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
+    """The PDF: the page's address and a QR code, as for an `<iframe>` the post embeds."""
+    from presskit.output.sanitize import embed
+
+    url = _video_page(call, ctx)
+    if url is None:
+        return []
+    return embed(url, call.is_block, ctx.lang, call.text_param("title"))
+
+
+def _video_page(call: Call, ctx: Context) -> str | None:
+    """`https://www.youtube.com/watch?v=ID` (at `start` seconds), or None with a warning: an
+    id that is no id (`x onerror=…`) makes no address."""
+    video_id = call.text_param("id").strip()
+    if not _VIDEO_ID.fullmatch(video_id):
+        ctx.warn(
+            f"{call.name}: no video id (`{{{{< {call.name} ID >}}}}`); nothing printed", *call.pos
+        )
+        return None
+    url = VIDEO_PAGES[call.name].format(video_id)
+    start = call.text_param("start").strip()
+    if call.name == "youtube" and start.isdigit():
+        url += f"&t={start}s"
+    return url
 
 
 def _image_problem(link: str, ctx: Context) -> str | None:
