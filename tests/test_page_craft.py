@@ -275,6 +275,53 @@ def test_hugo_video_shortcodes_print_like_other_embeds(tmp_path):
     assert '<p class="lead-in">Watch the keynote:</p>' in html
 
 
+# one grey pixel (as in test_cluster.py)
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
+)
+MISSING_IMAGES = """---
+title: Images
+---
+
+Text.
+
+![A diagram of the mesh](missing.png)
+
+![](gone%20away.png)
+
+Inline ![the logo](nologo.png) here, and ![](here.png) is fine.
+"""
+
+
+def test_a_missing_markdown_image_leaves_a_placeholder_with_its_alt_text(tmp_path):
+    """What the `image` shortcode does for a missing file, a Markdown image does too: the box
+    naming the file, what the image shows (its alt text) in it, and one warning with the line.
+    Before, the alt text ran on as body text, `![](gone.png)` printed nothing, and the warning
+    spoke of a file "not read"."""
+    post = tmp_path / "content/en/news/images/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(MISSING_IMAGES, encoding="utf-8")
+    (post.parent / "here.png").write_bytes(PIXEL)
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    assert (
+        '<figure class="image missing">\n<div class="image-placeholder">\n'
+        "<p>Image not available: missing.png</p>\n"
+        '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
+    ) in html
+    assert "<p>Image not available: gone away.png</p>\n</div>\n</figure>" in html
+    assert '<span class="placeholder image-missing"><em>the logo</em></span> here' in html
+    assert '<img src="here.png"' in html  # a file that is there is untouched
+    assert "missing.png" not in html.split("Image not available: missing.png")[1]
+    lines = done.stderr.splitlines()
+    for line, url in ((7, "missing.png"), (9, "gone%20away.png"), (11, "nologo.png")):
+        expected = f"images/index.md:{line}: image {url}: file not found; a placeholder is printed"
+        assert sum(expected in w for w in lines) == 1, done.stderr
+    assert len(lines) == 3, done.stderr
+
+
 LONG_URL = (
     "https://example.org/blog/2024/a-very-long-post-slug-that-keeps-going-on-and-on"
     "/and-a-second-segment-with-more-words-in-it-than-fit/final-page-name-here-at-last"

@@ -146,6 +146,8 @@ def convert_doc(
         page=dict(post.meta),
         resource_root=post.path.parent,
         page_url=site_path(post.path.resolve()),
+        body=post.body,
+        body_line=post.body_line,
     )
     shortcode_filter.main(doc)
     if warn is not None:

@@ -34,7 +34,7 @@ from presskit import extensions, i18n
 from presskit.errors import PresskitError
 from presskit.output.sanitize import MAX_DEPTH
 from presskit.shortcodes import markers
-from presskit.shortcodes.handlers import Context, handle, substitute_values
+from presskit.shortcodes.handlers import Context, handle, missing_images, substitute_values
 from presskit.shortcodes.recover import recover
 from presskit.shortcodes.textflow import (
     bind_last_characters,
@@ -71,6 +71,7 @@ def action(elem: pf.Element, doc: pf.Doc) -> pf.Element | list[pf.Element] | Non
 
 
 def finalize(doc: pf.Doc) -> None:
+    missing_images(doc, doc.presskit)
     # After the shortcodes are gone, so that breaks inside a rebuilt quote are joined too.
     join_cjk_breaks(doc)
     if i18n.is_cjk(doc.presskit.lang):

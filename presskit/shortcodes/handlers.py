@@ -77,6 +77,8 @@ class Context:
     values: dict[str, str] = field(default_factory=dict)
     resource_root: Path | None = None
     page_url: str | None = None
+    body: str = ""  # the post's text from `body_line` on, where the renderer knows it
+    body_line: int = 1
     warnings: list[Diagnostic] = field(default_factory=list)
 
     @classmethod
@@ -110,6 +112,12 @@ class Context:
     def kind(self) -> str:
         """Which renderer of a declaration applies: `html`, `docx` or `pandoc`."""
         return kind_of(self.format)
+
+    def line_of(self, text: str) -> int | None:
+        """The post's line where `text` first occurs, for elements that carry no position
+        (a Markdown image); None where the post's text is not known (plain pandoc)."""
+        index = self.body.find(text) if self.body and text else -1
+        return None if index < 0 else self.body_line + self.body.count("\n", 0, index)
 
     def warn(self, message: str, line: int | None = None, col: int | None = None) -> None:
         self.warnings.append(Diagnostic(message, self.source, line, col))
@@ -522,12 +530,7 @@ def image(call: Call, ctx: Context) -> pf.Element:
     problem = _image_problem(link, ctx)
     if problem is not None:
         ctx.warn(f"image {link or '(no link)'}: {problem}; a placeholder is printed", *call.pos)
-        file_name = PurePosixPath(urlsplit(link).path).name or link or "?"
-        note = text_inlines(call.label(ctx, "image_missing", file=file_name))
-        box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
-        if alt and alt != caption:
-            # what the image shows, in the author's words: the reader still learns it
-            box.content.append(pf.Div(pf.Para(*text_inlines(alt)), classes=["image-alt"]))
+        box = image_placeholder(link, alt if alt != caption else "", ctx)
         return pf.Figure(box, caption=figure_caption, classes=["image", "missing"])
     url = ctx.absolute_url(link, for_image=True)
     attributes = {"width": width} if _WIDTH.fullmatch(width) else {}
@@ -586,6 +589,57 @@ def _video_page(call: Call, ctx: Context) -> str | None:
     if call.name == "youtube" and start.isdigit():
         url += f"&t={start}s"
     return url
+
+
+def image_placeholder(link: str, alt: str, ctx: Context) -> pf.Div:
+    """The box a missing image leaves: "Image not available: FILE", then what the image
+    shows in the author's words (its alt text), so the reader still learns it."""
+    file_name = PurePosixPath(unquote(urlsplit(link).path)).name or link or "?"
+    note = text_inlines(image.label(ctx.lang, "image_missing", file=file_name))
+    box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
+    if alt:
+        box.content.append(pf.Div(pf.Para(*text_inlines(alt)), classes=["image-alt"]))
+    return box
+
+
+def missing_images(doc: pf.Doc, ctx: Context) -> None:
+    """Markdown images (`![alt](file.png)`) whose file is missing get the `image` shortcode's
+    placeholder and warning: alone in their paragraph the box, in a sentence their alt text
+    set apart. Before, WeasyPrint printed the alt text as if it were body text, or nothing
+    (`![](gone.png)`), and the warning spoke of a file "not read"."""
+    if ctx.resource_root is None:
+        return  # plain pandoc without `presskit.resource-path`: the files are not known
+
+    def problem(img: pf.Image) -> str | None:
+        found = _image_problem(unquote(img.url), ctx)
+        if found is not None:
+            line = ctx.line_of(img.url) or ctx.line_of(unquote(img.url))
+            ctx.warn(f"image {img.url or '(no link)'}: {found}; a placeholder is printed", line)
+        return found
+
+    def alone(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
+        if not isinstance(elem, pf.Para | pf.Plain):
+            return None
+        content = [c for c in elem.content if not isinstance(c, pf.Space | pf.SoftBreak)]
+        if len(content) != 1 or not isinstance(content[0], pf.Image) or problem(content[0]) is None:
+            return None
+        img = content[0]
+        alt = pf.stringify(img).strip()
+        figure = elem.parent if isinstance(elem.parent, pf.Figure) else None
+        if figure is not None and figure.caption and pf.stringify(figure.caption).strip() == alt:
+            alt = ""  # pandoc's implicit figure: the alt text prints as its caption already
+        box = image_placeholder(img.url, alt, ctx)
+        return box if figure is not None else pf.Figure(box, classes=["image", "missing"])
+
+    def inline(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
+        if not isinstance(elem, pf.Image) or problem(elem) is None:
+            return None
+        alt = pf.stringify(elem).strip()
+        words = alt or image.label(ctx.lang, "image_missing", file=PurePosixPath(elem.url).name)
+        return pf.Span(pf.Emph(*text_inlines(words)), classes=["placeholder", "image-missing"])
+
+    doc.walk(alone)
+    doc.walk(inline)
 
 
 def _image_problem(link: str, ctx: Context) -> str | None:
