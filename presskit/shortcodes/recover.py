@@ -28,7 +28,7 @@ from presskit.shortcodes.declare import REGISTRY
 from presskit.shortcodes.expand import text_language
 from presskit.shortcodes.handlers import text_inlines
 from presskit.shortcodes.unparse import BREAKS, tag_text, unparse_block, unparse_blocks
-from presskit.source.lexer import Comment, Tag, TagError, read_tag
+from presskit.source.lexer import Closers, Comment, Tag, TagError, read_tag
 
 _SPLIT = re.compile(r"(?=\{\{)|(?<=\}\})")
 _CLOSING = re.compile(r"\{\{[<%]\s*/\s*([^\s/>%]+)")
@@ -303,6 +303,7 @@ class _State:
             offset += len(text)
             ends[offset] = k + 1
         flat = "".join(texts)
+        closers = Closers(flat)  # one for all the tags of this text: reading them stays linear
         found = []
         pos = 0
         for k, inline in enumerate(inlines):
@@ -312,7 +313,7 @@ class _State:
             if not flat.startswith(("{{<", "{{%"), at):
                 continue
             try:
-                tag = read_tag(flat, at)
+                tag = read_tag(flat, at, closers)
             except TagError as error:
                 if warn:
                     self.warn(f"{error.message}: {flat[at : at + 40]!r}")

@@ -47,13 +47,17 @@ warns when it hid something that looks like a shortcode. Only `unclosed shortcod
 PresskitError: a shortcode that takes inner content but whose closing tag never comes (or comes
 after a closing tag of a shortcode opened before it) has no knowable extent, so no guess is safe.
 `inline shortcodes do not support nesting` raises too, as Hugo fails the page.
+
+Reading is linear in the body whatever it holds: a search for a closer (`*/>}}`, a backtick, the
+end of a bare value, a code span's partner) never reads the same text again from a later opener
+(`Closers`, `_Scanner._code_span_end`); tests/hostile/test_linear.py counts the work.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +65,18 @@ from functools import cache
 
 from presskit.errors import Diagnostic, PresskitError
 
-__all__ = ["Comment", "Node", "Param", "Shortcode", "Tag", "TagError", "Text", "parse", "read_tag"]
+__all__ = [
+    "Closers",
+    "Comment",
+    "Node",
+    "Param",
+    "Shortcode",
+    "Tag",
+    "TagError",
+    "Text",
+    "parse",
+    "read_tag",
+]
 
 Param = str | int | float | bool
 
@@ -137,7 +152,6 @@ class Comment:
 
 
 _INT = re.compile(r"[-+]?[0-9]+")
-_ASCII_SPACE = frozenset("\t\n\v\f\r ")
 _FLOAT = re.compile(r"[-+]?[0-9]*\.[0-9]+")
 
 
@@ -171,18 +185,100 @@ def _unrecognized(c: str) -> TagError:
     )
 
 
+_COMMENT_END = {">}}": re.compile(r"\*/>\}\}"), "%}}": re.compile(r"\*/%\}\}")}
+_BACKTICK = re.compile(r"`")
+_VALUE_END = {">}}": re.compile(r"[\t\n\v\f\r ]|>\}\}"), "%}}": re.compile(r"[\t\n\v\f\r ]|%\}\}")}
+
+
+class _NextMatch:
+    """The first match of one pattern at or after a position, each character searched once.
+
+    A tag's reader looks for a closer (`*/>}}`, a backtick, the white space ending a bare value)
+    from where the tag starts. Asked again from every opener of a run of openers with no closer,
+    a plain search reads to the end of the text each time: quadratic. Every answer found is kept
+    as "from any position in [lo, at], the next match is at `at`", and a new search stops where a
+    known stretch begins, so no character is searched twice (`width` chars of overlap aside).
+    Matches must not depend on where the search starts: no anchors, fixed short `width`.
+    """
+
+    def __init__(self, src: str, pattern: re.Pattern[str], width: int) -> None:
+        self.src, self.pattern, self.width = src, pattern, width
+        self.at: list[int] = []  # match starts found (len(src): none), ascending
+        self.lo: list[int] = []  # the lowest position each is known to be the next match from
+
+    def __call__(self, pos: int) -> int:
+        """Where the next match starts, or len(src) if there is none."""
+        n, k = len(self.src), bisect_left(self.at, pos)
+        if k < len(self.at) and self.lo[k] <= pos:
+            return self.at[k]
+        limit = self.lo[k] if k < len(self.at) else n
+        m = self.pattern.search(self.src, pos, min(n, limit + self.width - 1))
+        if m is not None and m.start() < limit:
+            self.at.insert(k, m.start())
+            self.lo.insert(k, pos)
+            return m.start()
+        if k < len(self.at):
+            self.lo[k] = pos
+            return self.at[k]
+        self.at.append(n)
+        self.lo.append(pos)
+        return n
+
+
+class Closers:
+    """Searches for closers shared by every tag read from one text, so reading them all is linear.
+
+    `parse` makes one per body; a caller of `read_tag` that reads many tags of one text (the
+    filter under plain pandoc) passes one in.
+    """
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self._next: dict[tuple[str, str], _NextMatch] = {}
+
+    def _search(self, kind: str, right: str) -> _NextMatch:
+        key = (kind, right)
+        found = self._next.get(key)
+        if found is None:
+            if kind == "comment":
+                found = _NextMatch(self.src, _COMMENT_END[right], 5)
+            elif kind == "value":
+                found = _NextMatch(self.src, _VALUE_END[right], 3)
+            else:
+                found = _NextMatch(self.src, _BACKTICK, 1)
+            self._next[key] = found
+        return found
+
+    def comment_end(self, right: str, pos: int, end: int | None = None) -> int:
+        """Where `*/` + right starts at or after pos (ending by `end`), or -1."""
+        at = self._search("comment", right)(pos)
+        limit = len(self.src) if end is None else end
+        return at if at + 2 + len(right) <= limit else -1
+
+    def backtick(self, pos: int) -> int:
+        at = self._search("raw", "")(pos)
+        return at if at < len(self.src) else -1
+
+    def value_end(self, right: str, pos: int) -> int:
+        """Where a bare value from pos ends: ASCII white space or the tag's closer (or the end)."""
+        return self._search("value", right)(pos)
+
+
 class _TagLexer:
     """Reads one tag from its `{{<` the way Hugo's lexInsideShortcode walks it."""
 
-    def __init__(self, src: str, start: int) -> None:
+    def __init__(self, src: str, start: int, closers: Closers | None = None) -> None:
         self.src = src
+        self.closers = closers if closers is not None else Closers(src)
         self.n = len(src)
         self.start = start
         self.markdown = src[start + 2] == "%"
         self.right = "%}}" if self.markdown else ">}}"
         self.i = start + 3
         self.positional: list[Param] = []
-        self.named: dict[str, Param] = {}
+        # Bare named values are sliced only once the tag has been read whole: a value may run
+        # over later openers, and a tag that then fails must not have copied it.
+        self.named: dict[str, Param | tuple[int, int]] = {}
 
     def lex(self) -> Tag | Comment:
         src = self.src
@@ -218,14 +314,19 @@ class _TagLexer:
                 self._param(c)
         if name is None:
             raise TagError("shortcode has no name")
-        params: dict[str, Param] | list[Param] = self.named if self.named else self.positional
+        params: dict[str, Param] | list[Param] = self.positional
+        if self.named:
+            params = {
+                key: _typed(src[value[0] : value[1]]) if isinstance(value, tuple) else value
+                for key, value in self.named.items()
+            }
         return Tag(
             name, params, self.markdown, closing, self_closing, self.start, self.i + len(self.right)
         )
 
     def _comment(self) -> Comment:
         src, open_at = self.src, self.i
-        close_at = src.find("*/" + self.right, open_at + 2)
+        close_at = self.closers.comment_end(self.right, open_at + 2)
         if close_at < 0:
             raise TagError("comment must be closed")
         text = src[self.start : self.start + 3] + src[open_at + 2 : close_at] + self.right
@@ -296,7 +397,7 @@ class _TagLexer:
             self._add_positional(_typed(word))
             self.i = j
 
-    def _value(self) -> Param:
+    def _value(self) -> Param | tuple[int, int]:
         src, i = self.src, self.i
         if src.startswith('"', i):
             return self._quoted(escaped=False)
@@ -306,12 +407,10 @@ class _TagLexer:
             raise TagError("unrecognized escape character")
         if src.startswith("`", i):
             return self._raw()
-        j = i
         # Hugo's consumeToSpace: only ASCII white space ends the value (U+3000 is part of it).
-        while j < self.n and src[j] not in _ASCII_SPACE and not src.startswith(self.right, j):
-            j += 1
+        j = self.closers.value_end(self.right, i)
         self.i = j
-        return _typed(src[i:j])
+        return (i, j)
 
     def _quoted(self, *, escaped: bool) -> str:
         """A "string", or with `escaped` a \\"string\\" whose delimiters are escaped quotes."""
@@ -343,27 +442,29 @@ class _TagLexer:
         return value.replace("\\", "") if unescape else value
 
     def _raw(self) -> str:
-        close = self.src.find("`", self.i + 1)
+        close = self.closers.backtick(self.i + 1)
         if close < 0:
             raise TagError("unterminated raw string")
         value, self.i = self.src[self.i + 1 : close], close + 1
         return value
 
 
-def read_tag(text: str, at: int) -> Tag | Comment:
+def read_tag(text: str, at: int, closers: Closers | None = None) -> Tag | Comment:
     """Reads the one tag starting at `text[at:]` (`{{<` or `{{%`); raises TagError if unreadable.
 
     The pandoc filter uses this on text rebuilt from pandoc's AST, where only single tags can be
-    told apart; `parse` is the whole-body reader.
+    told apart; `parse` is the whole-body reader. Reading many tags of one text, pass the same
+    `Closers(text)` to each call: that keeps the whole reading linear.
     """
     if not text.startswith(("{{<", "{{%"), at):
         raise TagError("not a shortcode tag")
-    return _TagLexer(text, at).lex()
+    return _TagLexer(text, at, closers).lex()
 
 
 _INLINE_STOP = re.compile(r"\n|`+|\{\{[<%]")
 _LINE_TAG = re.compile(r"[ \t>]*\{\{[<%]")
 _TAG_START = re.compile(r"\{\{[<%]")
+_BACKTICK_RUN = re.compile(r"`+")
 _FENCE_OPEN = re.compile(
     r"(?P<lead>[ \t]*)(?P<marks>(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*)*)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)"
@@ -410,6 +511,10 @@ class _Scanner:
         self.n = len(src)
         self.line_starts = line_starts
         self.warn_at = warn_at
+        self.closers = Closers(src)
+        # Per paragraph: the last start of a backtick run of each length (see _code_span_end).
+        self._runs_until = -1
+        self._last_run: dict[int, int] = {}
         self.tokens: list[Tag | Comment] = []
         # Names closed somewhere in the raw text: only their openers can still be waiting for a
         # closing tag, which is what ends a fence early and rules out indented code.
@@ -430,7 +535,7 @@ class _Scanner:
 
     def _try_lex(self, at: int) -> Tag | Comment | None:
         try:
-            return _TagLexer(self.src, at).lex()
+            return _TagLexer(self.src, at, self.closers).lex()
         except TagError:
             return None
 
@@ -520,6 +625,8 @@ class _Scanner:
     def _closing_tag_in(self, start: int, end: int) -> int | None:
         """Where a closing tag of an open shortcode starts on this line, if one does."""
         for m in _TAG_START.finditer(self.src, start, end):
+            if self.src.startswith("/*", m.end()):
+                continue  # a comment closes nothing (and may reach far: not read per line)
             tag = self._try_lex(m.start())
             if isinstance(tag, Tag) and tag.closing and self.open[tag.name] > 0:
                 return m.start()
@@ -549,7 +656,7 @@ class _Scanner:
 
     def _tag(self, at: int) -> int:
         try:
-            tag = _TagLexer(self.src, at).lex()
+            tag = _TagLexer(self.src, at, self.closers).lex()
         except TagError as e:
             self.warn_at(e.message, at)
             return at + 3
@@ -568,7 +675,7 @@ class _Scanner:
         src, i = self.src, start
         while m := _COMMENT_OPEN.search(src, i, end):
             right = "%}}" if m.group(1) == "%" else ">}}"
-            close_at = src.find("*/" + right, m.end(), end)
+            close_at = self.closers.comment_end(right, m.end(), end)
             if close_at < 0:
                 i = m.end()
                 continue
@@ -577,7 +684,21 @@ class _Scanner:
             i = close_at + 5
 
     def _code_span_end(self, after: int, length: int) -> int | None:
-        m = _span_closer(length).search(self.src, after, self._paragraph_end(after))
+        """The end of the run closing a code span, as CommonMark (and cmark) find it.
+
+        Backtick runs of many lengths, none with a partner, would each search to the paragraph's
+        end. One pass over the rest of the paragraph records the last run of each length; a run
+        with no later run of its length is no opener, and a search that does succeed consumes the
+        text it crossed (the scanner moves past the span), so the work stays linear.
+        """
+        limit = self._paragraph_end(after)
+        if limit != self._runs_until:
+            self._runs_until, self._last_run = limit, {}
+            for run in _BACKTICK_RUN.finditer(self.src, after, limit):
+                self._last_run[run.end() - run.start()] = run.start()
+        if self._last_run.get(length, -1) < after:
+            return None
+        m = _span_closer(length).search(self.src, after, limit)
         return m.end() if m else None
 
     def _paragraph_end(self, pos: int) -> int:
@@ -641,13 +762,19 @@ def parse(
     def takes_inner(name: str) -> bool:
         return name in closed_names or (known_inner is not None and bool(known_inner(name)))
 
+    # Both look only at the blanks beside a tag, never at the rest of its line: a line of
+    # thousands of tags would otherwise be read once per tag.
     def starts_line(offset: int) -> str | None:
-        before = source[line_starts[bisect_right(line_starts, offset) - 1] : offset]
-        return before if not before.strip(" \t") else None
+        begin = offset
+        while begin > 0 and source[begin - 1] in " \t":
+            begin -= 1
+        return source[begin:offset] if begin == 0 or source[begin - 1] == "\n" else None
 
     def ends_line(offset: int) -> bool:
-        eol = source.find("\n", offset)
-        return not source[offset : len(source) if eol < 0 else eol].strip(" \t\r")
+        end = offset
+        while end < len(source) and source[end] in " \t\r":
+            end += 1
+        return end == len(source) or source[end] == "\n"
 
     def unclosed(sc: Shortcode) -> PresskitError:
         return PresskitError(f'unclosed shortcode "{sc.name}"', path, sc.line, sc.col)
@@ -664,20 +791,21 @@ def parse(
             line, col = position(tok.start)
             raise PresskitError("inline shortcodes do not support nesting", path, line, col)
         out = stack[-1][1] if stack else root
+        if isinstance(tok, Tag) and tok.closing and not (stack and stack[-1][0].name == tok.name):
+            if any(open_sc.name == tok.name for open_sc, _ in stack):
+                raise unclosed(stack[-1][0])
+            # A stray closing tag stays in the text around it: the cursor does not move, so the
+            # text is sliced once (appending to a growing Text per tag was quadratic).
+            warn_at(f'unexpected closing tag "/{tok.name}"', tok.start)
+            continue
         _add_text(out, source, cursor, tok.start)
         cursor = tok.end
         if isinstance(tok, Comment):
             out.append(Text(tok.text, tok.start))
         elif tok.closing:
-            if stack and stack[-1][0].name == tok.name:
-                sc = stack.pop()[0]
-                sc.inner_end, sc.end = tok.start, tok.end
-                sc.block = starts_line(sc.start) is not None and ends_line(tok.end)
-            elif any(open_sc.name == tok.name for open_sc, _ in stack):
-                raise unclosed(stack[-1][0])
-            else:
-                warn_at(f'unexpected closing tag "/{tok.name}"', tok.start)
-                _add_text(out, source, tok.start, tok.end)
+            sc = stack.pop()[0]
+            sc.inner_end, sc.end = tok.start, tok.end
+            sc.block = starts_line(sc.start) is not None and ends_line(tok.end)
         else:
             line, col = position(tok.start)
             indent = starts_line(tok.start)
