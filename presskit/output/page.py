@@ -27,7 +27,7 @@ from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.output import paper
 from presskit.output.fonts import FontStacks, stacks_for
-from presskit.output.release import Release, qr_svg_uri, release_for
+from presskit.output.release import QRTooLong, Release, qr_svg_uri, release_for
 from presskit.shortcodes.declare import REGISTRY
 from presskit.source.post import Post
 from presskit.themes import Theme, data_uri
@@ -253,9 +253,17 @@ def build_page(
     link_notes = config.link_notes if options.link_notes is None else options.link_notes
     quotes = paper.quote_figures(body_html) if quotes_sheet else []
     unattributed = paper.unattributed_quotes(body_html) if quotes_sheet else 0
+    qr = ""
+    qr_warnings: tuple[str, ...] = ()
+    if release.canonical_url:
+        try:
+            qr = qr_svg_uri(release.canonical_url, brand.primary)
+        except QRTooLong as error:
+            qr_warnings = (f"canonical URL on the cover: {error}",)
     warnings = (
         *release.warnings,
         *([paper.unattributed_warning(unattributed)] * bool(unattributed)),
+        *qr_warnings,
     )
     body_html = paper_body(body_html, release, link_notes=link_notes)
     try:
@@ -279,7 +287,7 @@ def build_page(
             about=brand.about_for(parts.lang),
             release=release,
             quotes=[Markup(q) for q in quotes],
-            qr=qr_svg_uri(release.canonical_url, brand.primary) if release.canonical_url else "",
+            qr=qr,
             margin=config.margin,
             # By file URL, not inline like the logo: a font is ~1 MB of base64 that the
             # template's escaping, the HTML parser and the CSS tokenizer each walked, for both

@@ -270,7 +270,7 @@ def _read_capped(
         else f"larger than {policy.max_bytes // 1024} KiB"
     )
     length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > cap:
+    if length and length.isascii() and length.isdigit() and len(length) <= 18 and int(length) > cap:
         raise policy.refuse(f"not fetched ({reason}): {_short(url)}")
     chunks: list[bytes] = []
     size = 0

@@ -62,12 +62,29 @@ def _moment(value: Any, post: Post, key: str) -> dt.datetime:
             ) from None
     else:
         raise PresskitError(f"front matter `{key}` must be a date and time", post.path)
+    _within_calendar(moment, post, key)
     zone = _zone(post, "timezone")
     if zone is not None:
         moment = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment
+
+
+# A moment is shown in other zones (the embargo line, the dateline's town): up to 26 hours
+# either way. Python's datetime ends at years 1 and 9999, so a moment in those years has no
+# such neighbour and would end in an OverflowError; no press release is dated there.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def _within_calendar(moment: dt.date, post: Post, key: str) -> None:
+    if isinstance(moment, dt.datetime) and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise PresskitError(
+            f"front matter `{key}`: {moment.isoformat()} is outside the years "
+            f"{FIRST_YEAR}–{LAST_YEAR} that can be shown in other time zones",
+            post.path,
+            line=post.line_of(key),
+        )
 
 
 def _zone(post: Post, key: str) -> ZoneInfo | None:
@@ -194,6 +211,8 @@ def release_for(
     if place is not None and not isinstance(place, str):
         raise PresskitError("front matter `dateline` must be a place name", post.path)
     day = embargo or post.date
+    if embargo is None and day is not None:
+        _within_calendar(day, post, "date" if post.line_of("date") else "publishDate")
     dateline, warnings = "", []
     if place and len(place.strip()) > PRINTED_LIMITS["dateline"]:
         warnings.append(shortened_warning("dateline", len(place.strip())))
@@ -223,9 +242,22 @@ def release_for(
     )
 
 
-def qr_svg_uri(url: str, colour: str = "#000000") -> str:
-    """The canonical URL as a QR code: SVG, so it stays sharp in print."""
-    import segno
+class QRTooLong(ValueError):
+    """A URL longer than any QR code holds (about 2,300 bytes at the error level we print)."""
 
-    code = segno.make(url, error="m")
+
+def qr_svg_uri(url: str, colour: str = "#000000") -> str:
+    """The canonical URL as a QR code: SVG, so it stays sharp in print.
+
+    Raises QRTooLong for a URL no QR code can hold; callers say which post and leave it out.
+    """
+    import segno
+    from segno.encoder import DataOverflowError
+
+    try:
+        code = segno.make(url, error="m")
+    except DataOverflowError:
+        raise QRTooLong(
+            f"URL too long for a QR code ({len(url.encode('utf-8'))} bytes); no QR code printed"
+        ) from None
     return code.svg_data_uri(scale=4, dark=colour, border=0, nl=False)

@@ -307,8 +307,12 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
         return []  # `{=latex}` and friends never reach an HTML page anyway
     embedded = embedded_media(elem.text)
     if embedded:
-        sanitizer.line_of(elem.text)  # keep the search cursor in step with the post
-        return [embed(url, isinstance(elem, pf.RawBlock), sanitizer.lang) for url in embedded]
+        at = sanitizer.line_of(elem.text)  # also keeps the search cursor in step with the post
+        block = isinstance(elem, pf.RawBlock)
+        return [
+            embed(url, block, sanitizer.lang, warn=lambda m: sanitizer.note(m, at))
+            for url in embedded
+        ]
     line = sanitizer.line_of(elem.text)
     if not sanitizer.unsafe_html:
         if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
@@ -401,28 +405,39 @@ def _embedding_paragraph(elem: pf.Element, sanitizer: Sanitizer) -> list[pf.Elem
     embedded = embedded_media("".join(raw.text for raw in raws))
     if not embedded:
         return None
-    sanitizer.line_of(raws[0].text)  # keep the search cursor in step with the post
-    return [embed(url, True, sanitizer.lang) for url in embedded]
+    at = sanitizer.line_of(raws[0].text)  # also keeps the search cursor in step with the post
+    return [
+        embed(url, True, sanitizer.lang, warn=lambda m: sanitizer.note(m, at)) for url in embedded
+    ]
 
 
-def embed(url: str, block: bool, lang: str, title: str = "") -> pf.Element:
+def embed(
+    url: str,
+    block: bool,
+    lang: str,
+    title: str = "",
+    warn: Callable[[str], None] | None = None,
+) -> pf.Element:
     """What paper prints for a player at `url`: in a sentence its link; alone, a QR code and
     the link under `title` (else "View online"). One look for an `<iframe>` the post embeds
-    and a `{{< youtube >}}` shortcode (`presskit.shortcodes.handlers.video_html`)."""
+    and a `{{< youtube >}}` shortcode (`presskit.shortcodes.handlers.video_html`). A URL too
+    long for any QR code keeps its link, and `warn` says so."""
     from presskit import i18n
 
     link = pf.Link(pf.Str(url), url=url)
     if not block:
         return link
-    from presskit.output.release import qr_svg_uri
+    from presskit.output.release import QRTooLong, qr_svg_uri
 
     words = title or i18n.label(lang, "view_online")
-    qr = pf.Image(url=qr_svg_uri(url), classes=["qr"], attributes={"alt": ""})
-    return pf.Div(
-        pf.Plain(qr),
-        pf.Para(pf.Strong(*_words(words)), pf.LineBreak(), link),
-        classes=["embed"],
-    )
+    text = pf.Para(pf.Strong(*_words(words)), pf.LineBreak(), link)
+    try:
+        qr = pf.Image(url=qr_svg_uri(url), classes=["qr"], attributes={"alt": ""})
+    except QRTooLong as error:
+        if warn is not None:
+            warn(f"embedded player: {error}")
+        return pf.Div(text, classes=["embed"])
+    return pf.Div(pf.Plain(qr), text, classes=["embed"])
 
 
 def _words(text: str) -> list[pf.Inline]:

@@ -32,7 +32,7 @@ from presskit.shortcodes.unparse import unparse_blocks, unparse_inlines
 from presskit.source.lexer import Text, parse
 
 _WORDS = re.compile(r"(\s+)")
-_POS = re.compile(r"(\d+):(\d+)")
+_POS = re.compile(r"([0-9]{1,9}):([0-9]{1,9})")  # ASCII: int() refuses `²`, 4,300+ digits
 _WIDTH = re.compile(r"\d+(\.\d+)?(%|px|em|cm|mm|in)?")
 
 
@@ -572,7 +572,9 @@ def video_html(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     url = _video_page(call, ctx)
     if url is None:
         return []
-    return embed(url, call.is_block, ctx.lang, call.text_param("title"))
+    return embed(
+        url, call.is_block, ctx.lang, call.text_param("title"), lambda m: ctx.warn(m, *call.pos)
+    )
 
 
 def _video_page(call: Call, ctx: Context) -> str | None:
@@ -586,7 +588,7 @@ def _video_page(call: Call, ctx: Context) -> str | None:
         return None
     url = VIDEO_PAGES[call.name].format(video_id)
     start = call.text_param("start").strip()
-    if call.name == "youtube" and start.isdigit():
+    if call.name == "youtube" and start.isascii() and start.isdigit() and len(start) <= 9:
         url += f"&t={start}s"
     return url
 

@@ -131,7 +131,9 @@ def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     """Istio's release-note box: download, docs and changes links for the post's `release`."""
     release = str(ctx.page.get("release") or "").strip()
     parts = release.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    # ASCII digits, a few of them: `²` passes str.isdigit() and int() refuses it, as it refuses
+    # more than 4,300 digits.
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
         ctx.warn('relnote needs a "release: X.Y.Z" in the front matter; left out', *call.pos)
         return []
     version = f"{parts[0]}.{parts[1]}"

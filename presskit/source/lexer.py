@@ -168,11 +168,11 @@ def _typed(value: str) -> Param:
     """Type a bare value as Hugo's Item.ValTyped does; quoted values never come here."""
     if value in ("true", "false"):
         return value == "true"
-    if _INT.fullmatch(value):
+    if _INT.fullmatch(value) and len(value) <= 25:  # int64 has 19 digits; int() stops at 4,300
         number = int(value)
         # Hugo's strconv.Atoi fails outside int64, and then the value stays the text.
         return number if -(2**63) <= number < 2**63 else value
-    if _FLOAT.fullmatch(value):
+    if _FLOAT.fullmatch(value) and len(value) <= 400:  # float() is slow on long text
         real = float(value)
         return real if math.isfinite(real) else value  # ParseFloat's range error, likewise
     return value

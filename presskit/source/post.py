@@ -69,6 +69,14 @@ class Post:
     draft: bool
     warnings: list[Diagnostic] = field(default_factory=list)
     front_matter_format: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # front matter key -> file line
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of a front matter key (Hugo's keys are case-insensitive)."""
+        for name, line in self.lines.items():
+            if name.lower() == key.lower():
+                return line
+        return None
 
 
 def open_regular(path: Path) -> io.BufferedReader | None:
@@ -529,8 +537,11 @@ def _construct_int(loader: _YamlLoader, node: yaml.ScalarNode) -> int:
             return sign * int(text[2:], 8 if text[1] == "o" else 16)
         return sign * int(text, 10)  # YAML 1.2: a leading 0 is not octal
     except ValueError:
+        shown = (
+            value if len(value) <= 40 else f"{value[:20]}…{value[-8:]} ({len(value)} characters)"
+        )
         raise yaml.constructor.ConstructorError(
-            None, None, f"invalid integer {value!r}", node.start_mark
+            None, None, f"invalid integer {shown!r}", node.start_mark
         ) from None
 
 
@@ -1098,4 +1109,5 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
         draft=fields.draft(),
         warnings=warnings,
         front_matter_format=split.fmt,
+        lines={k: v for k, v in parsed.lines.items() if isinstance(k, str)},
     )
