@@ -336,8 +336,20 @@ def doctor(config: Path | None, theme: str | None) -> None:
     "--include", multiple=True, metavar="GLOB", help="Only sources matching GLOB (repeatable)."
 )
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Leave out sources matching GLOB.")
-@click.option("--drafts", is_flag=True, help="Also build posts marked `draft: true`.")
-@click.option("--sections", is_flag=True, help="Also build section pages (`_index.md`).")
+@click.option(
+    "--drafts", is_flag=True, help="Also build drafts (`draft: true`), as hugo --buildDrafts."
+)
+@click.option(
+    "--expired",
+    is_flag=True,
+    help="Also build posts past their `expiryDate`, as hugo --buildExpired.",
+)
+@click.option(
+    "--sections",
+    is_flag=True,
+    hidden=True,
+    help="Deprecated: a section page with a body is built without it.",
+)
 @click.option("--kit", metavar="NAME", default=None, help="Also write OUTDIR/NAME.pdf and .zip.")
 @click.option(
     "--timeout",
@@ -390,6 +402,12 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
         raise click.BadParameter("a file name without folders", param_hint="--kit")
     quiet, watching = options.pop("quiet"), options.pop("watch")
     options["now"] = moment(options.pop("as_of"))
+    if options.pop("sections"):
+        click.echo(
+            "note: --sections is no longer needed: a section page (_index.md) with a body is "
+            "built like any post, an empty one has nothing to print",
+            err=True,
+        )
     if watching:
         from presskit.preview.app import watch_build
 

@@ -43,7 +43,7 @@ def site(tmp_path: Path) -> Path:
     (root / "en/blog/2024/launch/diagram.png").write_bytes(b"png")
     post(root, "zh/blog/2024/launch/index.md", "发布")
     post(root, "en/blog/2024/link-post.md", "Link post")
-    post(root, "en/blog/_index.md", "Blog section")
+    post(root, "en/blog/_index.md", "Blog section", body="\n  \n")
     post(root, "en/blog/2024/wip/index.md", "Not yet", extra="draft: true\n")
     post(root, "en/.hidden/secret.md", "Hidden")
     (root / "README.md").write_text("# About this folder\n", "utf-8")
@@ -115,13 +115,17 @@ def test_translation_key(output, lang, key):
 
 
 def test_discovery_rules(site, tmp_path):
+    post(site, "en/news/1.18.x/announcing-1.18/_index.md", "Istio 1.18", body="We ship.\n")
     result = run(site, tmp_path / "out")
     docs = by_source(result)
     assert docs["en/blog/2024/launch/index.md"].status == "built"
     assert docs["en/blog/2024/launch/index.md"].output == "en/blog/2024/launch.pdf"
     assert docs["en/blog/2024/link-post.md"].output == "en/blog/2024/link-post.pdf"
+    # a section page with a body is a page (a release announcement); an empty one is a list
+    release = docs["en/news/1.18.x/announcing-1.18/_index.md"]
+    assert (release.status, release.output) == ("built", "en/news/1.18.x/announcing-1.18.pdf")
     assert docs["en/blog/_index.md"].status == "skipped"
-    assert "section" in docs["en/blog/_index.md"].reason
+    assert "empty list page" in docs["en/blog/_index.md"].reason
     assert docs["en/blog/2024/wip/index.md"].status == "skipped"
     assert "draft" in docs["en/blog/2024/wip/index.md"].reason
     assert docs["README.md"].status == "skipped"
@@ -131,11 +135,12 @@ def test_discovery_rules(site, tmp_path):
     assert result.ok
 
 
-def test_drafts_and_sections_when_asked(site, tmp_path):
-    docs = by_source(run(site, tmp_path / "out", drafts=True, sections=True))
-    assert docs["en/blog/_index.md"].status == "built"
-    assert docs["en/blog/_index.md"].output == "en/blog.pdf"
+def test_drafts_when_asked(site, tmp_path):
+    docs = by_source(run(site, tmp_path / "out", drafts=True))
     assert docs["en/blog/2024/wip/index.md"].status == "built"
+    assert docs["en/blog/2024/wip/index.md"].hugo == "draft"
+    assert "asked for" in docs["en/blog/2024/wip/index.md"].reason
+    assert docs["en/blog/_index.md"].status == "skipped"
 
 
 def test_a_file_named_on_the_command_line_is_always_built(site, tmp_path):

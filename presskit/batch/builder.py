@@ -44,7 +44,9 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import site_lang
 from presskit.errors import PresskitError
+from presskit.output.release import canonical_url
 from presskit.source.post import Post, load_post
+from presskit.source.verdict import hugo_verdict
 
 DEFAULT_TIMEOUT = 120.0
 KIT_NAME = re.compile(r"[\w][\w.-]*")
@@ -100,7 +102,7 @@ def build(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     drafts: bool = False,
-    sections: bool = False,
+    expired: bool = False,
     kit: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     reporter: Reporter | None = None,
@@ -113,11 +115,16 @@ def build(
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
     Folders are searched for `*.md`; a page bundle's PDF is named after its folder and the
-    output tree mirrors the source tree. Section pages (`_index.md`) and drafts are skipped
-    unless `sections`/`drafts` (or the file is named directly). `langs`, `include` and `exclude`
-    narrow the batch. `jobs` worker processes (default: CPU count) render in parallel; a post
-    that crashes its worker or runs past `timeout` seconds fails alone. With `kit`, also writes
-    `outdir/KIT.pdf` (all posts in one document) and `outdir/KIT.zip`.
+    output tree mirrors the source tree. A section page (`_index.md`) with a body is a page
+    like any other (Istio's release announcements are); an empty one is skipped. Each
+    document records Hugo's verdict on the page (`presskit.source.verdict`): future posts are
+    built (a kit carries them under embargo) and say so; drafts and expired posts are skipped
+    unless `drafts`/`expired` (Hugo's `--buildDrafts`/`--buildExpired`), headless bundles
+    and `build.render: never|link` pages always, unless the file is named directly.
+    `langs`, `include` and `exclude` narrow the batch. `jobs` worker processes (default: CPU
+    count) render in parallel; a post that crashes its worker or runs past `timeout` seconds
+    fails alone. With `kit`, also writes `outdir/KIT.pdf` (all posts in one document) and
+    `outdir/KIT.zip`.
 
     Never raises for a broken post: its `Document` has status "failed" and an `error` line.
     Raises `PresskitError` only for problems with the batch itself (a PATH that does not
@@ -172,7 +179,7 @@ def build(
         todo: list[int] = []
         outputs = Outputs(kit)
         for source in sources:
-            doc, post = _examine(source, inputs, langs, include, exclude, drafts, sections)
+            doc, post = _examine(source, inputs, langs, include, exclude, drafts, expired, now)
             if doc is None:
                 continue
             if doc.output is not None and doc.status != "skipped":
@@ -324,7 +331,8 @@ def _examine(
     include: Sequence[str],
     exclude: Sequence[str],
     drafts: bool,
-    sections: bool,
+    expired: bool,
+    now: dt.datetime | None = None,
 ) -> tuple[Document | None, Post | None]:
     """Read the front matter and decide: out of the batch (None), skipped, failed, or pending."""
     if not source.explicit and not selected(source, include, exclude):
@@ -343,13 +351,35 @@ def _examine(
     doc.title = post.title or None
     doc.lang = post.lang
     doc.date = date_text(post)
-    if not source.explicit:
-        if post.front_matter_format is None:
-            doc.status, doc.reason = "skipped", "no front matter: not a Hugo post"
-        elif is_section(source.path) and not sections:
-            doc.status, doc.reason = "skipped", "section page (_index.md); use --sections"
-        elif post.draft and not drafts:
-            doc.status, doc.reason = "skipped", "draft; use --drafts"
+    site = cfg.site
+    # judged by the build's clock (`--as-of`), as the embargo is
+    verdict = hugo_verdict(post.meta, timezone=site.timezone if site is not None else None, now=now)
+    doc.hugo = verdict.state
+    if post.front_matter_format is not None:
+        try:
+            doc.url = canonical_url(post, cfg)
+        except PresskitError as error:  # a permalink pattern presskit does not know
+            doc.warnings.append(str(error))
+    skip = None
+    if post.front_matter_format is None:
+        skip = "no front matter: not a Hugo post"
+    elif is_section(source.path) and not post.body.strip():
+        skip = "empty list page (_index.md without a body): nothing to print"
+    elif verdict.state == "draft" and not drafts:
+        skip = "draft: Hugo does not publish it; use --drafts"
+    elif verdict.state == "expired" and not expired:
+        skip = f"expired ({verdict.detail}): Hugo no longer publishes it; use --expired"
+    elif verdict.state in ("headless", "not-rendered"):
+        skip = f"{verdict.detail}: Hugo makes no page of it; name the file to build it"
+    if skip is not None and not source.explicit:
+        doc.status, doc.reason = "skipped", skip
+    elif verdict.state == "future" and verdict.when is not None:
+        doc.reason = (
+            f"future: Hugo publishes it from {verdict.when.isoformat()} "
+            f"({verdict.detail.split()[0]}); built under embargo"
+        )
+    elif verdict.state != "published":
+        doc.reason = f"{verdict.state} ({verdict.detail}): built because it was asked for"
     if doc.status == "skipped":
         doc.output = None
     return doc, post
@@ -393,18 +423,29 @@ def _apply(doc: Document, result: Result, path: Path, inputs: Inputs) -> None:
 
 
 def _link_translations(documents: list[Document], posts: dict[int, Post]) -> None:
-    groups: dict[str, list[int]] = {}
+    """Hugo's rule (0.168, tested against `.Translations`): a page with a `translationKey`
+    has as translations the pages in other languages with the same key; a page without one
+    has those at its path without the language (here: its PDF's path), whatever their keys.
+    So the pairing can be one-sided, as on the website."""
+    keys: dict[int, str | None] = {}
+    paths: dict[str, list[int]] = {}
+    by_key: dict[str, list[int]] = {}
     for i, doc in enumerate(documents):
         if i in posts and doc.status != "skipped" and doc.output:
-            key = translation_key(PurePosixPath(doc.output), doc.lang)
-            groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        langs = {documents[i].lang for i in members}
-        if len(members) < 2 or len(langs) < 2:
-            continue
+            post = posts[i]
+            kind = "section" if is_section(post.path) else "page"
+            explicit = {str(k).lower(): v for k, v in post.meta.items()}.get("translationkey")
+            key = None
+            if isinstance(explicit, str | int | float) and str(explicit).strip():
+                key = f"{kind}/{str(explicit).strip()}"
+                by_key.setdefault(key, []).append(i)
+            keys[i] = key
+            paths.setdefault(translation_key(PurePosixPath(doc.output), doc.lang), []).append(i)
+    for members in paths.values():
         for i in members:
+            key = keys[i]
+            group = by_key[key] if key is not None else members
+            others = [j for j in group if j != i and documents[j].lang != documents[i].lang]
             documents[i].translations = [
-                {"lang": documents[j].lang, "output": documents[j].output}
-                for j in members
-                if j != i
+                {"lang": documents[j].lang, "output": documents[j].output} for j in others
             ]

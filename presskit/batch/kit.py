@@ -243,6 +243,7 @@ def post_section(
 ) -> dict[str, Any]:
     """One post's part of the kit: its metadata and its body as an HTML fragment; its embargo
     judged as of `as_of` (ISO 8601, from `build --as-of`) or now."""
+    from presskit.brand import site_lang
     from presskit.errors import Diagnostic
     from presskit.output.page import paper_body, typographic_front_matter
     from presskit.output.paper import quote_figures, unattributed_quotes, unattributed_warning
@@ -254,7 +255,9 @@ def post_section(
     source = Path(path)
     folder = source.resolve().parent
     cfg = resolve_config(source, config)
-    post = load_post(source, default_lang=cfg.lang)
+    # the language Hugo gives the page (content folder, file name) before the folder guess,
+    # as the post's own PDF reads it
+    post = load_post(source, default_lang=cfg.lang, site_lang=site_lang(cfg, source))
     warnings: list[Diagnostic] = config_warnings(source, cfg) + list(post.warnings)
     body = convert_body(post, cfg, warnings.append)
     post = typographic_front_matter(post)

@@ -41,7 +41,9 @@ class Document:
     sha256: str | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
-    reason: str | None = None
+    reason: str | None = None  # why skipped, or why built although Hugo would not publish it
+    hugo: str | None = None  # Hugo's verdict (presskit.source.verdict.VERDICTS)
+    url: str | None = None  # the canonical URL: Hugo's permalink in a Hugo site
     translations: list[dict[str, str | None]] = field(default_factory=list)
     inputs: str | None = None
     depends: list[str] = field(default_factory=list)
@@ -85,6 +87,11 @@ class BuildResult:
         parts.append(f"failed {self.count('failed')}")
         if self.count("skipped"):
             parts.append(f"skipped {self.count('skipped')}")
+        future = sum(
+            1 for d in self.documents if d.hugo == "future" and d.status in ("built", "unchanged")
+        )
+        if future:
+            parts.append(f"{future} not yet published by Hugo (future: under embargo)")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 

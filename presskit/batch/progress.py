@@ -38,7 +38,8 @@ class LineReporter(Reporter):
             count = len(doc.warnings)
             extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
             pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
-            self.write(f"built     {doc.output} ({pages}{extra})")
+            note = f"; {doc.reason}" if doc.reason else ""
+            self.write(f"built     {doc.output} ({pages}{extra}){note}")
 
     def note(self, message: str) -> None:
         if not self.quiet:
