@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from functools import cache
@@ -33,6 +34,9 @@ READER = (
 )
 PANDOC_TIMEOUT = 60
 PANDOC_HEAP = "-M1g"
+# What pandoc's runtime exits with when the heap cap is reached; its own advice ("Use `+RTS
+# -M<size>' to increase it") is for pandoc's users, not ours: we say what in the post is big.
+HEAP_EXHAUSTED = 251
 
 
 @cache
@@ -54,12 +58,31 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def pandoc(args: list[str], text: str, *, source: str | None = None) -> str:
-    return pandoc_bytes(args, text, source=source).decode("utf-8")
+Part = tuple[str, int | None]  # what is biggest in a post, and its line
 
 
-def pandoc_bytes(args: list[str], text: str, *, source: str | None = None) -> bytes:
-    """pandoc's standard output as bytes: a docx is a zip, not text."""
+def pandoc(
+    args: list[str],
+    text: str,
+    *,
+    source: str | None = None,
+    largest: Callable[[], Part] | None = None,
+) -> str:
+    return pandoc_bytes(args, text, source=source, largest=largest).decode("utf-8")
+
+
+def pandoc_bytes(
+    args: list[str],
+    text: str,
+    *,
+    source: str | None = None,
+    largest: Callable[[], Part] | None = None,
+) -> bytes:
+    """pandoc's standard output as bytes: a docx is a zip, not text.
+
+    Out of memory or time, the error says what in the post is big (`largest`, computed only
+    then), never pandoc's runtime advice.
+    """
     command = [pandoc_path(), "+RTS", PANDOC_HEAP, "-RTS", *args]
     try:
         done = subprocess.run(
@@ -70,16 +93,69 @@ def pandoc_bytes(args: list[str], text: str, *, source: str | None = None) -> by
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise PresskitError(f"pandoc took longer than {PANDOC_TIMEOUT} s", source) from None
+        raise _too_big(f"pandoc took longer than {PANDOC_TIMEOUT} s", source, largest) from None
     if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        stderr = done.stderr.decode("utf-8", "replace")
+        if done.returncode == HEAP_EXHAUSTED or "Heap exhausted" in stderr:
+            limit = PANDOC_HEAP.removeprefix("-M").upper().replace("G", " GB").replace("M", " MB")
+            raise _too_big(f"the post is too big for pandoc ({limit} of memory)", source, largest)
+        reason = stderr.strip().splitlines()
         detail = reason[-1] if reason else f"exit status {done.returncode}"
         raise PresskitError(f"pandoc failed: {detail}", source)
     return done.stdout
 
 
-def markdown_to_doc(markdown: str, *, source: str | None = None, line_offset: int = 0) -> pf.Doc:
-    raw = pandoc(["--from", READER, "--to", "json"], markdown, source=source)
+def _too_big(what: str, source: str | None, largest: Callable[[], Part] | None) -> PresskitError:
+    if largest is None:
+        return PresskitError(f"{what}; shorten or split the post", source)
+    part, line = largest()
+    return PresskitError(f"{what}: its largest part is {part}; shorten or split it", source, line)
+
+
+def largest_part(body: str, first_line: int = 1) -> Part:
+    """The post's biggest block (text between blank lines), named the way its author sees it:
+    "a table of 200,001 lines (2.2 MB)", with its first line."""
+    best: tuple[int, int, int, str] = (0, 0, 0, "")  # size, line, line count, first line
+    start = size = count = 0
+    first = ""
+    for number, line in enumerate([*body.split("\n"), ""]):
+        if line.strip():
+            if not count:
+                start, size, first = number, 0, line
+            size += len(line.encode("utf-8")) + 1
+            count += 1
+        elif count:
+            if size > best[0]:
+                best = (size, start, count, first)
+            count = 0
+    size, start, count, first = best
+    head = first.lstrip(" \t")
+    if head.startswith("|"):
+        kind = "a table"
+    elif head.startswith(("```", "~~~")):
+        kind = "a code block"
+    elif head.startswith(">"):
+        kind = "a block quote"
+    elif head.startswith("<"):
+        kind = "raw HTML"
+    elif re.match(r"(?:[-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)", head):
+        kind = "a list"
+    else:
+        kind = "a paragraph"
+    amount = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
+    lines = f"{count:,} line" + ("s" if count != 1 else "")
+    return f"{kind} of {lines} ({amount}) at line {start + first_line}", start + first_line
+
+
+def markdown_to_doc(
+    markdown: str, *, source: str | None = None, line_offset: int = 0, body: str | None = None
+) -> pf.Doc:
+    """pandoc's AST of `markdown`; `body` is what the author wrote, for an error to point into."""
+
+    def largest() -> Part:
+        return largest_part(markdown if body is None else body, line_offset + 1)
+
+    raw = pandoc(["--from", READER, "--to", "json"], markdown, source=source, largest=largest)
     try:
         return pf.load(io.StringIO(raw))
     except RecursionError:
@@ -87,11 +163,16 @@ def markdown_to_doc(markdown: str, *, source: str | None = None, line_offset: in
         raise PresskitError("nested too deeply to lay out", source, line=line) from None
 
 
-def doc_to(doc: pf.Doc, fmt: str, *, source: str | None = None) -> str:
+def doc_to(
+    doc: pf.Doc, fmt: str, *, source: str | None = None, largest: Callable[[], Part] | None = None
+) -> str:
     buffer = io.StringIO()
     pf.dump(doc, buffer)
     return pandoc(
-        ["--from", "json", "--to", fmt, "--wrap=preserve"], buffer.getvalue(), source=source
+        ["--from", "json", "--to", fmt, "--wrap=preserve"],
+        buffer.getvalue(),
+        source=source,
+        largest=largest,
     )
 
 
@@ -115,7 +196,9 @@ def convert(
         unsafe_html=unsafe_html,
         unknown=unknown,
     )
-    return doc_to(doc, fmt, source=str(post.path))
+    return doc_to(
+        doc, fmt, source=str(post.path), largest=lambda: largest_part(post.body, post.body_line)
+    )
 
 
 def convert_doc(
@@ -133,7 +216,7 @@ def convert_doc(
     source = str(post.path)
     check_source_nesting(post.body, source=source, line_offset=post.body_line - 1)
     markdown = expand_source(post.body, path=source, line_offset=post.body_line - 1, warn=warn)
-    doc = markdown_to_doc(markdown, source=source, line_offset=post.body_line - 1)
+    doc = markdown_to_doc(markdown, source=source, line_offset=post.body_line - 1, body=post.body)
     policy = Sanitizer.for_post(doc, post, unsafe_html=unsafe_html, warn=warn)
     doc.format = fmt.split("+")[0].split("-")[0]
     doc.presskit = Context(
