@@ -492,3 +492,81 @@ def test_a_page_opened_before_the_first_render_waits_for_it(tmp_path: Path) -> N
         assert 'class="badge waiting"' in html and '<body class="busy">' in html
     finally:
         live.stop()
+
+
+RECORDER = """#!/bin/sh
+printf '%s\\n' "$@" >> "{log}"
+"""
+
+
+def _recorder(folder: Path, name: str, log: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / name
+    script.write_text(RECORDER.format(log=log), encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def _preview_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a terminal session with no display: a browser only if named."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    return {**env, "TERM": "xterm", **extra}
+
+
+def test_open_starts_the_browser_named_by_BROWSER(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+    root = site(tmp_path)
+    log = tmp_path / "opened.txt"
+    browser = _recorder(tmp_path / "bin", "my-browser", log)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "preview", "--port", "0", "--open",
+         str(root / "content/en/news/launch/index.md")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_preview_env(tmp_path, BROWSER=str(browser)),
+    )  # fmt: skip
+    spawn.append(process)
+    lines: list[str] = []
+    url = re.search(r"http://\S+", _read_until(process, r"previewing", lines)).group(0)  # type: ignore[union-attr]
+    wait_for(lambda: log.is_file() and log.read_text().strip() != "", 60)
+    assert log.read_text().split() == [url]  # once, the URL the preview printed
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0
+
+
+def test_open_without_a_browser_says_so_and_keeps_serving(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+    """No display and no $BROWSER: Python's webbrowser would fall back to a terminal browser
+    (www-browser, lynx, w3m), which would take over the terminal the preview prints to and
+    reads Ctrl-C from. None is started; the preview says where to go and serves on."""
+    root = site(tmp_path)
+    log = tmp_path / "opened.txt"
+    bin_dir = tmp_path / "bin"
+    for name in ("www-browser", "lynx", "w3m", "xdg-open"):
+        _recorder(bin_dir, name, log)
+    env = _preview_env(tmp_path)
+    env["PATH"] = os.pathsep.join([str(bin_dir), env.get("PATH", "")])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "preview", "--port", "0", "--open",
+         str(root / "content/en/news/launch/index.md")],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )  # fmt: skip
+    spawn.append(process)
+    lines: list[str] = []
+    url = re.search(r"http://\S+", _read_until(process, r"previewing", lines)).group(0)  # type: ignore[union-attr]
+    _read_until(process, r"no browser to open here", lines)
+    assert url in lines[-1]
+    _read_until(process, r"rendered  launch\.pdf", lines)
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/post/launch")
+    assert connection.getresponse().status == 200
+    connection.close()
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0
+    assert not log.exists()  # no terminal browser was started

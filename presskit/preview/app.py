@@ -7,6 +7,7 @@ temporary files, exit 0. Nothing they start outlives them.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -69,13 +70,47 @@ def _serve_until_stopped(
         print(f"previewing {posts} at {server.url}  (Ctrl-C stops)", file=out, flush=True)
         session.start()
         if open_browser:
-            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+            open_in_browser(server.url, out)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
         session.stop.set()  # event streams end before the server waits for them
         server.server_close()
+
+
+# What Python's webbrowser falls back to in a terminal: each would take over the terminal the
+# preview prints to (and reads Ctrl-C from). Used only when $BROWSER names them.
+TERMINAL_BROWSERS = frozenset({"www-browser", "links", "elinks", "lynx", "w3m"})
+
+
+def open_in_browser(url: str, out: TextIO) -> threading.Thread | None:
+    """`--open`: the URL in the writer's browser ($BROWSER first, as Python's webbrowser reads
+    it), on a thread of its own, so a browser that is slow to start, or that waits, delays
+    nothing. Where there is none, or only a terminal browser nobody asked for, the preview says
+    so and goes on serving."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        browser = None
+    name = Path(str(getattr(browser, "name", ""))).name
+    if browser is None or (name in TERMINAL_BROWSERS and not os.environ.get("BROWSER")):
+        print(f"no browser to open here: open {url} in yours", file=out, flush=True)
+        return None
+
+    def launch() -> None:
+        try:
+            opened = browser.open(url)
+        except OSError as error:
+            opened, why = False, f" ({error.strerror or error})"
+        else:
+            why = ""
+        if not opened:
+            print(f"could not open a browser{why}: open {url} in yours", file=out, flush=True)
+
+    thread = threading.Thread(target=launch, name="presskit-preview-browser", daemon=True)
+    thread.start()
+    return thread
 
 
 def watch_build(
