@@ -360,6 +360,36 @@ def test_python_api_is_presskit_build(site, tmp_path):
     assert result.count("built") == 3
 
 
+def test_a_one_post_rebuild_writes_the_manifest_once(site, tmp_path, monkeypatch):
+    """Before rendering, after the post and at the end the build records its state; only the
+    record that says something new reaches the disk (each write is synced: a preview pays
+    for every one at every save)."""
+    import presskit.batch.manifest as manifest_module
+
+    out = tmp_path / "out"
+    run(site, out, jobs=1)
+    run(site, out, jobs=1)  # "built" becomes "unchanged"
+    writes: list[bytes] = []
+    write_atomic = manifest_module.write_atomic
+
+    def counting(path, data, **kwargs):  # type: ignore[no-untyped-def]
+        writes.append(data)
+        write_atomic(path, data, **kwargs)
+
+    monkeypatch.setattr(manifest_module, "write_atomic", counting)
+    run(site, out, jobs=1)
+    assert writes == []  # nothing changed: nothing written
+    post(site, "en/blog/2024/launch/index.md", "Launch, corrected")
+    result = run(site, out, jobs=1)
+    assert result.count("built") == 1
+    assert len(writes) == 1
+    assert (
+        json.loads(writes[0])["documents"]
+        == json.loads((out / "manifest.json").read_text())["documents"]
+    )
+    assert {d["title"] for d in json.loads(writes[0])["documents"]} >= {"Launch, corrected"}
+
+
 KILLER = textwrap.dedent(
     """
     import sys

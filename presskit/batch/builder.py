@@ -6,9 +6,9 @@ every post's inputs are hashed and compared with the manifest of the previous ru
 then, if something is left to render, worker processes start (`presskit.batch.workers`), each paying
 for WeasyPrint, pandoc and the fonts once. This module itself never imports WeasyPrint.
 
-The manifest is rewritten atomically each time a post finishes, so a build killed at any moment
-leaves valid JSON that describes every PDF already on disk, and the next run only renders what
-is missing or stale.
+The manifest is rewritten atomically each time a post finishes (when that changes what it says),
+so a build killed at any moment leaves valid JSON that describes every PDF already on disk, and
+the next run only renders what is missing or stale.
 """
 
 from __future__ import annotations

@@ -146,8 +146,20 @@ def manifest_bytes(documents: Iterable[Document], kit: dict[str, Any] | None) ->
     return text.encode("utf-8", "backslashreplace")
 
 
-def write_manifest(outdir: Path, documents: Iterable[Document], kit: dict[str, Any] | None) -> None:
-    write_atomic(outdir / MANIFEST, manifest_bytes(documents, kit))
+def write_manifest(outdir: Path, documents: Iterable[Document], kit: dict[str, Any] | None) -> bool:
+    """Write (and sync) the manifest unless the file already says exactly this; whether it
+    wrote. A build records its state before rendering, after each post and at the end: for a
+    one-post rebuild (a preview's save) the first says what the file says and the last what
+    the second wrote, so one write of the three reaches the disk."""
+    path = outdir / MANIFEST
+    data = manifest_bytes(documents, kit)
+    try:
+        same = path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        write_atomic(path, data)
+    return not same
 
 
 def remove_stale_temp_files(outdir: Path) -> None:
