@@ -18,7 +18,12 @@ from presskit.output.pdf import write_atomic
 
 
 def fake_render(
-    path: str, out: str, config: str | None, theme: str | None, offline: bool | None
+    path: str,
+    out: str,
+    config: str | None,
+    theme: str | None,
+    offline: bool | None,
+    as_of: str | None = None,
 ) -> dict:
     source = Path(path)
     name = source.parent.name if source.name == "index.md" else source.stem

@@ -261,6 +261,30 @@ def test_failed_posts_are_retried(tmp_path):
     assert run(root, out).count("built") == 1
 
 
+def test_an_embargo_that_lifts_rebuilds_its_post(tmp_path, render_log):
+    """The PDF prints the embargo state: built while it held, it is stale once it lifts, though
+    no file changed. A post without an embargo does not care what time it is."""
+    import datetime as dt
+
+    root = tmp_path / "c"
+    post(root, "en/held/index.md", "Held", extra="embargo: 2030-01-01T09:00:00+08:00\n")
+    post(root, "en/plain/index.md", "Plain")
+    out = tmp_path / "out"
+    before = dt.datetime(2030, 1, 1, 0, 59, tzinfo=dt.UTC)
+    after = dt.datetime(2030, 1, 1, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
+    assert run(root, out, now=before).count("built") == 2
+    assert rendered(render_log) == ["held", "plain"]
+    assert run(root, out, now=before + dt.timedelta(seconds=59)).count("unchanged") == 2
+    result = run(root, out, now=after)
+    assert by_source(result)["en/held/index.md"].status == "built"
+    assert by_source(result)["en/plain/index.md"].status == "unchanged"
+    assert rendered(render_log) == ["held"]
+    assert run(root, out, now=after + dt.timedelta(days=400)).count("unchanged") == 2
+    # the clock's own moment: 2030 is still to come, so the lifted PDF is stale again
+    assert by_source(run(root, out))["en/held/index.md"].status == "built"
+    assert by_source(run(root, out))["en/held/index.md"].status == "unchanged"
+
+
 # --------------------------------------------------------------------------- failures
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http.client
 import os
 import re
@@ -200,6 +201,76 @@ def test_watch_roots_cover_config_theme_and_brand(tmp_path: Path) -> None:
     assert post.parent.resolve() in roots.folders  # the bundle, images and all
     assert config.resolve() in roots.files and (root / "logo.svg").resolve() in roots.files
     assert any((folder / "page.html.j2").is_file() for folder in roots.folders)  # the theme
+
+
+def _embargoed_site(tmp_path: Path, moment: dt.datetime) -> Path:
+    root = site(tmp_path)
+    post = root / "content/en/news/launch/index.md"
+    post.write_text(
+        f'---\ntitle: "Launch day"\ndate: 2024-05-01\nembargo: {moment.isoformat()}\n---\n\n'
+        "Hello from the first draft.\n",
+        encoding="utf-8",
+    )
+    return post
+
+
+def _pdf_text(live: Running) -> str:
+    from conftest import pdftotext
+
+    good = live.session.posts["launch"].good
+    assert good is not None
+    return pdftotext(good.pdf).casefold()  # the theme prints the line in capitals
+
+
+def test_the_pages_change_by_themselves_when_the_embargo_lifts(tmp_path: Path) -> None:
+    """Nobody saves: the embargo lifts, and the preview renders the post again (the build
+    counts which side of the embargo it is on as an input), badge and pages alike."""
+    post = _embargoed_site(tmp_path, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6))
+    session = Session([post])
+    session.log = lambda line: None
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()
+        session.start(watching=False)  # no watcher: nothing but the clock can start a build
+        assert session.wait_idle(180)
+        state = session.posts["launch"]
+        assert state.embargoed, state
+        first = state.good
+        assert 'class="badge embargoed">Embargoed until' in live.page("/post/launch")
+        assert "embargoed until" in _pdf_text(live)
+        version = session.version
+        wait_for(lambda: session.version > version + 1 and not session.busy, 120)
+        state = session.posts["launch"]
+        assert not state.embargoed and state.embargo == "For immediate release"
+        assert state.good is not None and first is not None and state.good.sha256 != first.sha256
+        html = live.page("/post/launch")
+        assert "For immediate release" in html and "Embargoed until" not in html
+        assert "for immediate release" in _pdf_text(live)
+    finally:
+        live.stop()
+
+
+def test_the_preview_judges_the_embargo_by_its_clock(tmp_path: Path) -> None:
+    """An injected clock reaches the render in the worker, not only the badge."""
+    lifts = dt.datetime(2031, 3, 1, 9, 0, tzinfo=dt.UTC)
+    post = _embargoed_site(tmp_path, lifts)
+    clock = [lifts - dt.timedelta(minutes=1)]
+    session = Session([post], clock=lambda: clock[0])
+    session.log = lambda line: None
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()
+        session.start(watching=False)
+        assert session.wait_idle(180)
+        assert session.posts["launch"].embargoed and "embargoed until" in _pdf_text(live)
+        clock[0] = lifts  # the loop's timer sees it is time
+        version = session.version
+        session.saved(set())
+        wait_for(lambda: session.version > version + 1 and not session.busy, 120)
+        assert not session.posts["launch"].embargoed
+        assert "for immediate release" in _pdf_text(live)
+    finally:
+        live.stop()
 
 
 # ------------------------------------------------------------------ what the server refuses

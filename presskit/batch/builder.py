@@ -44,7 +44,7 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import site_lang
 from presskit.errors import PresskitError
-from presskit.output.release import canonical_url
+from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
 from presskit.source.verdict import hugo_verdict
 
@@ -137,7 +137,9 @@ def build(
     open executor (`presskit.batch.workers.Pool`) to render with and leave open, so a caller
     that builds again and again (`presskit preview`, `build --watch`) keeps its workers warm
     between builds. `now` is the embargo clock (`--as-of`): every post and the kit judge
-    their embargo as of that moment instead of the moment each one renders.
+    their embargo as of that moment instead of the moment each one renders. Which side of its
+    embargo a post is on counts as one of its inputs: a PDF that printed "Embargoed until …"
+    is stale once it lifts.
     """
     started = time.monotonic()
     kind, scheduler = choose(executor, scheduler)
@@ -150,6 +152,7 @@ def build(
         theme=theme,
         offline=offline,
         trees=tuple(Path(p) for p in paths if Path(p).is_dir()),
+        now=now,
     )
     inputs = Inputs(settings)
     if settings.config is not None:
@@ -348,6 +351,8 @@ def _examine(
         return doc, None
     if not source.explicit and not lang_matches(post.lang, langs):
         return None, None
+    with contextlib.suppress(PresskitError):  # a bad embargo fails the render, with its line
+        inputs.embargo(source.path, embargo_moment(post))
     doc.title = post.title or None
     doc.lang = post.lang
     doc.date = date_text(post)

@@ -7,6 +7,7 @@ presskit version and the options that change output.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterable
@@ -101,6 +102,7 @@ class Settings:
     theme: str | None
     offline: bool | None
     trees: tuple[Path, ...] = ()  # the folders given to the batch: content, all through
+    now: dt.datetime | None = None  # the moment embargoes are judged at (None: the clock)
 
 
 class Inputs:
@@ -112,6 +114,15 @@ class Inputs:
         self._found: dict[tuple[Path, Path | None], Path | None] = {}
         self._ignored: dict[Path, None] = {}
         self._trees: dict[tuple[Path, bool], str] = {}
+        self._embargoes: dict[str, dt.datetime] = {}
+        # one moment for the whole batch: its keys and its renders judge embargoes alike
+        self.now = settings.now or dt.datetime.now(dt.UTC)
+
+    def embargo(self, post: Path, moment: dt.datetime | None) -> None:
+        """The post's embargo moment, as its front matter says (`key` counts which side of it
+        the batch's moment is: a PDF that printed "Embargoed until …" is stale once it lifts)."""
+        if moment is not None:
+            self._embargoes[os.path.abspath(post)] = moment
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
@@ -231,6 +242,9 @@ class Inputs:
         digest = hashlib.sha256()
         digest.update(self.shared_digest(self.config_path(post)).encode() + b"\n")
         digest.update(b"source " + file_digest(post).encode() + b"\n")
+        moment = self._embargoes.get(os.path.abspath(post))
+        if moment is not None:  # posts without one keep the keys they had
+            digest.update(b"embargo in force\n" if self.now < moment else b"embargo lifted\n")
         site = self.config(post).site
         for file in site.files if site is not None else ():
             digest.update(f"site {file} {file_digest(file)}\n".encode())

@@ -189,6 +189,13 @@ def canonical_url(post: Post, config: Config) -> str | None:
     return config.base_url.rstrip("/") + path if path else None
 
 
+def embargo_moment(post: Post) -> dt.datetime | None:
+    """When the post's embargo lifts (aware), or None when it has none. The one part of a
+    release that depends on the clock: a build counts which side of it "now" is as an input."""
+    raw = post.meta.get("embargo")
+    return _moment(raw, post, "embargo") if raw is not None else None
+
+
 def release_for(
     post: Post,
     config: Config,
@@ -198,8 +205,7 @@ def release_for(
 ) -> Release:
     lang = post.lang or config.lang
     now = now or dt.datetime.now(dt.UTC)
-    raw_embargo = post.meta.get("embargo")
-    embargo = _moment(raw_embargo, post, "embargo") if raw_embargo is not None else None
+    embargo = embargo_moment(post)
     embargoed = embargo is not None and not ignore_embargo and now < embargo
     zones = config.embargo_zones or i18n.audience_zones(lang)
     status = (

@@ -15,6 +15,7 @@ the build of the newest save wrote is published, and open pages are told (`wait_
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 import tempfile
 import threading
@@ -71,6 +72,7 @@ class PostState:
     pages: int | None = None
     embargo: str | None = None  # "Embargoed until …" / "For immediate release"
     embargoed: bool = False
+    lifts: dt.datetime | None = None  # when the embargo its pages print lifts, while it holds
     good: Rendered | None = None  # the last good render; stale when status is "failed"
 
     @property
@@ -108,8 +110,12 @@ class Session:
         kit: str | None = None,
         jobs: int = 1,
         drafts: bool = True,
+        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         self.paths = [Path(p) for p in paths]
+        # what time it is for embargoes (tests set it); a build and its badges use one reading
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        self._moment = self.clock()
         self.single = len(self.paths) == 1 and self.paths[0].is_file()
         self.config, self.theme, self.offline = config, theme, offline
         self.kit_name, self.jobs, self.drafts = kit, jobs, drafts
@@ -212,7 +218,9 @@ class Session:
     def _render_loop(self) -> None:
         with warm_pool(self.jobs) as pool:
             while not self.stop.is_set():
-                self._wake.wait()
+                if not self._wake.wait(self._until_lift()):
+                    # an embargo the pages print has lifted: they say something else now
+                    self.saved(set())
                 if self.stop.is_set():
                     break
                 self._wake.clear()
@@ -239,6 +247,7 @@ class Session:
         from presskit.batch.manifest import Reporter
 
         stop = self.stop
+        self._moment = self.clock()
 
         class Stopping(Reporter):
             """Ends a long build (a folder's first) between posts when the preview stops."""
@@ -257,7 +266,16 @@ class Session:
             drafts=self.drafts,
             pool=pool,
             reporter=Stopping(),
+            now=self._moment,
         )
+
+    def _until_lift(self) -> float | None:
+        """Seconds until the first embargo shown as in force lifts (None: none is)."""
+        with self._state:
+            moments = [p.lifts for p in self.posts.values() if p.lifts is not None]
+        if not moments:
+            return None
+        return max(0.0, (min(moments) - self.clock()).total_seconds()) + 0.05
 
     def _publish(self, result: Any, error: str | None, saved_at: float, built: float) -> None:
         started = time.monotonic()
@@ -321,11 +339,12 @@ class Session:
             elif doc.status == "failed" and (old is None or old.error != doc.error):
                 lines.append(f"failed    {doc.error}")  # once, not again at every save
             if state.good is not None:
-                state.embargo, state.embargoed = self._embargo(state)
+                state.embargo, state.embargoed, state.lifts = self._embargo(state)
                 if state.status == "failed" and old is not None:
                     state.pages = old.pages  # what the stale pages show
                     if state.embargo is None:
                         state.embargo, state.embargoed = old.embargo, old.embargoed
+                        state.lifts = old.lifts
             posts[key] = state
         for key, old in self.posts.items():
             if key not in posts and old.good is not None:
@@ -391,21 +410,22 @@ class Session:
         """The URLs of a render's page images, made now if nobody looked before."""
         return [self.url(image) for image in self._images(rendered)]
 
-    def _embargo(self, state: PostState) -> tuple[str | None, bool]:
-        """The embargo line as the PDF prints it; None when the post cannot be read."""
+    def _embargo(self, state: PostState) -> tuple[str | None, bool, dt.datetime | None]:
+        """The embargo line as the PDF prints it (judged at the moment the build was), and
+        when it lifts while it holds; None when the post cannot be read."""
         from presskit.brand import find_config, load_config
         from presskit.output.release import release_for
         from presskit.source.post import load_post
 
         if state.path is None:
-            return None, False
+            return None, False, None
         try:
             cfg = load_config(self.config or find_config(state.path))
             post = load_post(state.path, default_lang=cfg.lang)
-            release = release_for(post, cfg)
+            release = release_for(post, cfg, now=self._moment)
         except PresskitError:
-            return None, False
-        return release.status, release.embargoed
+            return None, False, None
+        return release.status, release.embargoed, release.embargo if release.embargoed else None
 
     def retire_old(self) -> None:
         """Remove revisions no page refers to any more (all but the newest few)."""
