@@ -8,6 +8,7 @@ file; usage errors exit 2 (click's convention).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import sys
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from presskit import __version__
-from presskit.errors import PresskitError
+from presskit.errors import PresskitError, printable
 
 if TYPE_CHECKING:
     from presskit.output.page import Options
@@ -225,7 +226,7 @@ def render(
         return
     report(result.warnings)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
-    click.echo(f"wrote {out} ({pages}{result.size / 1024:.0f} KiB)")
+    click.echo(printable(f"wrote {out} ({pages}{result.size / 1024:.0f} KiB)", newlines=False))
 
 
 @cli.command()
@@ -265,7 +266,7 @@ def html(
         return
     report(prepared.warnings)
     if output is not None:
-        click.echo(f"wrote {output}")
+        click.echo(printable(f"wrote {output}", newlines=False))
 
 
 @cli.command()
@@ -280,7 +281,7 @@ def init(folder: Path) -> None:
         fail(error)
         return
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(printable(f"wrote {path}", newlines=False))
 
 
 @cli.command()
@@ -527,8 +528,35 @@ def _show_warning(
 _python_show_warning = warnings.showwarning
 
 
+class _PrintableStream(io.TextIOWrapper):
+    """Standard error as presskit writes it: every message passes `errors.printable`, so no
+    post, file name or library message reaches the terminal as ESC, BEL or a bidi override."""
+
+    def write(self, text: str) -> int:
+        return super().write(printable(text))
+
+
+_original_stderr: TextIO | None = None
+
+
+def _guard_stderr() -> None:
+    global _original_stderr
+    buffer = getattr(sys.stderr, "buffer", None)
+    if buffer is None or isinstance(sys.stderr, _PrintableStream):
+        return
+    sys.stderr.flush()
+    _original_stderr = sys.stderr  # kept alive: collecting it would close the shared buffer
+    sys.stderr = _PrintableStream(
+        buffer,
+        encoding=sys.stderr.encoding,
+        errors="backslashreplace",
+        line_buffering=True,
+    )
+
+
 def main() -> None:
     warnings.showwarning = _show_warning
+    _guard_stderr()
     try:
         code = cli.main(prog_name="presskit", standalone_mode=False)
     except NO_ARGS_IS_HELP as error:  # bare `presskit`: the help, as click prints it

@@ -6,12 +6,39 @@ never as a traceback; carrying the position in the exception keeps that promise 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+# What a post may carry that a terminal obeys instead of showing: C0 controls (ESC starts
+# escape sequences that recolour, retitle or clear; BEL rings), DEL, C1 controls (0x9B is a
+# one-byte CSI), and the bidi controls that reorder what follows ("Trojan Source"), plus the
+# line and paragraph separators. Tab, and with `newlines` the line ends, are layout.
+_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
+_UNPRINTABLE_LINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
+BIDI_CONTROLS = re.compile(f"[{_BIDI}]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str, *, newlines: bool = True) -> str:
+    """`text` safe to print on a terminal: controls and bidi marks shown as `\\x1b`, `\\u202e`.
+
+    The one escaping function of everything presskit prints (the CLI's standard error passes
+    through it whole, see `cli.main`; lines on standard output call it). Without `newlines`
+    the line ends are escaped too, for a file name inside a one-line message.
+    """
+    pattern = _UNPRINTABLE if newlines else _UNPRINTABLE_LINE
+    return pattern.sub(_escape, text)
 
 
 def where(path: str | Path | None, line: int | None = None, col: int | None = None) -> str:
-    parts = [str(path) if path is not None else "<input>"]
+    parts = [printable(str(path), newlines=False) if path is not None else "<input>"]
     if line is not None:
         parts.append(str(line))
         if col is not None:
@@ -59,3 +86,68 @@ class Diagnostic:
         if self.path is None and self.line is None:
             return self.message
         return f"{where(self.path, self.line, self.col)}: {self.message}"
+
+
+# A post can make thousands of warnings (a shortcode repeated 50,000 times); each post shows
+# the first MAX_WARNINGS and a count of the rest, so standard error and the manifest (rewritten
+# after every post of a build) stay small.
+MAX_WARNINGS = 50
+MAX_MESSAGE = 400
+_DATA_URL = re.compile(r"(data:[^,\s]{0,80},)([^\s'\"()<>]{40,})", re.IGNORECASE)
+
+
+def short_message(message: str) -> str:
+    """A warning as it is shown: a data: URL cut to its head, the whole at most 400 chars."""
+    message = _DATA_URL.sub(lambda m: f"{m[1]}{m[2][:24]}… ({len(m[2]):,} characters)", message)
+    if len(message) > MAX_MESSAGE:
+        message = f"{message[: MAX_MESSAGE - 40]}… ({len(message):,} characters)"
+    return message
+
+
+@dataclass(frozen=True)
+class More(Diagnostic):
+    """Stands for `count` warnings of the post that are not shown."""
+
+    count: int = 0
+
+
+def capped(warnings: Iterable[Diagnostic], dropped: int = 0) -> tuple[Diagnostic, ...]:
+    """The first MAX_WARNINGS of one post's warnings, each shortened, then "… and K more".
+
+    Capping capped warnings again (a render's and then its PDF's) keeps the count right.
+    """
+    kept: list[Diagnostic] = []
+    more, path = dropped, None
+    for warning in warnings:
+        path = path or warning.path
+        if isinstance(warning, More):
+            more += warning.count
+        elif len(kept) < MAX_WARNINGS:
+            kept.append(replace(warning, message=short_message(warning.message)))
+        else:
+            more += 1
+    if more:
+        kept.append(More(f"… and {more:,} more warnings", path, count=more))
+    return tuple(kept)
+
+
+class Collector(list[Diagnostic]):
+    """A post's warnings as they come: keeps the first few, counts the rest (bounded memory)."""
+
+    def __init__(self, items: Iterable[Diagnostic] = ()) -> None:
+        super().__init__()
+        self.dropped = 0
+        self.extend(items)
+
+    def append(self, item: Diagnostic) -> None:
+        if len(self) < MAX_WARNINGS:
+            super().append(item)
+        else:
+            self.dropped += 1
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        for item in items:
+            self.append(item)
+
+    def capped(self) -> tuple[Diagnostic, ...]:
+        return capped(self, self.dropped)

@@ -26,7 +26,7 @@ from presskit.brand import (
     site_lang,
     with_site,
 )
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import Collector, Diagnostic, PresskitError, capped
 from presskit.output.backends import Job, OutputBackend, RenderResult, for_output
 from presskit.output.convert import convert
 from presskit.output.fonts import (
@@ -39,7 +39,7 @@ from presskit.output.fonts import (
 )
 from presskit.output.page import Options, Page, build_page
 from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
-from presskit.source.post import Post, load_post, site_root
+from presskit.source.post import Post, bidi_warnings, load_post, site_root
 from presskit.themes import Theme, load_theme
 from presskit.weasy.engine import start_import, trim_memory
 
@@ -170,9 +170,10 @@ def prepare(
     if strict_fonts is not None:
         cfg = replace(cfg, strict_fonts=strict_fonts)
     theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    warnings = [*config_warnings(path, cfg), *theme_obj.warnings]
+    warnings = Collector([*config_warnings(path, cfg), *theme_obj.warnings])
     post = load_post(path, default_lang=cfg.lang, site_lang=site_lang(cfg, path))
     warnings.extend(post.warnings)
+    warnings.extend(bidi_warnings(post))
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
     body = convert_body(post, cfg, warnings.append)
@@ -184,7 +185,7 @@ def prepare(
         if cfg.strict_fonts:
             raise PresskitError(describe_missing(missing), path)
         warnings.append(Diagnostic(describe_missing(missing), str(path)))
-    return Prepared(post, cfg, theme_obj, html, tuple(warnings), page)
+    return Prepared(post, cfg, theme_obj, html, warnings.capped(), page)
 
 
 def render_html(
@@ -298,6 +299,6 @@ def _render(
         post=prepared.post,
         pages=result.pages,
         size=result.size,
-        warnings=prepared.warnings + pdf_warnings,
+        warnings=capped(prepared.warnings + pdf_warnings),
         files=tuple(dict.fromkeys(policy.read)),  # once each, also after a spilled cover
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from presskit.batch.manifest import BuildResult, Document, Reporter
+from presskit.errors import printable
 
 
 class LineReporter(Reporter):
@@ -24,7 +25,7 @@ class LineReporter(Reporter):
         self.quiet = quiet
 
     def write(self, text: str) -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(printable(text, newlines=False) + "\n")
         self.stream.flush()
 
     def start(self, total: int, to_render: int) -> None:
@@ -75,7 +76,7 @@ class BarReporter(Reporter):
         filled = bar_width * done // max(self.total, 1)
         bar = "#" * filled + "-" * (bar_width - filled)
         counts = f"built {self.counts['built']}  failed {self.counts['failed']}"
-        line = f"[{bar}] {done}/{self.total}  {counts}  {current}"
+        line = printable(f"[{bar}] {done}/{self.total}  {counts}  {current}", newlines=False)
         self.stream.write("\r" + line[: width - 1].ljust(width - 1))
         self.stream.flush()
 
@@ -84,7 +85,7 @@ class BarReporter(Reporter):
 
     def finish(self, result: BuildResult) -> None:
         self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
-        summarize(result, lambda text: print(text, file=self.stream))
+        summarize(result, lambda text: print(printable(text, newlines=False), file=self.stream))
 
 
 def summarize(result: BuildResult, write: Callable[[str], object]) -> None:

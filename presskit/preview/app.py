@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from presskit.errors import printable
 from presskit.preview.server import serve
 from presskit.preview.session import Session, warm_pool
 from presskit.preview.watch import watch, watch_roots
@@ -55,7 +56,7 @@ def run_preview(
                 server = serve(session, host, port)
             except OSError as error:
                 raise OSError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-            session.log = lambda line: print(line, file=out, flush=True)
+            session.log = lambda line: print(printable(line), file=out, flush=True)
             _serve_until_stopped(session, server, paths, open_browser, out)
         finally:
             session.close()
@@ -67,7 +68,8 @@ def _serve_until_stopped(
 ) -> None:
     posts = "1 post" if session.single else ", ".join(str(p) for p in paths)
     try:
-        print(f"previewing {posts} at {server.url}  (Ctrl-C stops)", file=out, flush=True)
+        shown = printable(f"previewing {posts} at {server.url}  (Ctrl-C stops)", newlines=False)
+        print(shown, file=out, flush=True)
         session.start()
         if open_browser:
             open_in_browser(server.url, out)

@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 import panflute as pf
 
 from presskit import extensions, i18n
-from presskit.errors import PresskitError
+from presskit.errors import PresskitError, capped, printable
 from presskit.output.sanitize import MAX_DEPTH
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, missing_images, substitute_values
@@ -78,8 +78,8 @@ def finalize(doc: pf.Doc) -> None:
         mark_latin_apostrophes(doc)
         bind_last_characters(doc)
     if not doc.presskit.in_process:
-        for warning in doc.presskit.warnings:
-            print(f"presskit-filter: warning: {warning}", file=sys.stderr)
+        for warning in capped(doc.presskit.warnings):
+            print(printable(f"presskit-filter: warning: {warning}"), file=sys.stderr)
 
 
 TOO_DEEP = (
@@ -113,7 +113,7 @@ def main(doc: pf.Doc | None = None) -> pf.Doc | None:
         pf.dump(doc)
         return None
     except PresskitError as error:  # under pandoc: one line, no traceback, non-zero exit
-        print(f"presskit-filter: error: {error}", file=sys.stderr)
+        print(printable(f"presskit-filter: error: {error}"), file=sys.stderr)
         sys.exit(1)
     except RecursionError:  # what the bound above did not foresee: still one line
         print(f"presskit-filter: error: {TOO_DEEP}", file=sys.stderr)

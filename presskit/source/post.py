@@ -1111,3 +1111,37 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
         front_matter_format=split.fmt,
         lines={k: v for k, v in parsed.lines.items() if isinstance(k, str)},
     )
+
+
+# Embeddings, overrides and isolates reorder the characters after them: a post can print
+# one thing on paper while its source (and any review of it) reads another ("Trojan Source").
+# The marks (U+200E/F, U+061C) only steer neutral characters and are left alone here.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_warnings(post: Post) -> list[Diagnostic]:
+    """Each line of the post holding a bidi embedding, override or isolate, named."""
+    found: list[Diagnostic] = []
+
+    def note(text: str, line: int | None, col: int | None = None) -> None:
+        codes = sorted({f"U+{ord(c):04X}" for c in _REORDERING.findall(text)})
+        found.append(
+            Diagnostic(
+                f"bidi control {', '.join(codes)}: the page may show this text in another "
+                "order than its source reads",
+                str(post.path),
+                line,
+                col,
+            )
+        )
+
+    for key in ("title", "subtitle", "description", "summary", "dateline"):
+        value = post.meta.get(key)
+        if isinstance(value, str) and _REORDERING.search(value):
+            note(value, post.line_of(key))
+    if _REORDERING.search(post.body):
+        for number, line in enumerate(post.body.split("\n")):
+            m = _REORDERING.search(line)
+            if m:
+                note(line, post.body_line + number, m.start() + 1)
+    return found
