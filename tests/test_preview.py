@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import io
 import os
 import re
 import signal
@@ -120,6 +121,30 @@ def test_a_post_is_shown_with_its_pages_and_downloads(running: Running) -> None:
     status, headers, data = running.request(pdf.group(1))
     assert data.startswith(b"%PDF-") and "launch.pdf" in headers["Content-Disposition"]
     assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_the_word_file_is_made_on_its_first_download(running: Running) -> None:
+    """Offered beside the PDF, made when asked for (not at every save), then served as made;
+    a .docx URL the preview did not offer is not made."""
+    import zipfile
+
+    html = running.page("/post/launch")
+    link = re.search(r'href="(/files/[^"]+\.docx)" download>launch\.docx<', html)
+    assert link is not None, html
+    url = link.group(1)
+    made = running.session.offers[url].out
+    assert not made.exists()  # the save did not pay for it
+    status, headers, data = running.request(url)
+    assert status == 200, data
+    assert headers["Content-Type"].endswith("wordprocessingml.document")
+    assert "launch.docx" in headers["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        assert "Hello from the first draft." in docx.read("word/document.xml").decode()
+    stamp = made.stat().st_mtime_ns
+    assert running.request(url)[2] == data and made.stat().st_mtime_ns == stamp  # made once
+    for other in (url.replace("launch.docx", "other.docx"), url.replace(".docx", ".odt"),
+                  url.replace("/files/", "/files/9") , url + "/.."):  # fmt: skip
+        assert running.request(other)[0] == 404, other
 
 
 def test_a_save_renders_again_and_a_failure_keeps_the_last_pages_marked_stale(
@@ -547,6 +572,9 @@ def test_a_folder_lists_its_posts_with_their_status_and_the_kit(tmp_path: Path) 
         assert status == 200 and data.startswith(b"PK")
         post = live.page("/post/en/news/other")
         assert images(post) and "Other news" in post
+        # the post's page offers its kit too
+        assert re.search(r'press kit: <a href="/files/[^"]+/press-kit\.pdf" download>', post)
+        assert re.search(r'<a href="/files/[^"]+/press-kit\.zip" download>', post)
     finally:
         live.stop()
 

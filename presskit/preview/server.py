@@ -1,7 +1,8 @@
 """The preview's HTTP server: stdlib, threaded, for one person on their own machine.
 
 It answers GET and HEAD for a fixed set of addresses: `/`, `/post/KEY`, `/kit`, `/events`,
-two static files, and `/files/…` names that the session listed when it rendered them. A
+two static files, and `/files/…` names that the session listed when it rendered them (or
+offered, for a format made on its first request: `presskit.preview.formats`). A
 request path is never joined onto a folder, so there is nothing to traverse and no listing.
 Bound to 127.0.0.1 unless asked otherwise; on loopback, a request whose Host header is not
 loopback is refused, so a web page the writer visits cannot reach the preview by pointing a
@@ -123,7 +124,15 @@ class Handler(BaseHTTPRequestHandler):
         self.send_body(HTTPStatus.OK, text.encode(), "text/html; charset=utf-8", head=head)
 
     def send_file(self, path: str, *, head: bool) -> None:
-        entry = self.server.session.files.get(path)
+        session = self.server.session
+        entry = session.files.get(path)
+        if entry is None and path in session.offers:  # a download made on its first request
+            if not session.produce(path):
+                offer = session.offers.get(path)
+                why = offer.error if offer is not None and offer.error else "not made"
+                self.send_text(HTTPStatus.INTERNAL_SERVER_ERROR, f"{why}\n", head=head)
+                return
+            entry = session.files.get(path)
         if entry is None:
             self.send_text(HTTPStatus.NOT_FOUND, "not found\n", head=head)
             return

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from presskit.errors import PresskitError
+from presskit.preview.formats import RUNNER, Offer, media_type, other_formats
 from presskit.preview.raster import rasterize
 from presskit.preview.watch import Roots, watch, watch_roots
 
@@ -55,6 +56,7 @@ class Rendered:
     sha256: str | None
     images: list[Path] | None = None  # made on first look, or at once when someone watches
     at: float = field(default_factory=time.time)
+    offers: list[str] = field(default_factory=list)  # URLs of its other formats (`formats`)
 
 
 @dataclass
@@ -126,6 +128,8 @@ class Session:
         self.kit = KitState(kit) if kit else None
         self.batch_error: str | None = None
         self.files: dict[str, tuple[Path, str, str | None]] = {}  # url: file, type, download
+        self.offers: dict[str, Offer] = {}  # url: a file made when first asked for
+        self._asked: list[Offer] = []
         self.busy = True
         self.version = 0
         self.timing = Timing()
@@ -216,6 +220,7 @@ class Session:
     # ------------------------------------------------------------------ rendering
 
     def _render_loop(self) -> None:
+        built = -1  # the generation last built
         with warm_pool(self.jobs) as pool:
             while not self.stop.is_set():
                 if not self._wake.wait(self._until_lift()):
@@ -224,8 +229,11 @@ class Session:
                 if self.stop.is_set():
                     break
                 self._wake.clear()
+                self._make_asked(pool)
                 with self._state:
                     generation, saved_at = self._generation, self._saved_at
+                if generation == built:
+                    continue  # woken for a download only
                 started = time.monotonic()
                 try:
                     result, error = self._build(pool), None
@@ -235,12 +243,13 @@ class Session:
                     result, error = None, str(problem)
                 except Exception as problem:  # noqa: BLE001 - the preview must outlive a bug
                     result, error = None, f"internal error: {type(problem).__name__}: {problem}"
-                built = time.monotonic() - started
+                seconds = time.monotonic() - started
                 if self.stop.is_set():
                     break
                 if self._generation != generation:
                     continue  # a newer save came in: its build replaces this one
-                self._publish(result, error, saved_at, built)
+                self._publish(result, error, saved_at, seconds)
+                built = generation
 
     def _build(self, pool: Any) -> Any:
         from presskit.batch.builder import build
@@ -331,6 +340,7 @@ class Session:
                 recovered = old is not None and old.status == "failed"
                 if state.good is None or state.good.sha256 != doc.sha256:
                     state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
+                    self._offer(state.good, state.path)
                     if self.single or key in self.viewed:
                         self._images(state.good)
                     lines.append(_line(doc))
@@ -379,6 +389,80 @@ class Session:
         self._serve(copy, "application/pdf", name)
         return Rendered(self._revision, folder, copy, sha256)
 
+    def _offer(self, rendered: Rendered, post: Path | None) -> None:
+        """List the post's other formats beside this render's PDF, to be made when asked."""
+        if post is None:
+            return
+        for to, suffix in other_formats():
+            out = rendered.pdf.with_suffix(suffix)
+            url = self.url(out)
+            self.offers[url] = Offer(post, out, to)
+            rendered.offers.append(url)
+
+    def produce(self, url: str, timeout: float = 180.0) -> bool:
+        """Make an offered file now (the server asks on its first request); whether it is
+        served. The render thread makes it, on the warm worker, between two builds."""
+        with self._state:
+            offer = self.offers.get(url)
+            if offer is None:
+                return False
+            if not offer.started:
+                offer.started = True
+                self._asked.append(offer)
+        self._wake.set()
+        offer.done.wait(timeout)
+        return url in self.files
+
+    def _make_asked(self, pool: Any) -> None:
+        from presskit.batch.executors import Task
+        from presskit.batch.inputs import Inputs, Settings
+
+        with self._state:
+            asked, self._asked = self._asked, []
+        if not asked:
+            return
+        inputs = Inputs(
+            Settings(
+                config=self.config,
+                theme=self.theme,
+                offline=self.offline,
+                trees=tuple(p for p in self.paths if p.is_dir()),
+            )
+        )
+        tasks, by_id = [], {}
+        for number, offer in enumerate(asked):
+            try:  # the arguments a build's worker gets: its config (never one below PATH)
+                config, theme = inputs.config_arg(offer.post), inputs.theme_argument(offer.post)
+            except PresskitError as error:
+                offer.error = str(error)
+                offer.done.set()
+                continue
+            args = {
+                "path": str(offer.post),
+                "out": str(offer.out),
+                "config": config,
+                "theme": theme,
+                "offline": self.offline,
+                "to": offer.to,
+                "as_of": self._moment.isoformat(),
+            }
+            tasks.append(Task(id=number, func=RUNNER, args=args, timeout=120.0))
+            by_id[number] = offer
+
+        def done(task: Any, outcome: Any) -> None:
+            offer = by_id[task.id]
+            if outcome.ok and offer.out.is_file():
+                self._serve(offer.out, media_type(offer.out.suffix), offer.out.name)
+            else:
+                offer.error = outcome.error
+            offer.done.set()
+
+        try:
+            pool.run(tasks, done)
+        finally:
+            for offer in by_id.values():
+                offer.done.set()
+
     def _serve(self, file: Path, kind: str, download: str | None) -> None:
         self.files[self.url(file)] = (file, kind, download)
 
@@ -393,6 +477,8 @@ class Session:
         request thread may be adding the pages it just made."""
         for url in [u for u, (f, _k, _d) in list(self.files.items()) if f.parent == folder]:
             self.files.pop(url, None)
+        for url in [u for u, offer in list(self.offers.items()) if offer.out.parent == folder]:
+            self.offers.pop(url, None).done.set()  # type: ignore[union-attr]
         shutil.rmtree(folder, ignore_errors=True)
 
     def _images(self, rendered: Rendered) -> list[Path]:

@@ -179,7 +179,7 @@ def post(session: Session, state: PostState) -> tuple[str, str]:
     if state.reason:
         parts.append(f'<p class="meta">{escape(state.reason)}</p>')
     parts.append(_warnings(state.warnings))
-    parts.append(_rendered(session, state.good, stale=state.stale))
+    parts.append(_rendered(session, state.good, stale=state.stale, extra=_kit_links(session)))
     return title, _main(session, title, "\n".join(p for p in parts if p))
 
 
@@ -195,6 +195,17 @@ def kit(session: Session, state: KitState) -> tuple[str, str]:
     return title, _main(session, title, "\n".join(p for p in parts if p))
 
 
+def _kit_links(session: Session) -> str:
+    """On a post's page, the kit it is part of (`--kit`), as the kit's page offers it."""
+    kit = session.kit
+    if kit is None or kit.good is None:
+        return ""
+    links = [f'<a href="{session.url(kit.good.pdf)}" download>{escape(kit.good.pdf.name)}</a>']
+    if kit.zip is not None:
+        links.append(f'<a href="{session.url(kit.zip)}" download>{escape(kit.zip.name)}</a>')
+    return ' <span class="kit">press kit: ' + " ".join(links) + "</span>"
+
+
 def _warnings(warnings: list[str]) -> str:
     if not warnings:
         return ""
@@ -206,9 +217,12 @@ def _rendered(session: Session, good: Rendered | None, *, stale: bool, extra: st
     if good is None:
         return '<p class="meta">no pages yet</p>' if not session.busy else ""
     pdf = session.url(good.pdf)
+    others = "".join(
+        f' <a href="{url}" download>{escape(url.rsplit("/", 1)[-1])}</a>' for url in good.offers
+    )
     links = (
         f'<p class="downloads">download: <a href="{pdf}" download>{escape(good.pdf.name)}</a>'
-        f"{extra}</p>"
+        f"{others}{extra}</p>"
     )
     figures = "".join(
         f'<figure><img src="{url}" alt="page {n}"><figcaption>{n}</figcaption></figure>'
