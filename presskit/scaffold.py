@@ -6,6 +6,8 @@ Nothing is overwritten: when any of the files exists, nothing is written at all,
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from presskit.errors import PresskitError
@@ -98,11 +100,47 @@ FILES = {
 
 
 def init_kit(folder: Path) -> list[Path]:
-    """Write the starter files into `folder`; refuse if any of them is already there."""
+    """Write the starter files into `folder`; refuse if any of them is already there.
+
+    "Already there" counts links too, dangling or not, and no folder on the way to a file may
+    be a link: `content` linked elsewhere would put the sample post there. Every check comes
+    before the first write, and a write that still fails takes back what was written, so
+    `init` leaves a whole kit or nothing.
+    """
     targets = [folder / rel for rel in FILES]
-    existing = [path for path in targets if path.exists()]
-    if existing:
-        raise PresskitError("already exists, not overwriting (nothing written)", existing[0])
-    for rel, text in FILES.items():
-        write_atomic(folder / rel, text)
+    for rel in FILES:
+        for depth in range(1, len(rel.parts)):
+            step = folder.joinpath(*rel.parts[:depth])
+            if step.is_symlink():
+                raise PresskitError(
+                    "is a symbolic link; presskit init writes only into real folders "
+                    "(nothing written)",
+                    step,
+                )
+            if os.path.lexists(step) and not step.is_dir():
+                raise PresskitError("is not a folder (nothing written)", step)
+        target = folder / rel
+        if os.path.lexists(target):
+            kind = "a symbolic link is" if target.is_symlink() else "already exists,"
+            raise PresskitError(f"{kind} there, not overwriting (nothing written)", target)
+    made: list[Path] = []
+    written: list[Path] = []
+    try:
+        for rel, text in FILES.items():
+            parent = (folder / rel).parent
+            missing = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]
+            for step in reversed(missing):
+                step.mkdir()
+                made.append(step)
+            write_atomic(folder / rel, text)
+            written.append(folder / rel)
+    except (PresskitError, OSError) as error:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for step in reversed(made):
+            with contextlib.suppress(OSError):
+                step.rmdir()
+        if isinstance(error, PresskitError):
+            raise PresskitError(f"{error.message} (nothing written)", error.path) from None
+        raise PresskitError(f"cannot write: {error.strerror} (nothing written)", folder) from None
     return targets
