@@ -353,6 +353,14 @@ def doctor(config: Path | None, theme: str | None) -> None:
 )
 @click.option("--kit", metavar="NAME", default=None, help="Also write OUTDIR/NAME.pdf and .zip.")
 @click.option(
+    "--formats",
+    default="pdf",
+    show_default=True,
+    metavar="LIST",
+    help="Output formats, comma-separated: pdf, docx (each post once per format, "
+    "slug.pdf beside slug.docx).",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",

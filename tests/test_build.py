@@ -564,3 +564,101 @@ def test_longest_posts_are_rendered_first(tmp_path, render_log):
     run(root, tmp_path / "out", jobs=1)
     order = [line.split("\t")[0] for line in render_log.read_text("utf-8").splitlines()]
     assert [Path(p).parent.name for p in order] == ["longest", "long", "medium", "short"]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_formats_give_one_row_and_one_key_per_output(site, tmp_path, render_log):
+    out = tmp_path / "out"
+    result = run(site, out, formats="pdf,docx")
+    built = sorted((d.output, d.format) for d in result.documents if d.status == "built")
+    assert built == [
+        ("en/blog/2024/launch.docx", "docx"),
+        ("en/blog/2024/launch.pdf", "pdf"),
+        ("en/blog/2024/link-post.docx", "docx"),
+        ("en/blog/2024/link-post.pdf", "pdf"),
+        ("zh/blog/2024/launch.docx", "docx"),
+        ("zh/blog/2024/launch.pdf", "pdf"),
+    ]
+    assert (out / "en/blog/2024/launch.docx").read_bytes().startswith(b"docx fake ")
+    assert (out / "en/blog/2024/launch.pdf").read_bytes().startswith(b"%PDF-1.7 fake ")
+    # one task per post: both formats rendered by the same worker process
+    lines = [line.split("\t") for line in render_log.read_text("utf-8").splitlines()]
+    by_post: dict[str, set[str]] = {}
+    for path, pid, _fmt in lines:
+        by_post.setdefault(path, set()).add(pid)
+    assert len(lines) == 6 and all(len(pids) == 1 for pids in by_post.values())
+    rows = json.loads((out / "manifest.json").read_text("utf-8"))["documents"]
+    docx_rows = [row for row in rows if row["format"] == "docx"]
+    assert len(docx_rows) == 3 and all(row["pages"] is None for row in docx_rows)
+    keys = {row["output"]: row["inputs"] for row in rows if row["inputs"]}
+    assert keys["en/blog/2024/launch.pdf"] != keys["en/blog/2024/launch.docx"]
+    # translations pair outputs of the same format
+    assert {d.output: d.translations for d in result.documents}["zh/blog/2024/launch.docx"] == [
+        {"lang": "en", "output": "en/blog/2024/launch.docx"}
+    ]
+    rendered(render_log)
+
+    again = run(site, out, formats="pdf,docx")
+    assert again.count("built") == 0 and rendered(render_log) == []
+    (out / "en/blog/2024/link-post.docx").unlink()  # only the missing format is rebuilt
+    assert run(site, out, formats=["pdf", "docx"]).count("built") == 1
+    assert render_log.read_text("utf-8").split("\t")[2].strip() == "docx"
+    rendered(render_log)
+    # an edit rebuilds both formats of that post, and only that post
+    post(site, "en/blog/2024/link-post.md", "Link post", body="Edited.\n")
+    assert run(site, out, formats="pdf,docx").count("built") == 2
+    assert rendered(render_log) == ["2024", "2024"]
+    # PDF only again: the PDF rows are still valid, nothing renders
+    assert run(site, out).count("built") == 0
+
+
+def test_a_failed_word_file_fails_alone_and_keeps_the_one_before(tmp_path, monkeypatch):
+    root = tmp_path / "content"
+    post(root, "later/index.md", "Later")
+    out = tmp_path / "out"
+    assert run(root, out, formats="pdf,docx").ok
+    earlier = (out / "later.docx").read_bytes()
+    post(root, "later/index.md", "Later", body="Changed.\n")
+    monkeypatch.setenv("BUILD_HOOKS_NO_DOCX", "1")  # the workers inherit it
+    result = run(root, out, formats="pdf,docx")
+    docs = {d.format: d for d in result.documents}
+    assert docs["pdf"].status == "built", docs["pdf"].error
+    assert docs["docx"].status == "failed" and "no Word file" in (docs["docx"].error or "")
+    assert (out / "later.docx").read_bytes() == earlier  # the older file is still there
+    assert not result.ok
+    assert "built 1 (1 pdf, 0 docx)" in result.summary()
+    assert "failed 1 (0 pdf, 1 docx)" in result.summary()
+    # fixed: the Word file is rendered again, the PDF is not
+    monkeypatch.delenv("BUILD_HOOKS_NO_DOCX")
+    again = run(root, out, formats="pdf,docx")
+    assert [(d.format, d.status) for d in again.documents] == [
+        ("pdf", "unchanged"),
+        ("docx", "built"),
+    ]
+
+
+def test_build_formats_on_the_command_line(site, tmp_path):
+    out = tmp_path / "out"
+    done = run_presskit(
+        "build", str(site), "-o", str(out), "--formats", "pdf,docx", "--kit", "press"
+    )
+    err = done.stderr
+    assert "6 posts as pdf + docx, 6 files to render" in err
+    assert "built     en/blog/2024/launch.pdf (" in err
+    assert "built     en/blog/2024/launch.docx (" in err and " KiB)" in err
+    assert "built 6 (3 pdf, 3 docx), unchanged 0, failed 0" in err, err
+    assert (out / "press.pdf").is_file()  # the kit is laid out from the PDFs
+
+
+def test_a_kit_needs_the_pdfs(site, tmp_path):
+    result = run(site, tmp_path / "out", formats="docx", kit="press")
+    assert result.count("built") == 3
+    assert result.kit_error is not None and "add pdf to --formats" in result.kit_error
+
+
+def test_an_unknown_format_fails_the_batch_in_one_line(tmp_path):
+    done = run_presskit("build", str(tmp_path), "-o", str(tmp_path / "o"), "--formats", "pdf,odt")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "error: unknown output format 'odt' (known: pdf, docx)"

@@ -255,7 +255,7 @@ def logged(log: Path) -> list[tuple[str, int]]:
     if not log.exists():
         return []
     rows = [line.split("\t") for line in log.read_text("utf-8").splitlines()]
-    return [(Path(path).parent.name, int(pid)) for path, pid in rows]
+    return [(Path(path).parent.name, int(pid)) for path, pid, *_fmt in rows]
 
 
 def build_in_thread(**kwargs) -> tuple[threading.Thread, dict]:
@@ -329,3 +329,25 @@ def test_a_lost_scheduler_fails_the_build_in_one_line_after_saving_the_manifest(
     assert len(built) >= 1
     for source in built:
         assert (out / source.replace("/index.md", ".pdf")).is_file()
+
+
+def test_dask_local_writes_every_format_as_the_local_pool_does(tmp_path):
+    """One task per post carries both formats; each comes back as bytes with its own record."""
+    content = tmp_path / "content"
+    rel = SAMPLE_EN.relative_to(SAMPLE_ZH.parents[4])
+    shutil.copy(SAMPLE_EN, write(content / rel, ""))
+    runs = {}
+    for executor in ("local", "dask-local"):
+        out = tmp_path / executor
+        result = build([content], out, jobs=1, offline=True, executor=executor, formats="pdf,docx")
+        assert result.ok, [d.error for d in result.failed]
+        runs[executor] = {doc.output: doc for doc in result.documents}
+    assert sorted(runs["dask-local"]) == sorted(runs["local"])
+    formats = {doc.format for doc in runs["dask-local"].values()}
+    assert formats == {"pdf", "docx"}
+    for output, doc in runs["dask-local"].items():
+        theirs = (tmp_path / "dask-local" / output).read_bytes()
+        assert len(theirs) == doc.bytes and theirs[:4] in (b"%PDF", b"PK\x03\x04")
+        ours = runs["local"][output]
+        assert (doc.pages, doc.warnings) == (ours.pages, ours.warnings), output
+        assert doc.sha256 == ours.sha256, output  # both backends write reproducible files

@@ -19,6 +19,7 @@ import os
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from presskit import extensions, weasy
@@ -44,6 +45,7 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import site_lang
 from presskit.errors import PresskitError
+from presskit.output.backends import output_paths, parse_formats
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
 from presskit.source.verdict import hugo_verdict
@@ -111,6 +113,7 @@ def build(
     executor: str | None = None,
     scheduler: str | None = None,
     now: dt.datetime | None = None,
+    formats: str | Sequence[str] = ("pdf",),
 ) -> BuildResult:
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
@@ -140,8 +143,14 @@ def build(
     their embargo as of that moment instead of the moment each one renders. Which side of its
     embargo a post is on counts as one of its inputs: a PDF that printed "Embargoed until …"
     is stale once it lifts.
+    `formats` ("pdf,docx", or a list of backend names) writes each post once per format,
+    `slug.pdf` beside `slug.docx`, each with its own manifest row and incremental key: a
+    format is rendered again only when its own inputs changed or its file is gone. One task
+    per post renders the formats it needs, in the same worker; the kit is laid out from the
+    PDFs.
     """
     started = time.monotonic()
+    wanted = parse_formats(formats)
     kind, scheduler = choose(executor, scheduler)
     if kit is not None and not KIT_NAME.fullmatch(kit):
         raise PresskitError(f"kit name {kit!r} must be a file name without folders")
@@ -179,41 +188,26 @@ def build(
     with contextlib.nullcontext(chosen) if pool is not None else chosen as work:
         documents: list[Document] = []
         posts: dict[int, Post] = {}
-        todo: list[int] = []
+        # a post to render: the index of its first row → the rows (formats) it must write
+        todo: dict[int, list[int]] = {}
         outputs = Outputs(kit)
         for source in sources:
-            doc, post = _examine(source, inputs, langs, include, exclude, drafts, expired, now)
-            if doc is None:
+            first, post = _examine(source, inputs, langs, include, exclude, drafts, expired, now)
+            if first is None:
                 continue
-            if doc.output is not None and doc.status != "skipped":
-                clash = outputs.claim(doc.output, source.display)
-                if clash is not None:
-                    doc.status = "failed"
-                    doc.error = f"{source.display}: {clash}; rename one"
-                    doc.output = None
-            index = len(documents)
-            documents.append(doc)
-            if post is not None:
-                posts[index] = post
-            if doc.status == "pending":
-                prior = previous.get(doc.output or "")
-                usable = prior is not None and prior.status in ("built", "unchanged")
-                try:
-                    # hashed before rendering: an edit made during a render rebuilds next run
-                    doc.inputs, doc.depends = inputs.key(
-                        source.path, prior.depends if prior else []
-                    )
-                except PresskitError as error:  # e.g. its presskit.toml names a missing theme
-                    doc.status, doc.error, doc.output = (
-                        "failed",
-                        str(error.located(source.path)),
-                        None,
-                    )
-                    continue
-                if usable and prior is not None and _still_valid(prior, doc, out):
-                    _carry_over(prior, doc)
-                    continue
-                todo.append(index)
+            # a row per format; a post skipped or failed before rendering, one row
+            rows = (
+                [_in_format(first, fmt) for fmt in wanted] if first.status == "pending" else [first]
+            )
+            head = len(documents)
+            for doc in rows:
+                index = len(documents)
+                documents.append(doc)
+                if post is not None:
+                    posts[index] = post
+                if _pending(doc, source, outputs, inputs, previous, out):
+                    todo.setdefault(head, []).append(index)
+            if head in todo:
                 work.warm(len(todo))  # the first posts' workers import while the rest is examined
         _link_translations(documents, posts)
 
@@ -228,7 +222,12 @@ def build(
                     rows.append(previous[doc.output])
             write_manifest(out, rows, previous_kit or None)
 
-        report.start(len(documents), len(todo))
+        report.start(
+            len(documents),
+            sum(map(len, todo.values())),
+            wanted,
+            posts=len({doc.source for doc in documents}),
+        )
         untested = weasy.range_warning()
         if untested and todo:
             report.note(f"warning: {untested}")
@@ -245,34 +244,42 @@ def build(
 
         # Longest posts first: the last post to finish then is a short one, and no worker waits
         # long for another to end the batch (the source's length stands for its render time).
-        todo.sort(key=lambda i: len(posts[i].body), reverse=True)
+        order = sorted(todo, key=lambda i: len(posts[i].body), reverse=True)
         tasks = [
             Task(
                 id=i,
                 func=runner,
                 args={
                     "path": str(posts[i].path),
-                    "out": str(out / (documents[i].output or "")),
+                    # the first format's file; the others beside it (`output_paths`)
+                    "out": str(out / (documents[todo[i][0]].output or "")),
                     "config": inputs.config_arg(posts[i].path),
                     "theme": inputs.theme_argument(posts[i].path),
                     "offline": offline,
                     **clock_arg(now),
                     EXTENSIONS_ARG: declared,
+                    # PDF alone is not named: a runner written before formats keeps working
+                    **_formats_arg([documents[row].format for row in todo[i]]),
                 },
-                timeout=timeout,
-                files=post_files(posts[i].path, documents[i].depends, inputs)
+                timeout=timeout * len(todo[i]),  # each format is one render
+                files=post_files(posts[i].path, _depends(documents, todo[i]), inputs)
                 if work.remote
                 else TaskFiles(),
             )
-            for i in todo
+            for i in order
         ]
 
         def done(task: Task, outcome: Result) -> None:
-            doc = documents[task.id]
-            _apply(doc, outcome, posts[task.id].path, inputs)
-            finished.add(task.id)
+            rows = todo[task.id]
+            if len(rows) > 1 and outcome.ok and not outcome.formats:
+                outcome = Result.failure(f"{task.func} returned one output for {len(rows)} formats")
+            for row in rows:
+                doc = documents[row]
+                _apply(doc, outcome.of(doc.format), posts[row].path, inputs)
+                finished.add(row)
             save()
-            report.document(doc)
+            for row in rows:
+                report.document(documents[row])
 
         result = BuildResult(documents, out, 0.0)
         if todo:
@@ -281,15 +288,21 @@ def build(
             except PresskitError:
                 save()  # what finished is on record before the one line goes out
                 raise
-        if kit:
+        if kit and "pdf" not in wanted:
+            result.kit_error = "the kit is a PDF: add pdf to --formats (for example pdf,docx)"
+        elif kit:
             from presskit.batch.kit import make_kit
 
+            # The kit is laid out from the posts' PDF rows (one section per post).
+            pdf_posts = {i: p for i, p in posts.items() if documents[i].format == "pdf"}
             if work.remote:
                 # The kit is one document that reads every post's folder: it renders here.
                 with make_executor("local", jobs or cpu_count()) as local:
-                    make_kit(result, kit, local, posts, inputs, timeout, report, previous_kit, now)
+                    make_kit(
+                        result, kit, local, pdf_posts, inputs, timeout, report, previous_kit, now
+                    )
             else:
-                make_kit(result, kit, work, posts, inputs, timeout, report, previous_kit, now)
+                make_kit(result, kit, work, pdf_posts, inputs, timeout, report, previous_kit, now)
 
     write_manifest(out, documents, kit_record(result, kit))
     result.seconds = time.monotonic() - started
@@ -318,6 +331,59 @@ def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executo
             f"--executor {kind} needs Dask: pip install 'presskit[dask]' ({error})"
         ) from None
     return DaskExecutor(jobs, scheduler)
+
+
+def _in_format(doc: Document, fmt: str) -> Document:
+    """The row of one output format of an examined post: `x.pdf` becomes `x.docx`."""
+    output = doc.output
+    if output is not None:
+        output = PurePosixPath(output_paths(output, [fmt])[fmt]).as_posix()
+    return replace(
+        doc, output=output, format=fmt, warnings=list(doc.warnings), depends=list(doc.depends)
+    )
+
+
+def _pending(
+    doc: Document,
+    source: Source,
+    outputs: Outputs,
+    inputs: Inputs,
+    previous: dict[str, Document],
+    out: Path,
+) -> bool:
+    """Claim the row's output and decide whether it must be rendered (else it is failed,
+    skipped, or unchanged since the previous run and carried over)."""
+    if doc.output is not None and doc.status != "skipped":
+        clash = outputs.claim(doc.output, source.display)
+        if clash is not None:
+            doc.status = "failed"
+            doc.error = f"{source.display}: {clash}; rename one"
+            doc.output = None
+    if doc.status != "pending":
+        return False
+    prior = previous.get(doc.output or "")
+    usable = prior is not None and prior.status in ("built", "unchanged")
+    try:
+        # hashed before rendering: an edit made during a render rebuilds next run
+        doc.inputs, doc.depends = inputs.key(
+            source.path, prior.depends if prior else [], doc.format
+        )
+    except PresskitError as error:  # e.g. its presskit.toml names a missing theme
+        doc.status, doc.error, doc.output = "failed", str(error.located(source.path)), None
+        return False
+    if usable and prior is not None and _still_valid(prior, doc, out):
+        _carry_over(prior, doc)
+        return False
+    return True
+
+
+def _formats_arg(formats: list[str]) -> dict[str, list[str]]:
+    return {} if formats == ["pdf"] else {"formats": formats}
+
+
+def _depends(documents: list[Document], rows: list[int]) -> list[str]:
+    """The files the formats of one post read last time, for shipping to a remote worker."""
+    return list(dict.fromkeys(name for row in rows for name in documents[row].depends))
 
 
 def cpu_count() -> int:
@@ -419,7 +485,7 @@ def _apply(doc: Document, result: Result, path: Path, inputs: Inputs) -> None:
                 read.append(os.path.relpath(file, folder))
         if not set(read) <= set(doc.depends):
             # files outside the bundle (`../shared.png`) are known only after the first render
-            doc.inputs, doc.depends = inputs.key(path, [*doc.depends, *read])
+            doc.inputs, doc.depends = inputs.key(path, [*doc.depends, *read], doc.format)
     else:
         doc.status = "failed"
         doc.error = result.error or "failed"

@@ -313,16 +313,17 @@ class DaskExecutor(Executor):
             item.attempts += 1
             self._submit(client, item, running)
             return
-        data = payload.pop("pdf", None)
-        if payload.get("ok") and task.files.output and data is not None:
-            from presskit.output.pdf import write_atomic
+        output = task.files.output
+        formats = task.args.get("formats")
+        if payload.get("ok") and output and formats and isinstance(payload.get("formats"), dict):
+            from presskit.output.backends import output_paths
 
-            try:
-                # Not synced (as the local workers do): the manifest, synced after each
-                # post, records sizes, and a torn PDF is rebuilt next time.
-                write_atomic(Path(task.args[task.files.output]), data, durable=False)
-            except PresskitError as error:
-                payload = {"ok": False, "error": str(error)}
+            # each format to the path this process chose for it, never one the worker named
+            for fmt, target in output_paths(task.args[output], formats).items():
+                if fmt in payload["formats"]:
+                    payload["formats"][fmt] = _written(payload["formats"][fmt], target)
+        elif output:
+            payload = _written(payload, Path(task.args[output]))
         done(task, Result.from_dict(payload))
 
     @staticmethod
@@ -383,3 +384,20 @@ def _read_own(files: TaskFiles) -> dict[str, bytes]:
         with contextlib.suppress(OSError):  # gone since it was listed: the render says so
             own[str(path)] = path.read_bytes()
     return own
+
+
+def _written(payload: dict[str, Any], target: Path) -> dict[str, Any]:
+    """Write an output a worker sent back as bytes; what the manifest records about it, or
+    the failure to write it."""
+    data = payload.pop("data", None)
+    if not payload.get("ok") or data is None:
+        return payload
+    from presskit.output.pdf import write_atomic
+
+    try:
+        # Not synced (as the local workers do): the manifest, synced after each post,
+        # records sizes, and a torn file is rebuilt next time.
+        write_atomic(target, data, durable=False)
+    except PresskitError as error:
+        return {"ok": False, "error": str(error)}
+    return payload

@@ -104,7 +104,7 @@ def selected(source: Source, include: Sequence[str], exclude: Sequence[str]) -> 
 
 
 def translation_key(output: PurePosixPath, lang: str | None) -> str:
-    """The PDF's path with its language taken out: `zh/blog/x.pdf` and `en/blog/x.pdf` match."""
+    """The output's path with its language taken out: `zh/blog/x.pdf` and `en/blog/x.pdf` match."""
     parts = list(output.parts)
     primary = (lang or "").split("-")[0].lower()
     for index, part in enumerate(parts[:-1]):
@@ -112,7 +112,7 @@ def translation_key(output: PurePosixPath, lang: str | None) -> str:
             del parts[index]
             break
     name = parts[-1]
-    stem = name[: -len(".pdf")]
+    stem, _, suffix = name.rpartition(".")  # `.pdf`, `.docx`: each format pairs with its own
     if "." in stem and normalize_lang(stem.rsplit(".", 1)[1]):
-        name = stem.rsplit(".", 1)[0] + ".pdf"
+        name = stem.rsplit(".", 1)[0] + "." + suffix
     return "/".join([*parts[:-1], name])

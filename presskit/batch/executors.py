@@ -67,10 +67,20 @@ class Result:
     warnings: tuple[str, ...] = ()
     files: tuple[str, ...] = ()  # local files the task asked for, found or not
     data: dict[str, Any] = field(default_factory=dict)  # anything else the function returned
+    # A task that wrote several outputs (a post as PDF and Word): each format's own result,
+    # which may fail while another succeeds. Empty for a task of one output.
+    formats: dict[str, Result] = field(default_factory=dict)
+
+    def of(self, fmt: str) -> Result:
+        """What became of the `fmt` output: its own result, or the whole task's (a task of one
+        output, or one that failed as a whole: a worker crash, a time limit)."""
+        if not self.ok or not self.formats:
+            return self
+        return self.formats.get(fmt) or Result.failure(f"no {fmt} output came back")
 
     @classmethod
     def from_dict(cls, payload: dict[str, Any]) -> Result:
-        known = {"ok", "error", "pages", "bytes", "sha256", "warnings", "files"}
+        known = {"ok", "error", "pages", "bytes", "sha256", "warnings", "files", "formats"}
         return cls(
             ok=bool(payload.get("ok")),
             error=payload.get("error") or (None if payload.get("ok") else "failed"),
@@ -80,6 +90,9 @@ class Result:
             warnings=tuple(str(w) for w in payload.get("warnings", ())),
             files=tuple(str(f) for f in payload.get("files", ())),
             data={k: v for k, v in payload.items() if k not in known},
+            formats={
+                str(fmt): cls.from_dict(each) for fmt, each in payload.get("formats", {}).items()
+            },
         )
 
     @classmethod

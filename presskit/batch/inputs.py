@@ -233,14 +233,18 @@ class Inputs:
             self._configs[config_path] = load_config(config_path)
         return self._configs[config_path]
 
-    def key(self, post: Path, depends: Iterable[str]) -> tuple[str, list[str]]:
-        """The post's input hash, and the dependency list it covers (relative to the post)."""
+    def key(self, post: Path, depends: Iterable[str], fmt: str = "pdf") -> tuple[str, list[str]]:
+        """The input hash of the post's `fmt` output, and the dependency list it covers
+        (relative to the post). The format is part of the key: a post's PDF and Word file are
+        two outputs, each with its own manifest row."""
         folder = post.parent
         names = set(depends)
         names.update(os.path.relpath(file, folder) for file in bundle_files(post))
         ordered = sorted(names)
         digest = hashlib.sha256()
         digest.update(self.shared_digest(self.config_path(post)).encode() + b"\n")
+        if fmt != "pdf":  # a PDF's key stays what it was before formats (no rebuild on upgrade)
+            digest.update(f"format {fmt}\n".encode())
         digest.update(b"source " + file_digest(post).encode() + b"\n")
         moment = self._embargoes.get(os.path.abspath(post))
         if moment is not None:  # posts without one keep the keys they had

@@ -28,8 +28,15 @@ class LineReporter(Reporter):
         self.stream.write(printable(text, newlines=False) + "\n")
         self.stream.flush()
 
-    def start(self, total: int, to_render: int) -> None:
-        if not self.quiet:
+    def start(
+        self, total: int, to_render: int, formats: tuple[str, ...] = ("pdf",), posts: int = 0
+    ) -> None:
+        if self.quiet:
+            return
+        if len(formats) > 1:
+            count = f"{posts} {'post' if posts == 1 else 'posts'}"
+            self.write(f"{count} as {' + '.join(formats)}, {to_render} files to render")
+        else:
             self.write(f"{total} {'post' if total == 1 else 'posts'}, {to_render} to render")
 
     def document(self, doc: Document) -> None:
@@ -38,9 +45,12 @@ class LineReporter(Reporter):
         elif not self.quiet and doc.status == "built":
             count = len(doc.warnings)
             extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
-            pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
+            if doc.pages is None:  # a format without fixed pages (Word): its size instead
+                size = f"{(doc.bytes or 0) / 1024:.0f} KiB"
+            else:
+                size = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
             note = f"; {doc.reason}" if doc.reason else ""
-            self.write(f"built     {doc.output} ({pages}{extra}){note}")
+            self.write(f"built     {doc.output} ({size}{extra}){note}")
 
     def note(self, message: str) -> None:
         if not self.quiet:
@@ -59,7 +69,9 @@ class BarReporter(Reporter):
         self.counts = {"built": 0, "unchanged": 0, "failed": 0, "skipped": 0}
         self.last_draw = 0.0
 
-    def start(self, total: int, to_render: int) -> None:
+    def start(
+        self, total: int, to_render: int, formats: tuple[str, ...] = ("pdf",), posts: int = 0
+    ) -> None:
         self.total = total
 
     def document(self, doc: Document) -> None:

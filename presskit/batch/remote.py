@@ -126,11 +126,25 @@ def _run_in(root: Path, payload: dict[str, Any], cache: Path, call: Any) -> dict
         MIRROR.reset(token)
     output = payload["output"]
     if result.get("ok") and output:
-        try:
-            result["pdf"] = Path(args[output]).read_bytes()
-        except OSError as error:
-            result = {"ok": False, "error": f"{payload['args'][output]}: {error.strerror}"}
+        formats = args.get("formats")
+        if formats and isinstance(result.get("formats"), dict):
+            from presskit.output.backends import output_paths
+
+            # each format written comes back as bytes, each failure as it was said
+            for fmt, target in output_paths(args[output], formats).items():
+                each = result["formats"].get(fmt)
+                if isinstance(each, dict) and each.get("ok"):
+                    result["formats"][fmt] = _with_bytes(each, target, fmt)
+        else:
+            result = _with_bytes(result, Path(args[output]), payload["args"][output])
     return _unmirrored(result, root, back)
+
+
+def _with_bytes(result: dict[str, Any], target: Path, name: str) -> dict[str, Any]:
+    try:
+        return {**result, "data": target.read_bytes()}
+    except OSError as error:
+        return {"ok": False, "error": f"{name}: {error.strerror}"}
 
 
 def _unmirrored(value: Any, root: Path, back: list[tuple[str, str]]) -> Any:

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from presskit import extensions, weasy
@@ -249,31 +250,58 @@ def render_post(
     theme: str | None,
     offline: bool | None,
     as_of: str | None = None,
+    formats: list[str] | None = None,
 ) -> dict[str, Any]:
     """The default runner: one post to one PDF, with what the manifest records about it;
-    its embargo judged as of `as_of` (ISO 8601, from `build --as-of`) or now."""
+    its embargo judged as of `as_of` (ISO 8601, from `build --as-of`) or now. With `formats`,
+    one file per format beside `out` (`output_paths`), each said apart under "formats" (one
+    may fail while another is written)."""
+    if formats is None:
+        return _render_one(path, Path(out), config, theme, offline, as_of, "pdf")
+    from presskit.output.backends import output_paths
+
+    each: dict[str, dict[str, Any]] = {}
+    for fmt, target in output_paths(out, formats).items():
+        try:
+            each[fmt] = _render_one(path, target, config, theme, offline, as_of, fmt)
+        except PresskitError as error:  # this format fails; the others are still written
+            each[fmt] = {"ok": False, "error": str(error.located(path))}
+    read = [name for result in each.values() for name in result.get("files", ())]
+    # the files every format asked for: what a remote worker must be shipped on a retry
+    return {"ok": True, "formats": each, "files": list(dict.fromkeys(read))}
+
+
+def _render_one(
+    path: str,
+    out: Path,
+    config: str | Config | None,
+    theme: str | None,
+    offline: bool | None,
+    as_of: str | None,
+    fmt: str,
+) -> dict[str, Any]:
     import datetime as dt
     import hashlib
-    from pathlib import Path
 
     from presskit.output.page import Options
     from presskit.pipeline import render
 
     options = Options(now=dt.datetime.fromisoformat(as_of)) if as_of else None
 
-    # No fsync per PDF: a batch's outputs are checked against the manifest's sizes, which
-    # the batch writes durably after each post, so a PDF a crash tore is rebuilt next time.
+    # No fsync per output: a batch's outputs are checked against the manifest's sizes, which
+    # the batch writes durably after each post, so a file a crash tore is rebuilt next time.
     result = render(
         path,
         out,
         config,
+        to=fmt,
         theme=theme,
         offline=offline,
         options=options,
         timeout=None,
         durable=False,
     )
-    data = Path(out).read_bytes()
+    data = out.read_bytes()
     return {
         "ok": True,
         "pages": result.pages,

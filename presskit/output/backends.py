@@ -122,6 +122,13 @@ def suffix_of(name: str) -> str:
     return get(key).suffix
 
 
+def output_paths(out: str | Path, formats: Iterable[str]) -> dict[str, Path]:
+    """Where each format of one post goes: beside `out`, with the format's suffix
+    (`launch.pdf`, `launch.docx`). The batch names its manifest rows, the worker writes and a
+    Dask worker sends back by this one rule."""
+    return {fmt: Path(out).with_suffix(suffix_of(fmt)) for fmt in formats}
+
+
 def by_suffix(suffix: str) -> OutputBackend | None:
     wanted = suffix.lower()
     for name in names():
