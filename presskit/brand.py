@@ -192,6 +192,26 @@ def ignored_configs(start: Path, tree: Path | None = None) -> list[Path]:
     return [f / CONFIG_NAME for f in found if (f / CONFIG_NAME).is_file()]
 
 
+def is_loose(post: Path) -> bool:
+    """A post in no content tree (no `content` folder, no bundle on its way up): nothing
+    tells its author's folders from its owner's, so a config found for it is data, not code."""
+    return not _search_chain(post)[0]
+
+
+def found_for_loose_post(cfg: Config) -> Config:
+    """A config that a search found for a loose post, without its `extensions` (code): whoever
+    can write beside the post could have written it. `--config` names one to trust."""
+    if not cfg.extensions or cfg.path is None:
+        return cfg
+    names = ", ".join(cfg.extensions)
+    warning = Diagnostic(
+        f"extensions {names} not loaded: a presskit.toml found beside or above a loose post "
+        "is not trusted with code (name it with --config to load them)",
+        str(cfg.path),
+    )
+    return replace(cfg, extensions=(), warnings=(*cfg.warnings, warning))
+
+
 IGNORED_CONFIG = (
     "ignored: configuration inside the content tree is not read "
     "(put it at the site root or pass --config)"

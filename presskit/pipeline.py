@@ -21,7 +21,9 @@ from presskit.brand import (
     IGNORED_CONFIG,
     Config,
     find_config,
+    found_for_loose_post,
     ignored_configs,
+    is_loose,
     load_config,
     site_lang,
     with_site,
@@ -68,6 +70,8 @@ def resolve_config(post_path: Path, config: Config | str | Path | None) -> Confi
         cfg = load_config(path)
     else:
         cfg = load_config(find_config(post_path))
+        if is_loose(post_path):
+            cfg = found_for_loose_post(cfg)
     extensions.load(cfg.extensions, source=cfg.path)
     return with_site(cfg, post_path) if cfg.site is None else cfg
 

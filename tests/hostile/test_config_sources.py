@@ -1,0 +1,81 @@
+"""Issue 17 (review 17): configuration comes from one place per render, and code from a
+trusted one.
+
+A loose post (in no content tree) had its `presskit.toml` searched from its own folder, and
+that config's `extensions` imported: whoever could write beside the post ran code when its
+owner rendered it. The preview judged the embargo (and chose what to watch) by searching a
+config per post, which could differ from the one its build used. And a Hugo `hugo.toml`
+inside the content tree set the site (its baseURL: where the cover's QR code points).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import pdftotext
+from hostile_kit import run
+
+FM = "---\ntitle: Loose\n---\n\n"
+
+
+def loose_post(tmp_path: Path, where: str) -> tuple[Path, Path, Path]:
+    """A loose post with a config and an extension `where` ("beside" it or "above" it)."""
+    folder = tmp_path / "drafts" / "week1"
+    folder.mkdir(parents=True)
+    post = folder / "loose.md"
+    post.write_text(FM + "Body.\n", "utf-8")
+    home = folder if where == "beside" else folder.parent
+    marker = tmp_path / "PWNED"
+    (home / "evilext.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n", "utf-8")
+    config = home / "presskit.toml"
+    config.write_text('extensions = ["evilext"]\n[brand]\nname = "FOUND-BRAND"\n', "utf-8")
+    return post, config, marker
+
+
+@pytest.mark.parametrize("where", ["beside", "above"])
+@pytest.mark.parametrize("how", ["render", "html", "api"])
+def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    post, config, marker = loose_post(tmp_path, where)
+    out = tmp_path / ("out.html" if how == "html" else "out.pdf")
+    if how == "api":
+        script = "import sys, presskit; presskit.render(sys.argv[1], sys.argv[2], offline=True)"
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(post), str(out)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=240,
+        )
+        assert done.returncode == 0, done.stderr
+    else:
+        args = ["--offline"] if how == "render" else []
+        done = run(how, str(post), "-o", str(out), *args)
+        assert done.returncode == 0, done.stderr
+        assert f"warning: {config}: extensions evilext not loaded" in done.stderr
+    assert not marker.exists(), "an extension named by a config found beside the post ran"
+    if how != "html":
+        assert "FOUND-BRAND" in pdftotext(out)  # the rest of the config is still read
+
+
+def test_a_named_config_still_loads_its_extensions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    post, config, marker = loose_post(tmp_path, "beside")
+    done = run("render", str(post), "-o", str(tmp_path / "o.pdf"), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
+    assert "not loaded" not in done.stderr
+
+
+def test_a_site_posts_config_above_the_content_tree_still_loads_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    site = tmp_path / "site"
+    bundle = site / "content" / "en" / "news" / "x"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text(FM + "Body.\n", "utf-8")
+    marker = tmp_path / "LOADED"
+    (site / "ownext.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n", "utf-8")
+    (site / "presskit.toml").write_text('extensions = ["ownext"]\n', "utf-8")
+    done = run("render", str(bundle / "index.md"), "-o", str(tmp_path / "o.pdf"), "--offline")
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
