@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import os
 import shutil
 import subprocess
@@ -217,6 +218,120 @@ def test_brand_fonts_go_into_every_slot_but_east_asian(tmp_path: Path) -> None:
     assert by_id["Title"].find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Sans"
     assert by_id["SourceCode"].find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Mono"
     assert by_id["Title"].find(f"{W}rPr/{W}color").get(f"{W}val") == "112233"
+
+
+def test_the_head_of_a_chinese_release_in_word(tmp_path: Path) -> None:
+    """The rule under the head is drawn; an embargo in two zones breaks between them, never
+    inside a time; emphasis is bold in the CJK Emphasis style, never italic ideographs."""
+    docx = render_docx(DEMO_ZH, tmp_path / "zh.docx", EXAMPLE_CONFIG, options=BEFORE_EMBARGO)
+    styles = [p.style for p in docx.paragraphs]
+    assert styles.count("FrontRule") == 1
+    assert styles.index("FrontRule") < styles.index("BodyText")
+    (status,) = docx.styled("ReleaseStatusEmbargoed")
+    first, second = status.split("\n")
+    assert first.endswith("（北京时间）／") and second.startswith("2023年7月12日")
+    assert "UTC−07:00" in second
+    by_id = {s.get(f"{W}styleId"): s for s in docx.xml("word/styles.xml").iter(f"{W}style")}
+    spacing = by_id["ReleaseStatus"].find(f"{W}rPr/{W}spacing")
+    assert spacing is not None and spacing.get(f"{W}val") == "0"  # no tracking of ideographs
+
+    folder = tmp_path / "content/zh/post"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text(
+        "---\ntitle: 强调\ndate: 2024-01-02\n---\n\n我们*非常*高兴，_Ambient_ 也是。\n", "utf-8"
+    )
+    emphasis = render_docx(folder / "index.md", tmp_path / "em.docx")
+    runs = [run for p in emphasis.paragraphs for run in p.runs if run[0] == "CJKEmphasis"]
+    assert [text for _style, text in runs] == ["非常", "Ambient"]
+    assert b"<w:i />" not in emphasis.parts["word/document.xml"]
+    assert b"<w:i/>" not in emphasis.parts["word/document.xml"]
+    style = {s.get(f"{W}styleId"): s for s in emphasis.xml("word/styles.xml").iter(f"{W}style")}
+    rpr = style["CJKEmphasis"].find(f"{W}rPr")
+    assert rpr.find(f"{W}b") is not None and rpr.find(f"{W}i").get(f"{W}val") == "0"
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf")
+
+
+def brand_font(source: Path, target: Path, fs_type: int | None = None) -> Path:
+    """A Latin subset of an installed face (small and quick), under a file name of the brand's."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(source)
+    cutter = subset.Subsetter()
+    cutter.populate(unicodes=range(0x20, 0x250))
+    cutter.subset(font)
+    if fs_type is not None:
+        font["OS/2"].fsType = fs_type
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font.save(target)
+    return target
+
+
+def test_brand_font_files_are_embedded_as_word_embeds_them(tmp_path: Path) -> None:
+    """ECMA-376 Part 1 §17.8.1: obfuscated parts keyed in fontTable.xml; LibreOffice, which has
+    no face of that name installed, prints the release in it."""
+    from fontTools.ttLib import TTFont
+
+    from presskit.output.wordfonts import obfuscate
+
+    if not (DEJAVU.is_file() and DEJAVU_BOLD.is_file()):
+        pytest.skip("DejaVu Serif (fonts-dejavu-core) is not installed")
+    brand = tmp_path / "brand"
+    brand_font(DEJAVU, brand / "fonts/Body-Regular.ttf")
+    brand_font(DEJAVU_BOLD, brand / "fonts/Body-Bold.ttf")
+    brand_font(DEJAVU, brand / "fonts/Unused.ttf")
+    brand_font(DEJAVU, brand / "fonts/Restricted.ttf", fs_type=0x0002)
+    config = brand / "presskit.toml"
+    config.write_text(
+        '[brand]\nname = "B"\n[brand.fonts]\nbody = "Presskit Test Serif"\n'
+        'headings = "Presskit Test Locked"\n'
+        '[[brand.font_files]]\nfamily = "Presskit Test Serif"\npath = "fonts/Body-Regular.ttf"\n'
+        '[[brand.font_files]]\nfamily = "Presskit Test Serif"\npath = "fonts/Body-Bold.ttf"\n'
+        'weight = "bold"\n'
+        '[[brand.font_files]]\nfamily = "Presskit Test Unused"\npath = "fonts/Unused.ttf"\n'
+        '[[brand.font_files]]\nfamily = "Presskit Test Locked"\npath = "fonts/Restricted.ttf"\n',
+        "utf-8",
+    )
+    post = tmp_path / "content/en/fonts/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        "---\ntitle: Fonts\ndate: 2024-01-02\n---\n\nRegular words and **bold words**.\n", "utf-8"
+    )
+    out = tmp_path / "en.docx"
+    result = presskit.render(post, out, config, to="docx")
+    assert any("licence forbids it" in str(w) for w in result.warnings), result.warnings
+    docx = Docx.open(out)
+    assert sorted(n for n in docx.parts if n.startswith("word/fonts/")) == [
+        "word/fonts/font1.odttf",
+        "word/fonts/font2.odttf",
+    ]  # the unused family and the restricted face stay out
+    table = docx.xml("word/fontTable.xml")
+    font = next(f for f in table.iter(f"{W}font") if f.get(f"{W}name") == "Presskit Test Serif")
+    embeds = [(e.tag.removeprefix(W), e.get(f"{W}fontKey")) for e in font]
+    assert [tag for tag, _ in embeds] == ["embedRegular", "embedBold"]
+    rels = ET.fromstring(docx.parts["word/_rels/fontTable.xml.rels"])
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    for element, (_tag, key) in zip(font, embeds, strict=True):
+        rid = element.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        data = docx.parts["word/" + targets[rid]]
+        assert data[:4] != b"\x00\x01\x00\x00"  # obfuscated: not a bare TrueType header
+        face = TTFont(io.BytesIO(obfuscate(data, key)))  # the same XOR undoes it
+        assert face["name"].getDebugName(1) == "Presskit Test Serif"
+    assert b"<w:embedTrueTypeFonts/>" in docx.parts["word/settings.xml"]
+    # the schema's order: after w:zoom, before w:embedSystemFonts
+    settings = docx.parts["word/settings.xml"].decode()
+    assert settings.index("<w:zoom") < settings.index("<w:embedTrueTypeFonts")
+    types = docx.parts["[Content_Types].xml"].decode()
+    assert 'Extension="odttf"' in types and "obfuscatedFont" in types
+
+    pdf = libreoffice_pdf(out, tmp_path)
+    listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    names = [line.split()[0].split("+")[-1] for line in listed.stdout.splitlines()[2:]]
+    assert "PresskitTestSerif-Regular" in names, listed.stdout
+    assert "PresskitTestSerif-Bold" in names, listed.stdout
 
 
 def test_callouts_tables_and_code(tmp_path: Path) -> None:

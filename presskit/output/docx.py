@@ -24,7 +24,7 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
@@ -35,7 +35,7 @@ import panflute as pf
 from presskit import i18n
 from presskit.brand import Config, Contact
 from presskit.errors import Diagnostic, PresskitError
-from presskit.output import word
+from presskit.output import word, wordfonts
 from presskit.output.backends import Job, OutputBackend, RenderResult
 from presskit.output.convert import convert_doc, pandoc_bytes
 from presskit.output.fonts import describe_missing, missing_glyphs
@@ -78,8 +78,15 @@ class DocxBackend(OutputBackend):
             if cfg.strict_fonts:
                 raise PresskitError(describe_missing(missing), job.post_path)
             warnings.append(Diagnostic(describe_missing(missing), str(job.post_path)))
-        data = write_docx(doc, look_for(post, cfg, theme, release), source=str(post.path))
-        data = finish(data, post)
+        look = look_for(post, cfg, theme, release)
+        data = write_docx(doc, look, source=str(post.path))
+        faces = wordfonts.faces(
+            cfg.brand.font_files,
+            look.families(),
+            font_roots(cfg),
+            lambda message: warnings.append(Diagnostic(message, str(job.post_path))),
+        )
+        data = finish(data, post, faces)
         write_atomic(job.out, data, durable=job.durable)
         return RenderResult(
             output=job.out,
@@ -128,8 +135,23 @@ def build_doc(
         *doc.content,
         *back_blocks(post, cfg, release, labels, quotes),
     ]
+    if i18n.is_cjk(lang):
+        cjk_emphasis(doc)
     doc.metadata["lang"] = pf.MetaString(i18n.html_lang(lang))
     return doc
+
+
+def cjk_emphasis(doc: pf.Doc) -> None:
+    """Emphasis in a Chinese, Japanese or Korean release in the "CJK Emphasis" character
+    style (bold, as the PDF prints it), not pandoc's italic: a CJK face has no italic, and
+    Word would slant the ideographs by machine."""
+
+    def visit(elem: pf.Element, _doc: pf.Doc) -> pf.Span | None:
+        if isinstance(elem, pf.Emph):
+            return pf.Span(*elem.content, attributes={word.STYLE: "CJK Emphasis"})
+        return None
+
+    doc.walk(visit)
 
 
 def _para(style: str, *inlines: pf.Inline) -> pf.Div:
@@ -143,7 +165,7 @@ def front_blocks(post: Post, cfg: Config, release: Release, labels: dict[str, st
     status_style = "Release Status Embargoed" if release.embargoed else "Release Status"
     blocks: list[pf.Block] = [
         _para("Brand Line", *text_inlines(brand.name)),
-        _para(status_style, *text_inlines(release.status)),
+        _para(status_style, *status_inlines(release)),
         _para("Document Kind", *text_inlines(labels["press_release"])),
         _para("Title", *text_inlines(post.title)),
     ]
@@ -167,8 +189,25 @@ def front_blocks(post: Post, cfg: Config, release: Release, labels: dict[str, st
         blocks.append(_para("Release Meta", *read, *([] if "：" in colon else [pf.Space()]), link))
     if post.description:
         blocks.append(_para("Abstract", *text_inlines(post.description)))
-    blocks.append(word.styled("Front Rule", pf.Para()))  # the rule under the head
+    # The thin rule between the head and the body: an empty paragraph of its own style (pandoc
+    # drops an empty Para, so it is written as Word XML).
+    blocks.append(pf.RawBlock(FRONT_RULE, format="openxml"))
     return blocks
+
+
+FRONT_RULE = '<w:p><w:pPr><w:pStyle w:val="FrontRule"/></w:pPr></w:p>'
+
+
+def status_inlines(release: Release) -> list[pf.Inline]:
+    """The release status; an embargo given in two zones breaks after the first, so each
+    moment stays whole on its own line (a narrow line cut `UTC−07:00` apart)."""
+    if not release.embargoed:
+        return text_inlines(release.status)
+    _, separator, _ = i18n.label(release.lang, "zones", first="\x00", second="\x00").split("\x00")
+    first, found, second = release.status.partition(separator)
+    if not found or not second:
+        return text_inlines(release.status)
+    return [*text_inlines(first + separator.rstrip()), pf.LineBreak(), *text_inlines(second)]
 
 
 def back_blocks(
@@ -370,23 +409,32 @@ _DATA_DESCRIPTION = re.compile(rb'(<pic:cNvPr\b[^>]*?\bdescr=")data:[^"]*(")')
 _CORE_FIELD = "<{tag}>{value}</{tag}>"
 
 
-def finish(data: bytes, post: Post) -> bytes:
+def font_roots(cfg: Config) -> tuple[Path, ...]:
+    """Where the brand's font files may be: the config's folder, and the brand file's."""
+    roots = [cfg.root, cfg.brand_file.parent if cfg.brand_file else None]
+    return tuple(root for root in roots if root is not None)
+
+
+def finish(data: bytes, post: Post, faces: Sequence[wordfonts.Face] = ()) -> bytes:
     """pandoc's docx made reproducible and lean: fixed zip dates, the document properties
-    (title, authors, date) filled in, and no copy of each image's bytes in its description
-    (pandoc writes the image's source there, which for us is the whole `data:` URL)."""
+    (title, authors, date) filled in, no copy of each image's bytes in its description
+    (pandoc writes the image's source there, which for us is the whole `data:` URL), and the
+    brand's fonts embedded (`wordfonts`)."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    buffer = io.BytesIO()
+    parts = {info.filename: source.read(info.filename) for info in source.infolist()}
     stamp = iso_date(post) or "1980-01-01T00:00:00Z"
     if len(stamp) == 10:
         stamp += "T00:00:00Z"
+    if "word/document.xml" in parts:
+        parts["word/document.xml"] = _DATA_DESCRIPTION.sub(rb"\1\2", parts["word/document.xml"])
+    if "docProps/core.xml" in parts:
+        core = parts["docProps/core.xml"].decode("utf-8")
+        parts["docProps/core.xml"] = _core(core, post, stamp).encode("utf-8")
+    wordfonts.embed(parts, faces)
+    buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                content = _DATA_DESCRIPTION.sub(rb"\1\2", content)
-            elif info.filename == "docProps/core.xml":
-                content = _core(content.decode("utf-8"), post, stamp).encode("utf-8")
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+        for name, content in parts.items():
+            fixed = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, content)
     return buffer.getvalue()

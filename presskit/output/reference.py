@@ -75,6 +75,11 @@ class Look:
     status: str  # the running head's right side: "Embargoed until …" or ""
     page_label: PageLabel  # "Page ", " of ", "" around the two numbers, in the language's order
 
+    def families(self) -> tuple[str, ...]:
+        """Every family the styles name (the faces worth embedding)."""
+        slots = (self.body, self.heading, self.mono)
+        return tuple(dict.fromkeys(f for fonts in slots for f in (fonts.latin, fonts.east_asian)))
+
 
 def _hex(colour: str) -> str:
     value = colour.lstrip("#").upper()
@@ -263,7 +268,15 @@ def styles(look: Look) -> list[str]:
             based="Normal",
             custom=True,
             ppr=_ppr(keep_next=True, before=120, after=60),
-            rpr=_rpr(fonts=heading, bold=True, caps=True, color=primary, spacing=20, size=18),
+            # tracking is for Latin capitals: spaced-out ideographs read as separate words
+            rpr=_rpr(
+                fonts=heading,
+                bold=True,
+                caps=True,
+                color=primary,
+                spacing=0 if look.cjk else 20,
+                size=18,
+            ),
         ),
         _style(
             "paragraph",
@@ -315,6 +328,15 @@ def styles(look: Look) -> list[str]:
             "Dateline",
             custom=True,
             rpr=_rpr(fonts=heading, bold=True, color=primary),
+        ),
+        _style(
+            "character",
+            "CJKEmphasis",
+            "CJK Emphasis",
+            custom=True,
+            # CJK faces have no italic (Word slants them by machine): bold, as the PDF prints
+            # emphasis in Chinese, Japanese and Korean (clreq accepts bold for 着重)
+            rpr=_rpr(bold=True, italic=False),
         ),
         _style(
             "character",
