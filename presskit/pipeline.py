@@ -29,7 +29,14 @@ from presskit.brand import (
     with_site,
 )
 from presskit.errors import Collector, Diagnostic, PresskitError, capped
-from presskit.output.backends import Job, OutputBackend, RenderResult, for_output
+from presskit.output.backends import (
+    Job,
+    OutputBackend,
+    RenderResult,
+    for_output,
+    known,
+    known_suffix,
+)
 from presskit.output.convert import convert
 from presskit.output.fonts import (
     MISSING_GLYPHS,
@@ -224,6 +231,10 @@ def render(
     `to` names the output backend ("pdf", "docx"); without it the output's suffix decides,
     and a PDF is the default. `durable=False` skips syncing the output to disk (see
     `presskit.output.pdf.write_atomic`)."""
+    suffix = Path(out).suffix
+    if (to and not known(to)) or (not to and suffix and not known_suffix(suffix)):
+        # a backend an extension of the post's config registers (`--to txt`, `-o x.txt`)
+        resolve_config(Path(post_path), config)
     backend = for_output(Path(out), to)
     job = Job(
         post_path=Path(post_path),

@@ -662,3 +662,40 @@ def test_an_unknown_format_fails_the_batch_in_one_line(tmp_path):
     done = run_presskit("build", str(tmp_path), "-o", str(tmp_path / "o"), "--formats", "pdf,odt")
     assert done.returncode == 1
     assert done.stderr.strip() == "error: unknown output format 'odt' (known: pdf, docx)"
+
+
+PLAIN_BACKEND = """
+from presskit.output.backends import Job, OutputBackend, RenderResult, register
+from presskit.output.pdf import write_atomic
+from presskit.source.post import load_post
+
+
+class Plain(OutputBackend):
+    name, suffix = "txt", ".txt"
+
+    def render(self, job: Job) -> RenderResult:
+        post = load_post(job.post_path)
+        text = post.title + "\\n"
+        write_atomic(job.out, text)
+        return RenderResult(job.out, post, None, len(text.encode()), ())
+
+
+register(Plain())
+"""
+
+
+def test_a_backend_an_extension_registers_is_a_format(tmp_path):
+    """`extensions = ["plain_backend"]` in presskit.toml: the batch, its workers and `render`
+    know `txt` as they know pdf and docx."""
+    (tmp_path / "plain_backend.py").write_text(PLAIN_BACKEND, "utf-8")
+    (tmp_path / "presskit.toml").write_text('extensions = ["plain_backend"]\n', "utf-8")
+    post(tmp_path / "content", "en/news/launch/index.md", "Launch day")
+    out = tmp_path / "out"
+    result = build([tmp_path / "content"], out, formats="txt", jobs=1)
+    assert [(d.output, d.status) for d in result.documents] == [("en/news/launch.txt", "built")]
+    assert (out / "en/news/launch.txt").read_text("utf-8") == "Launch day\n"
+    done = run_presskit(
+        "render", str(tmp_path / "content/en/news/launch/index.md"), "-o", str(tmp_path / "a.txt")
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "a.txt").read_text("utf-8") == "Launch day\n"

@@ -45,7 +45,7 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import site_lang
 from presskit.errors import PresskitError
-from presskit.output.backends import output_paths, parse_formats
+from presskit.output.backends import known, output_paths, parse_formats
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
 from presskit.source.verdict import hugo_verdict
@@ -150,7 +150,6 @@ def build(
     PDFs.
     """
     started = time.monotonic()
-    wanted = parse_formats(formats)
     kind, scheduler = choose(executor, scheduler)
     if kit is not None and not KIT_NAME.fullmatch(kit):
         raise PresskitError(f"kit name {kit!r} must be a file name without folders")
@@ -169,6 +168,7 @@ def build(
     sources = discover(paths)
     if not sources:
         raise PresskitError("no Markdown files found", ", ".join(str(p) for p in paths))
+    wanted = _formats(formats, sources, inputs)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -331,6 +331,24 @@ def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executo
             f"--executor {kind} needs Dask: pip install 'presskit[dask]' ({error})"
         ) from None
     return DaskExecutor(jobs, scheduler)
+
+
+def _formats(
+    formats: str | Sequence[str], sources: Sequence[Source], inputs: Inputs
+) -> tuple[str, ...]:
+    """The formats asked for, once each. A name that is not built in may be a backend an
+    extension of the batch's configs registers: those are imported here too (the workers
+    import them anyway), so the batch can name its outputs."""
+    names = formats.split(",") if isinstance(formats, str) else list(formats)
+    if not all(known(name) for name in names if name.strip()):
+        seen: set[Path | None] = set()
+        for source in sources:
+            with contextlib.suppress(PresskitError):  # a broken config fails its posts later
+                path = inputs.config_path(source.path)
+                if path not in seen:
+                    seen.add(path)
+                    extensions.load(inputs.config(source.path).extensions, source=path)
+    return parse_formats(formats)
 
 
 def _in_format(doc: Document, fmt: str) -> Document:

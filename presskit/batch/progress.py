@@ -46,7 +46,9 @@ class LineReporter(Reporter):
             count = len(doc.warnings)
             extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
             if doc.pages is None:  # a format without fixed pages (Word): its size instead
-                size = f"{(doc.bytes or 0) / 1024:.0f} KiB"
+                size = f"{doc.bytes or 0} bytes"
+                if (doc.bytes or 0) >= 1024:
+                    size = f"{(doc.bytes or 0) / 1024:.0f} KiB"
             else:
                 size = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
             note = f"; {doc.reason}" if doc.reason else ""

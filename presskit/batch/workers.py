@@ -258,8 +258,12 @@ def render_post(
     may fail while another is written)."""
     if formats is None:
         return _render_one(path, Path(out), config, theme, offline, as_of, "pdf")
-    from presskit.output.backends import output_paths
+    from presskit.output.backends import known, output_paths
 
+    if not all(known(fmt) for fmt in formats):
+        from presskit.pipeline import resolve_config
+
+        resolve_config(Path(path), config)  # loads the extensions that register the others
     each: dict[str, dict[str, Any]] = {}
     for fmt, target in output_paths(out, formats).items():
         try:

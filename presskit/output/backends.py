@@ -138,6 +138,20 @@ def by_suffix(suffix: str) -> OutputBackend | None:
     return None
 
 
+def known(name: str) -> bool:
+    """Whether `name` is a backend this process knows (built in, or registered already)."""
+    key = name.strip().lower()
+    return key in BUILTIN or key in _loaded
+
+
+def known_suffix(suffix: str) -> bool:
+    wanted = suffix.lower()
+    return any(
+        (_loaded[name].suffix if name in _loaded else BUILTIN[name][0]) == wanted
+        for name in names()
+    )
+
+
 def parse_formats(value: str | Iterable[str]) -> tuple[str, ...]:
     """`"pdf,docx"` (or a list) as known backend names, in order, once each."""
     items = value.split(",") if isinstance(value, str) else list(value)
