@@ -659,6 +659,7 @@ def test_a_kit_needs_the_pdfs(site, tmp_path):
 
 
 def test_an_unknown_format_fails_the_batch_in_one_line(tmp_path):
+    post(tmp_path, "en/a.md")
     done = run_presskit("build", str(tmp_path), "-o", str(tmp_path / "o"), "--formats", "pdf,odt")
     assert done.returncode == 1
     assert done.stderr.strip() == "error: unknown output format 'odt' (known: pdf, docx)"
