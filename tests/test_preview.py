@@ -147,6 +147,65 @@ def test_the_word_file_is_made_on_its_first_download(running: Running) -> None:
         assert running.request(other)[0] == 404, other
 
 
+def _long_post_with_warnings(post: Path) -> None:
+    """Three pages of body; warnings on the first page of it, on its last, and one (a
+    shortcode between paragraphs that fall on two pages) that cannot be placed for sure."""
+    body = ["First paragraph, marmalade and aardvark.\n", "{{< unknownthing >}}\n",
+            "![A chart](chart.png)\n"]  # fmt: skip
+    body += [
+        f"Paragraph {i} of the release, with filler words that make the document long enough "
+        f"to fill several pages when it is printed. Token zq{i}x.\n"
+        for i in range(45)
+    ]
+    body += ["Last paragraph, pomegranate.\n", "![Missing](late.png)\n"]
+    post.write_text(
+        '---\ntitle: "Long"\ndate: 2024-05-01T10:00:00+08:00\ndateline: Xyzzyville\n---\n\n'
+        + "\n".join(body),
+        encoding="utf-8",
+    )
+
+
+def test_warnings_are_shown_beside_the_page_that_prints_their_line(tmp_path: Path) -> None:
+    from conftest import pdftotext
+
+    root = site(tmp_path)
+    post = root / "content/en/news/launch/index.md"
+    _long_post_with_warnings(post)
+    session = Session([post])
+    session.log = lambda line: None
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()
+        session.start(watching=False)
+        assert session.wait_idle(180)
+        state = session.posts["launch"]
+        assert state.good is not None
+        html = live.page("/post/launch")
+        source = post.read_text().splitlines()
+
+        def line_of(text: str) -> int:
+            return next(n for n, line in enumerate(source, 1) if text in line)
+
+        pages = pdftotext(state.good.pdf).split("\f")  # poppler, page by page
+
+        def page_of(token: str) -> int:
+            return next(n for n, text in enumerate(pages, 1) if token in text)
+
+        assert page_of("zq44x") > page_of("marmalade")  # the body spans pages
+        asides = dict(re.findall(r'<aside class="warnings" id="warnings-page-(\d+)">(.*?)</aside>',
+                                 html, re.S))  # fmt: skip
+        first, last = str(page_of("marmalade")), str(page_of("pomegranate"))
+        # beside the page, a warning names its line (the file is the post)
+        assert f"line {line_of('chart.png')}: image chart.png" in asides[first]
+        assert f"line {line_of('unknownthing')}: unsupported shortcode" in asides[first]
+        assert f"line {line_of('late.png')}: image late.png" in asides[last]
+        top = html.split('<section class="pages')[0]
+        assert "Xyzzyville" in top and "Xyzzyville" not in "".join(asides.values())
+        assert "other warnings" in top and "late.png" not in top
+    finally:
+        live.stop()
+
+
 def test_a_save_renders_again_and_a_failure_keeps_the_last_pages_marked_stale(
     running: Running,
 ) -> None:

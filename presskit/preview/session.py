@@ -27,6 +27,7 @@ from typing import Any
 
 from presskit.errors import PresskitError
 from presskit.preview.formats import RUNNER, Offer, media_type, other_formats
+from presskit.preview.locate import place_warnings, warning_line
 from presskit.preview.raster import rasterize
 from presskit.preview.watch import Roots, watch, watch_roots
 
@@ -57,6 +58,8 @@ class Rendered:
     images: list[Path] | None = None  # made on first look, or at once when someone watches
     at: float = field(default_factory=time.time)
     offers: list[str] = field(default_factory=list)  # URLs of its other formats (`formats`)
+    # its warnings by the page that prints their line (0: not placed; `locate`)
+    by_page: dict[int, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -341,8 +344,12 @@ class Session:
                 if state.good is None or state.good.sha256 != doc.sha256:
                     state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
                     self._offer(state.good, state.path)
+                    # pdftotext reads the pages while pdftoppm draws them
+                    placing = self._place(state.good, state.warnings, state.path)
                     if self.single or key in self.viewed:
                         self._images(state.good)
+                    if placing is not None:
+                        placing.join()
                     lines.append(_line(doc))
                 elif recovered:
                     lines.append(_line(doc))
@@ -388,6 +395,22 @@ class Session:
         shutil.copyfile(pdf, copy)
         self._serve(copy, "application/pdf", name)
         return Rendered(self._revision, folder, copy, sha256)
+
+    @staticmethod
+    def _place(
+        rendered: Rendered, warnings: list[str], post: Path | None
+    ) -> threading.Thread | None:
+        """Find, on a thread, the page of each warning that names a line of the post."""
+        if post is None or not any(warning_line(w, post) for w in warnings):
+            rendered.by_page = {0: list(warnings)} if warnings else {}
+            return None
+
+        def place() -> None:
+            rendered.by_page = place_warnings(warnings, post, rendered.pdf)
+
+        thread = threading.Thread(target=place, name="presskit-preview-locate", daemon=True)
+        thread.start()
+        return thread
 
     def _offer(self, rendered: Rendered, post: Path | None) -> None:
         """List the post's other formats beside this render's PDF, to be made when asked."""

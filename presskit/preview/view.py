@@ -4,12 +4,16 @@ script, so a post cannot script the preview (`presskit.preview.server`)."""
 
 from __future__ import annotations
 
+import re
 import time
 from html import escape
 from urllib.parse import quote
 
 from presskit.preview.session import KitState, PostState, Rendered, Session
 
+_LINE_PREFIX = re.compile(r"^.+?:(\d+)(?::\d+)?: ")
+LINE = r"line \1: "
+WIDE = ' class="warned"'
 STATUS = {
     "built": "rendered",
     "unchanged": "rendered",
@@ -41,10 +45,17 @@ h1 { font-size: 1.35em; margin: .2em 0 .3em; }
   margin: .8em 0; white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 90%; }
 .warnings { background: #fff7e0; border-left: 4px solid var(--warn); padding: .4em .9em;
   margin: .8em 0; }
-.warnings li { font-family: ui-monospace, monospace; font-size: 88%; }
+.warnings li { font-family: ui-monospace, monospace; font-size: 88%; overflow-wrap: anywhere; }
+.warnings ul { padding-left: 1.2em; margin: .3em 0; }
 .downloads a { margin-right: 1em; }
 .pages { display: flex; flex-direction: column; align-items: center; gap: 1.2em;
   margin-top: 1em; }
+main.warned { max-width: 1160px; }
+.page { display: flex; gap: 1em; align-items: flex-start; }
+.page figure { flex: 0 1 auto; min-width: 0; }
+.page aside.warnings { flex: 0 0 15em; margin: 0; position: sticky; top: 3.5em; }
+@media (max-width: 1000px) { .page { flex-direction: column-reverse; align-items: stretch; }
+  .page aside.warnings { position: static; flex-basis: auto; } }
 figure { margin: 0; }
 figure img { display: block; max-width: 100%; height: auto; background: #fff;
   box-shadow: 0 1px 4px rgba(0,0,0,.25); }
@@ -104,9 +115,10 @@ def _when(session: Session) -> str:
     return f"updated {time.strftime('%H:%M:%S', time.localtime(at))}" if at else ""
 
 
-def _main(session: Session, title: str, body: str) -> str:
+def _main(session: Session, title: str, body: str, *, wide: bool = False) -> str:
     return (
-        f'<main id="main" data-version="{session.version}" data-busy="{int(session.busy)}" '
+        f'<main id="main"{WIDE if wide else ""} data-version="{session.version}" '
+        f'data-busy="{int(session.busy)}" '
         f'data-title="{escape(title)}">\n{body}\n</main>'
     )
 
@@ -178,9 +190,18 @@ def post(session: Session, state: PostState) -> tuple[str, str]:
             )
     if state.reason:
         parts.append(f'<p class="meta">{escape(state.reason)}</p>')
-    parts.append(_warnings(state.warnings))
-    parts.append(_rendered(session, state.good, stale=state.stale, extra=_kit_links(session)))
-    return title, _main(session, title, "\n".join(p for p in parts if p))
+    good = state.good
+    urls = session.images(good) if good is not None else []
+    # beside their page when the line they name was found there; the rest (and all of a
+    # failed render's, which the stale pages do not print) at the top
+    placed = {} if state.stale or good is None else good.by_page
+    shown = {n: placed[n] for n in range(1, len(urls) + 1) if placed.get(n)}
+    top = [w for w in state.warnings if not any(w in ws for ws in shown.values())]
+    parts.append(_warnings(top, located=bool(shown)))
+    parts.append(
+        _rendered(session, good, stale=state.stale, extra=_kit_links(session), beside=shown)
+    )
+    return title, _main(session, title, "\n".join(p for p in parts if p), wide=bool(shown))
 
 
 def kit(session: Session, state: KitState) -> tuple[str, str]:
@@ -206,14 +227,31 @@ def _kit_links(session: Session) -> str:
     return ' <span class="kit">press kit: ' + " ".join(links) + "</span>"
 
 
-def _warnings(warnings: list[str]) -> str:
+def _warnings(warnings: list[str], *, located: bool = False) -> str:
     if not warnings:
         return ""
     items = "".join(f"<li>{escape(w)}</li>" for w in warnings)
-    return f'<div class="warnings"><strong>warnings</strong><ul>{items}</ul></div>'
+    heading = "other warnings" if located else "warnings"
+    return f'<div class="warnings"><strong>{heading}</strong><ul>{items}</ul></div>'
 
 
-def _rendered(session: Session, good: Rendered | None, *, stale: bool, extra: str = "") -> str:
+def _beside(number: int, warnings: list[str]) -> str:
+    """Beside its page a warning names its line only: the file is the post's."""
+    items = "".join(f"<li>{escape(_LINE_PREFIX.sub(LINE, w, 1))}</li>" for w in warnings)
+    return (
+        f'<aside class="warnings" id="warnings-page-{number}">'
+        f"<strong>page {number}</strong><ul>{items}</ul></aside>"
+    )
+
+
+def _rendered(
+    session: Session,
+    good: Rendered | None,
+    *,
+    stale: bool,
+    extra: str = "",
+    beside: dict[int, list[str]] | None = None,
+) -> str:
     if good is None:
         return '<p class="meta">no pages yet</p>' if not session.busy else ""
     pdf = session.url(good.pdf)
@@ -224,8 +262,11 @@ def _rendered(session: Session, good: Rendered | None, *, stale: bool, extra: st
         f'<p class="downloads">download: <a href="{pdf}" download>{escape(good.pdf.name)}</a>'
         f"{others}{extra}</p>"
     )
+    beside = beside or {}
     figures = "".join(
+        f'<div class="page{" warned" if n in beside else ""}">'
         f'<figure><img src="{url}" alt="page {n}"><figcaption>{n}</figcaption></figure>'
+        f"{_beside(n, beside[n]) if n in beside else ''}</div>"
         for n, url in enumerate(session.images(good), start=1)
     )
     return f'{links}<section class="pages{" stale" if stale else ""}">{figures}</section>'
