@@ -101,8 +101,12 @@ class BuildResult:
         parts = [counted("built"), counted("unchanged"), counted("failed")]
         if self.count("skipped"):
             parts.append(f"skipped {self.count('skipped')}")
-        future = sum(
-            1 for d in self.documents if d.hugo == "future" and d.status in ("built", "unchanged")
+        future = len(  # posts, not files: a post's PDF and Word file are one page on the site
+            {
+                d.source
+                for d in self.documents
+                if d.hugo == "future" and d.status in ("built", "unchanged")
+            }
         )
         if future:
             parts.append(f"{future} not yet published by Hugo (future: under embargo)")

@@ -35,7 +35,8 @@ class LineReporter(Reporter):
             return
         if len(formats) > 1:
             count = f"{posts} {'post' if posts == 1 else 'posts'}"
-            self.write(f"{count} as {' + '.join(formats)}, {to_render} files to render")
+            files = f"{to_render} file{'' if to_render == 1 else 's'}"
+            self.write(f"{count} as {' + '.join(formats)}, {files} to render")
         else:
             self.write(f"{total} {'post' if total == 1 else 'posts'}, {to_render} to render")
 
