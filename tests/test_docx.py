@@ -234,6 +234,10 @@ def test_the_head_of_a_chinese_release_in_word(tmp_path: Path) -> None:
     by_id = {s.get(f"{W}styleId"): s for s in docx.xml("word/styles.xml").iter(f"{W}style")}
     spacing = by_id["ReleaseStatus"].find(f"{W}rPr/{W}spacing")
     assert spacing is not None and spacing.get(f"{W}val") == "0"  # no tracking of ideographs
+    # Latin words are English text (LibreOffice broke "Clo|udNativeCon" under a Chinese w:val)
+    lang = docx.xml("word/styles.xml").find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang is not None
+    assert (lang.get(f"{W}val"), lang.get(f"{W}eastAsia")) == ("en-US", "zh-CN")
 
     folder = tmp_path / "content/zh/post"
     folder.mkdir(parents=True)

@@ -568,7 +568,9 @@ def styles_xml(original: bytes, look: Look) -> bytes:
     run_defaults = _rpr(
         fonts=look.body,
         size=21,  # 10.5 pt, as the PDF
-        lang=(look.lang, look.east_asian_lang),
+        # Latin words in a CJK release are set as English text: LibreOffice breaks a Latin
+        # word anywhere when its (western) language is Chinese ("Clo|udNativeCon")
+        lang=("en-US" if look.cjk else look.lang, look.east_asian_lang),
     )
     new_defaults = ET.fromstring(
         f'<w:docDefaults xmlns:w="{W}"><w:rPrDefault>{run_defaults}</w:rPrDefault>'
