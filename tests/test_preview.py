@@ -206,6 +206,40 @@ def test_warnings_are_shown_beside_the_page_that_prints_their_line(tmp_path: Pat
         live.stop()
 
 
+def test_pages_a_save_did_not_change_keep_their_images(tmp_path: Path) -> None:
+    """An edit at the end of a long post: the cover and the pages before it are the same
+    pixels, so they keep their PNG (not encoded again, not fetched again by the page), also
+    after older renders are retired; the page that changed gets a new one."""
+    root = site(tmp_path)
+    post = root / "content/en/news/launch/index.md"
+    _long_post_with_warnings(post)
+    session = Session([post])
+    session.log = lambda line: None
+    live = Running(session, serve(session, "127.0.0.1", 0))
+    try:
+        live.thread.start()
+        session.start(watching=False)
+        assert session.wait_idle(180)
+        first = images(live.page("/post/launch"))
+        assert len(first) >= 4
+        for word in ("quince", "medlar", "loquat"):  # more saves than revisions are kept
+            post.write_text(post.read_text().replace("pomegranate", f"pomegranate {word}"))
+            version = session.version
+            session.saved({post})
+            wait_for(lambda v=version: session.version > v + 1 and not session.busy, 120)
+            now = images(live.page("/post/launch"))
+            assert len(now) == len(first)
+            assert now[:-1] == first[:-1]  # the same addresses: nothing new to fetch
+            assert now[-1] != first[-1]
+            for url in now:
+                status, _headers, data = live.request(url)
+                assert status == 200 and data.startswith(PNG)
+        folders = {url.split("/")[2] for url in now}
+        assert len(folders) == 2  # the first render's unchanged pages, the last one's page
+    finally:
+        live.stop()
+
+
 def test_a_save_renders_again_and_a_failure_keeps_the_last_pages_marked_stale(
     running: Running,
 ) -> None:

@@ -56,6 +56,8 @@ class Rendered:
     pdf: Path
     sha256: str | None
     images: list[Path] | None = None  # made on first look, or at once when someone watches
+    pixels: dict[str, Path] = field(default_factory=dict)  # page hash: its PNG (`raster`)
+    before: Rendered | None = None  # the render it replaced, whose unchanged pages it reuses
     at: float = field(default_factory=time.time)
     offers: list[str] = field(default_factory=list)  # URLs of its other formats (`formats`)
     # its warnings by the page that prints their line (0: not placed; `locate`)
@@ -143,6 +145,7 @@ class Session:
         self._raster = threading.Lock()
         self._wake = threading.Event()
         self._generation = 0
+        self._publishing = 0  # the generation whose build is being published
         self._saved_at = time.time()
         self._revision = 0
         self._threads: list[threading.Thread] = []
@@ -251,7 +254,11 @@ class Session:
                     break
                 if self._generation != generation:
                     continue  # a newer save came in: its build replaces this one
-                self._publish(result, error, saved_at, seconds)
+                self._publishing = generation
+                try:
+                    self._publish(result, error, saved_at, seconds)
+                except _Superseded:
+                    continue  # a save came in before the pages were drawn: drawn for it
                 built = generation
 
     def _build(self, pool: Any) -> Any:
@@ -342,7 +349,11 @@ class Session:
             if doc.status in ("built", "unchanged") and doc.output:
                 recovered = old is not None and old.status == "failed"
                 if state.good is None or state.good.sha256 != doc.sha256:
+                    before = state.good
                     state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
+                    state.good.before = before
+                    if self._generation != self._publishing:
+                        raise _Superseded
                     self._offer(state.good, state.path)
                     # pdftotext reads the pages while pdftoppm draws them
                     placing = self._place(state.good, state.warnings, state.path)
@@ -507,10 +518,18 @@ class Session:
     def _images(self, rendered: Rendered) -> list[Path]:
         with self._raster:
             if rendered.images is None:
+                before = rendered.before
+                rendered.before = None  # one step back only: no chain of old renders
                 try:
-                    rendered.images = rasterize(rendered.pdf, rendered.folder)
+                    pages = rasterize(
+                        rendered.pdf,
+                        rendered.folder,
+                        previous=before.pixels if before is not None else None,
+                    )
                 except PresskitError:
-                    rendered.images = []
+                    pages = []
+                rendered.images = [image for image, _digest in pages]
+                rendered.pixels = {digest: image for image, digest in pages}
                 for image in rendered.images:
                     self._serve(image, "image/png", None)
             return rendered.images
@@ -539,9 +558,12 @@ class Session:
     def retire_old(self) -> None:
         """Remove revisions no page refers to any more (all but the newest few)."""
         with self._state:
-            alive = {p.good.folder for p in self.posts.values() if p.good is not None}
+            renders = [p.good for p in self.posts.values() if p.good is not None]
             if self.kit is not None and self.kit.good is not None:
-                alive.add(self.kit.good.folder)
+                renders.append(self.kit.good)
+            # and the folders of older renders whose unchanged pages a live one still shows
+            alive = {r.folder for r in renders}
+            alive |= {image.parent for r in renders for image in r.images or ()}
         root = self.workdir / "files"
         if not root.is_dir():
             return
@@ -555,6 +577,10 @@ class Session:
 
 class _Stopped(Exception):
     """Raised between two posts of a build once the preview stops."""
+
+
+class _Superseded(Exception):
+    """Raised before a render's pages are drawn when a newer save has come in."""
 
 
 def _source_path(paths: Sequence[Path], display: str) -> Path | None:
