@@ -11,8 +11,10 @@ real organisation ships in the default theme.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -184,6 +186,18 @@ def find_config(start: Path, tree: Path | None = None) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def config_for(post: Path, trees: Iterable[Path] = (), named: Path | None = None) -> Path | None:
+    """The `presskit.toml` a build given `trees` (its folder PATHs) uses for `post` (a post or
+    a folder): `--config`, else the nearest above the content tree, where everything below
+    the PATH holding the post is content. One rule for the build, its workers, the preview's
+    page (the embargo line) and what the preview watches."""
+    if named is not None:
+        return named
+    where = Path(os.path.abspath(post))
+    tree = next((t for t in trees if where.is_relative_to(os.path.abspath(t))), None)
+    return find_config(where if where.is_dir() else where.parent, tree)
 
 
 def ignored_configs(start: Path, tree: Path | None = None) -> list[Path]:

@@ -22,7 +22,9 @@ from presskit.brand import (
     IGNORED_CONFIG,
     Config,
     find_config,
+    found_for_loose_post,
     ignored_configs,
+    is_loose,
     load_config,
     with_site,
 )
@@ -152,6 +154,10 @@ class Inputs:
         themselves when none was found, so that the worker does not search again from the
         post, where it would find what the batch refused."""
         path = self.config_path(post)
+        searched = path is not None and self.settings.config is None
+        if searched and self.tree_of(post) is None and is_loose(post):
+            # `build loose.md`: found beside or above the post, so no code from it
+            return found_for_loose_post(self._loaded(path))
         if path is not None:
             return str(path)
         return self._loaded(None) if self.tree_of(post) is not None else None

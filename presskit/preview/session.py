@@ -541,14 +541,16 @@ class Session:
     def _embargo(self, state: PostState) -> tuple[str | None, bool, dt.datetime | None]:
         """The embargo line as the PDF prints it (judged at the moment the build was), and
         when it lifts while it holds; None when the post cannot be read."""
-        from presskit.brand import find_config, load_config
+        from presskit.brand import config_for, load_config
         from presskit.output.release import release_for
         from presskit.source.post import load_post
 
         if state.path is None:
             return None, False, None
         try:
-            cfg = load_config(self.config or find_config(state.path))
+            # the config the build of these PATHs uses, not one searched from the post
+            folders = [Path(p) for p in self.paths if Path(p).is_dir()]
+            cfg = load_config(config_for(state.path, folders, self.config))
             post = load_post(state.path, default_lang=cfg.lang)
             release = release_for(post, cfg, now=self._moment)
         except PresskitError:

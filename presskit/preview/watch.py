@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from presskit.brand import find_config, load_config
+from presskit.brand import config_for, load_config
 from presskit.errors import PresskitError
 
 STEP_MS = 30  # a save is reported once the folder was quiet this long (editors write twice)
@@ -46,7 +46,7 @@ def watch_roots(
             folders.add(path.parent)  # a bundle: its images and data count too
         else:
             files.add(path)
-        found = config or find_config(path)
+        found = config_for(path, [path] if path.is_dir() else [], config)  # as the build
         if found is not None:
             configs.add(Path(found).resolve())
     files |= configs

@@ -36,7 +36,7 @@ def loose_post(tmp_path: Path, where: str) -> tuple[Path, Path, Path]:
 
 
 @pytest.mark.parametrize("where", ["beside", "above"])
-@pytest.mark.parametrize("how", ["render", "html", "api"])
+@pytest.mark.parametrize("how", ["render", "html", "api", "build"])
 def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None:  # type: ignore[no-untyped-def]
     post, config, marker = loose_post(tmp_path, where)
     out = tmp_path / ("out.html" if how == "html" else "out.pdf")
@@ -50,6 +50,10 @@ def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None: 
             timeout=240,
         )
         assert done.returncode == 0, done.stderr
+    elif how == "build":
+        done = run("build", str(post), "-o", str(tmp_path / "built"), "--offline")
+        assert done.returncode == 0, done.stderr
+        [out] = (tmp_path / "built").rglob("*.pdf")
     else:
         args = ["--offline"] if how == "render" else []
         done = run(how, str(post), "-o", str(out), *args)
@@ -79,3 +83,52 @@ def test_a_site_posts_config_above_the_content_tree_still_loads_them(tmp_path) -
     done = run("render", str(bundle / "index.md"), "-o", str(tmp_path / "o.pdf"), "--offline")
     assert done.returncode == 0, done.stderr
     assert marker.exists()
+
+
+# --------------------------------------------------------------------------- the preview
+
+
+def _plain_tree(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """site/posts/en/hello.md, embargoed; the owner's config at site/, a contributor's beside
+    the post (below the PATH given to the preview, so the build refuses it)."""
+    root = tmp_path / "site"
+    section = root / "posts" / "en"
+    section.mkdir(parents=True)
+    (root / "presskit.toml").write_text('embargo_zones = ["Asia/Tokyo"]\n', "utf-8")
+    (section / "presskit.toml").write_text(
+        'lang = "de"\nembargo_zones = ["Pacific/Kiritimati"]\n', "utf-8"
+    )
+    post = section / "hello.md"
+    post.write_text(
+        "---\ntitle: Hello\nembargo: 2999-07-12T09:00:00+00:00\n---\n\nBody.\n", "utf-8"
+    )
+    return root, section, post
+
+
+def test_the_preview_judges_the_embargo_with_the_builds_config(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from presskit.brand import load_config
+    from presskit.output.release import release_for
+    from presskit.preview.session import PostState, Session
+    from presskit.source.post import load_post
+
+    root, section, post = _plain_tree(tmp_path)
+    owner, contributor = load_config(root / "presskit.toml"), load_config(section / "presskit.toml")
+    session = Session([root / "posts"])
+    try:
+        status, embargoed, _ = session._embargo(PostState("en/hello", "en/hello.md", post, "x"))
+        now = session._moment
+    finally:
+        session.close()
+    assert embargoed
+    expected = release_for(load_post(post, default_lang=owner.lang), owner, now=now).status
+    refused = release_for(load_post(post, default_lang=contributor.lang), contributor, now=now)
+    assert status == expected and status != refused.status, (status, expected, refused.status)
+
+
+def test_the_preview_watches_the_config_the_build_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from presskit.preview.watch import watch_roots
+
+    root, section, _post = _plain_tree(tmp_path)
+    roots = watch_roots([root / "posts"])
+    assert (root / "presskit.toml").resolve() in roots.files
+    assert (section / "presskit.toml").resolve() not in roots.files
