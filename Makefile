@@ -49,3 +49,4 @@ clean:
 bench: setup
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/preview.py
+	$(BIN)/python bench/kit.py $(KIT_BENCH_ARGS)

@@ -353,6 +353,13 @@ def doctor(config: Path | None, theme: str | None) -> None:
 )
 @click.option("--kit", metavar="NAME", default=None, help="Also write OUTDIR/NAME.pdf and .zip.")
 @click.option(
+    "--pdf-variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    default=None,
+    help="Every PDF archival PDF/A-3b or accessible PDF/UA-1 (tagged); the kit then is laid "
+    "out as one document.",
+)
+@click.option(
     "--formats",
     default="pdf",
     show_default=True,

@@ -9,12 +9,14 @@ backend (`presskit.output.backends`) from `to` or the output's suffix; the PDF b
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from presskit import extensions, i18n
 from presskit.brand import (
@@ -154,17 +156,50 @@ def post_policy(
     )
 
 
+_SHARED: contextvars.ContextVar[dict[tuple[Any, ...], tuple[str, list[Diagnostic]]] | None] = (
+    contextvars.ContextVar("presskit_shared_conversion", default=None)
+)
+
+
+@contextlib.contextmanager
+def shared_conversion() -> Iterator[None]:
+    """Within this block a post converted twice under the same rules is converted once: a
+    batch worker renders a post's PDF and its kit section in one task (pandoc and the filter
+    are half of each). Nothing outlives the block, so no edit is ever missed."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
     """The post's body as HTML under the config's rules: one place for the single PDF and the
     kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL)."""
-    return convert(
+    memo = _SHARED.get()
+    key = (repr(post), cfg.base_url, cfg.unsafe_html, cfg.unknown_shortcodes)
+    if memo is not None and key in memo:
+        body, said = memo[key]
+        for diagnostic in said:
+            warn(diagnostic)
+        return body
+    heard: list[Diagnostic] = []
+
+    def both(diagnostic: Diagnostic) -> None:
+        heard.append(diagnostic)
+        warn(diagnostic)
+
+    body = convert(
         post,
         lang=post.lang,
         base_url=cfg.base_url,
-        warn=warn,
+        warn=both,
         unsafe_html=cfg.unsafe_html,
         unknown=cfg.unknown_shortcodes,
     )
+    if memo is not None:
+        memo[key] = (body, heard)
+    return body
 
 
 def prepare(

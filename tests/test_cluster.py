@@ -159,6 +159,33 @@ def test_dask_local_pdfs_are_byte_identical_to_the_local_pool(site, tmp_path):
     assert again.count("unchanged") == 3
 
 
+def test_the_kit_is_assembled_from_sections_laid_out_on_the_cluster(site, tmp_path):
+    from conftest import pdftotext
+
+    site_content, config = site
+    # the two posts whose files all travel up front (a missing image is a placeholder, on
+    # the cluster as here, before any worker asks for it: not what this test is about)
+    content = tmp_path / "posts"
+    for source in site_content.rglob("index.md"):
+        shutil.copy(source, write(content / source.relative_to(site_content), ""))
+    options = dict(config=config, jobs=2, offline=True, kit="kit")
+    local = build([content], tmp_path / "local", **options)
+    dask = build([content], tmp_path / "dask", executor="dask-local", **options)
+    assert local.ok and dask.ok, (dask.kit_error, [d.error for d in dask.failed])
+    # each section laid out by the worker that rendered its post, on the cluster
+    assert dask.kit_sections_rendered == 2 and dask.kit_sections_reused == 0
+    ours = pdftotext(tmp_path / "dask/kit.pdf").split("\f")
+    assert ours == pdftotext(tmp_path / "local/kit.pdf").split("\f")
+    assert len(ours) - 1 == dask.kit_pages >= 5 and "Page 2 of" in ours[1]
+    # sections the kit lacks (their posts unchanged) are laid out by the kit, on the cluster
+    shutil.rmtree(tmp_path / "dask/.presskit-kit")
+    (tmp_path / "dask/kit.pdf").unlink()
+    again = build([content], tmp_path / "dask", executor="dask-local", **options)
+    assert again.ok and again.count("unchanged") == 2, again.kit_error
+    assert again.kit_sections_rendered == 2
+    assert pdftotext(tmp_path / "dask/kit.pdf").split("\f") == ours
+
+
 def test_on_dask_a_crashing_or_hanging_post_fails_alone(tmp_path):
     root = fake_posts(tmp_path / "c", ["a", "b", "crash", "hang", "c"])
     result = build([root], tmp_path / "out", runner=FAKE, jobs=2, timeout=4, executor="dask-local")

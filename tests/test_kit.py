@@ -13,6 +13,7 @@ from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
 from presskit.batch.builder import build
 from presskit.batch.kit import absolute_sources
+from presskit.batch.manifest import Reporter
 from presskit.output.pdf import FetchPolicy
 
 
@@ -268,3 +269,206 @@ def test_a_mixed_kit_labels_each_part_in_its_language(kit):
     assert f"第 {zh_page + 1} 页，共 {len(pages)} 页" in pages[zh_page]
     assert f"Page {en_page + 1} of {len(pages)}" in pages[en_page]
     assert "新闻稿" in pages[zh_page] and "PRESS RELEASE" in pages[en_page]
+
+
+# --------------------------------------------------------------------------- the kit assembled
+
+
+def _outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, page number) of each bookmark, in order."""
+    import pypdf
+
+    reader = pypdf.PdfReader(pdf)
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _links(pdf: Path) -> list[tuple[int, str, int]]:
+    """(page, destination name, page it resolves to) of each internal link."""
+    import pypdf
+
+    reader = pypdf.PdfReader(pdf)
+    names = reader.named_destinations
+    found = []
+    for number, page in enumerate(reader.pages, 1):
+        for annot in page.get("/Annots") or []:
+            dest = annot.get_object().get("/Dest")
+            if dest is not None:
+                target = names.get(str(dest))
+                found.append(
+                    (
+                        number,
+                        str(dest),
+                        reader.get_destination_page_number(target) + 1 if target else 0,
+                    )
+                )
+    return found
+
+
+def test_every_page_but_the_cover_says_its_number_of_all(kit):
+    _, out, _ = kit
+    pages = pdftotext(out / "press-kit.pdf", layout=False).split("\f")[:-1]
+    assert "Page 1" not in pages[0] and "第 1 页" not in pages[0]
+    for number, text in enumerate(pages[1:], 2):
+        said = re.findall(r"Page (\d+) of (\d+)|第 (\d+) 页，共 (\d+) 页", text)
+        assert len(said) == 1, (number, text)
+        figures = [int(x) for x in said[0] if x]
+        assert figures == [number, len(pages)], (number, said)
+
+
+def test_the_outline_has_each_part_and_each_post_under_its_language(kit):
+    _, out, _ = kit
+    pages = pdftotext(out / "press-kit.pdf", layout=False).split("\f")
+    outline = _outline(out / "press-kit.pdf")
+    titles = [(depth, title) for depth, title, _ in outline]
+    assert titles == [
+        (0, "Istio press kit"),
+        (0, "Contents · 目录"),
+        (0, "English"),
+        (1, "Launch day"),
+        (1, "Older English news"),
+        (0, "简体中文"),
+        (1, "发布日"),
+    ]
+    for _, title, page in outline[1:]:
+        assert title.split(" · ")[0] in pages[page - 1], (title, page)
+
+
+def test_links_resolve_to_their_pages_in_the_joined_kit(tmp_path):
+    root = tmp_path / "content"
+    post(root, "en/news/first/index.md", "First", "2024-02-01", "Body one.")
+    body = "Start.\n\n" + "Filler line.\n\n" * 90 + "## Far away {#far}\n\nEnd.\n\n[back](#far)"
+    post(root, "en/news/second/index.md", "Second", "2024-01-01", body)
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    pages = pdftotext(out / "kit.pdf", layout=False).split("\f")
+    links = _links(out / "kit.pdf")
+    # the contents point at each post's first page
+    for name, title in (("post-1", "First"), ("post-2", "Second")):
+        targets = {page for at, dest, page in links if dest == name and at == 2}
+        assert len(targets) == 1, (name, links)
+        (page,) = targets
+        assert title in pages[page - 1] and "PRESS RELEASE" in pages[page - 1]  # its first page
+    # a link inside a post reaches its heading, on a later page of that post, by a name of
+    # its own in the kit
+    (inside,) = [(at, dest, page) for at, dest, page in links if dest.endswith("/far")]
+    assert inside[1] == "post-2/far"
+    assert "Far away" in pages[inside[2] - 1] and inside[2] > 3
+
+
+def test_editing_one_post_lays_out_one_section_again(tmp_path):
+    root = tmp_path / "content"
+    post(root, "en/news/a/index.md", "Post A", "2024-03-01", "Text of A.")
+    post(root, "en/news/b/index.md", "Post B", "2024-02-01", "Text of B.")
+    post(root, "zh/news/c/index.md", "文章丙", "2024-01-01", "丙的文字。")
+    out = tmp_path / "out"
+    first = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert first.ok and first.kit_sections_rendered == 3 and first.kit_sections_reused == 0
+    post(root, "en/news/b/index.md", "Post B", "2024-02-01", "Text of B, corrected.")
+    again = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert again.count("built") == 1 and again.ok
+    assert (again.kit_sections_rendered, again.kit_sections_reused) == (1, 2)
+    assert "Text of B, corrected." in pdftotext(out / "kit.pdf")
+    # the kit gone (and a part's PDF damaged): made again from the parts still good
+    (out / "kit.pdf").unlink()
+    damaged = next((out / ".presskit-kit").glob("*.part"))
+    damaged.write_bytes(b"%PDF-1.7 torn")
+    third = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert third.ok and third.count("unchanged") == 3
+    assert third.kit_sections_reused >= 2 and third.kit_pdf is not None
+    pages = pdftotext(out / "kit.pdf", layout=False).split("\f")[:-1]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1] or "共" in pages[-1]
+    # only this kit's parts are kept: three sections, its chrome and one page of footers
+    assert len(list((out / ".presskit-kit").glob("*.part"))) == 5
+
+
+def test_the_assembled_kit_looks_like_the_kit_laid_out_as_one_document(kit, tmp_path, monkeypatch):
+    from presskit.batch import kit as kit_module
+
+    _, out, root = kit
+    monkeypatch.setattr(kit_module, "single_document_reason", lambda *args: "comparison")
+    whole = build([root], tmp_path / "whole", config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
+    assert whole.ok and whole.kit_sections_rendered == 0
+    ours, theirs = out / "press-kit.pdf", tmp_path / "whole/press-kit.pdf"
+    assert pdftotext(ours).split("\f") == pdftotext(theirs).split("\f")
+    assert _outline(ours) == _outline(theirs)
+    assert {(at, page) for at, _, page in _links(ours)} == {
+        (at, page) for at, _, page in _links(theirs)
+    }
+    for pdf, prefix in ((ours, "a"), (theirs, "b")):
+        subprocess.run(
+            ["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / prefix)], check=True
+        )
+    from PIL import Image, ImageChops
+
+    shots = sorted(tmp_path.glob("a-*.png"))
+    assert len(shots) == len(list(tmp_path.glob("b-*.png"))) >= 7
+    for shot in shots:
+        a = Image.open(shot).convert("L")
+        b = Image.open(tmp_path / ("b" + shot.name[1:])).convert("L")
+        assert ImageChops.difference(a, b).getbbox() is None, shot.name
+
+
+def test_a_pdf_variant_kit_is_one_document_and_says_so(tmp_path):
+    import pypdf
+
+    root = tmp_path / "content"
+    post(root, "en/news/a/index.md", "Post A", "2024-03-01", "Text of A.")
+    out = tmp_path / "out"
+    notes: list[str] = []
+
+    class Listen(Reporter):
+        def note(self, text: str) -> None:
+            notes.append(text)
+
+    result = build(
+        [root],
+        out,
+        config=EXAMPLE_CONFIG,
+        kit="kit",
+        jobs=1,
+        pdf_variant="pdf/ua-1",
+        reporter=Listen(),
+    )
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    assert "kit kit.pdf: --pdf-variant pdf/ua-1: laid out as one document" in notes
+    assert result.kit_sections_rendered == 0 and not (out / ".presskit-kit").exists()
+    for pdf in (out / "kit.pdf", out / "en/news/a.pdf"):
+        root_obj = pypdf.PdfReader(pdf).trailer["/Root"]
+        assert "/StructTreeRoot" in root_obj and root_obj["/MarkInfo"]["/Marked"], pdf
+    text = pdftotext(out / "kit.pdf", layout=False)
+    assert "Text of A." in text and "Page 2 of" in text
+
+
+def test_a_theme_kit_template_without_parts_is_one_document(tmp_path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    for name in ("page.html.j2", "press.css"):
+        (theme / name).write_text(
+            (ROOT / "presskit/themes/default" / name).read_text("utf-8"), "utf-8"
+        )
+    # a theme's own kit template, written before kits had parts
+    old = (
+        '<html lang="{{ html_lang }}"><head><style>{{ css }}</style></head><body>'
+        "{% for group in groups %}{% for post in group.posts %}"
+        "<article><h1>{{ post.title }}</h1>{{ post.body }}</article>"
+        "{% endfor %}{% endfor %}</body></html>"
+    )
+    (theme / "kit.html.j2").write_text(old, "utf-8")
+    root = tmp_path / "content"
+    post(root, "en/news/a/index.md", "Post A", "2024-03-01", "Text of A.")
+    result = build([root], tmp_path / "out", theme=str(theme), kit="kit", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    assert result.kit_sections_rendered == 0
+    assert "Text of A." in pdftotext(tmp_path / "out/kit.pdf")
+    assert not (tmp_path / "out/.presskit-kit").exists()

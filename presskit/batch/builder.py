@@ -14,6 +14,7 @@ the next run only renders what is missing or stale.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -21,6 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from presskit import extensions, weasy
 from presskit.batch.discover import (
@@ -86,6 +88,7 @@ class Outputs:
 
 
 DEFAULT_RUNNER = "presskit.batch.workers:render_post"
+SECTION_RUNNER = "presskit.batch.kit:render_post_and_section"
 
 
 # --------------------------------------------------------------------------- the batch
@@ -114,6 +117,7 @@ def build(
     scheduler: str | None = None,
     now: dt.datetime | None = None,
     formats: str | Sequence[str] = ("pdf",),
+    pdf_variant: str | None = None,
 ) -> BuildResult:
     """Render every post under `paths` into `outdir`, skipping posts whose inputs are unchanged.
 
@@ -153,6 +157,10 @@ def build(
     kind, scheduler = choose(executor, scheduler)
     if kit is not None and not KIT_NAME.fullmatch(kit):
         raise PresskitError(f"kit name {kit!r} must be a file name without folders")
+    from presskit.output.pdf import PDF_VARIANTS
+
+    if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
+        raise PresskitError(f"unknown PDF variant {pdf_variant!r} ({', '.join(PDF_VARIANTS)})")
     report = reporter or Reporter()
     out = Path(outdir)
     settings = Settings(
@@ -161,6 +169,7 @@ def build(
         offline=offline,
         trees=tuple(Path(p) for p in paths if Path(p).is_dir()),
         now=now,
+        pdf_variant=pdf_variant,
     )
     inputs = Inputs(settings)
     if settings.config is not None:
@@ -245,10 +254,29 @@ def build(
         # Longest posts first: the last post to finish then is a short one, and no worker waits
         # long for another to end the batch (the source's length stands for its render time).
         order = sorted(todo, key=lambda i: len(posts[i].body), reverse=True)
+        # With an assembled kit, the worker rendering a post's PDF also lays out its section.
+        kit_parts = None
+        laid_out: set[str] = set()  # sections laid out beside their posts
+        if kit and todo and "pdf" in wanted and runner == DEFAULT_RUNNER:
+            from presskit.batch.kit import section_plan
+
+            pdf_rows = {i: p for i, p in posts.items() if documents[i].format == "pdf"}
+            kit_parts = section_plan(documents, pdf_rows, inputs, out)
+            if kit_parts is not None:
+                kit_parts.folder.mkdir(parents=True, exist_ok=True)
+
+        def section_args(i: int) -> dict[str, Any]:
+            if kit_parts is None or all(documents[row].format != "pdf" for row in todo[i]):
+                return {}
+            return {
+                "section_out": str(kit_parts.folder / f".post-{i}.part"),
+                "langs": kit_parts.langs,
+            }
+
         tasks = [
             Task(
                 id=i,
-                func=runner,
+                func=SECTION_RUNNER if section_args(i) else runner,
                 args={
                     "path": str(posts[i].path),
                     # the first format's file; the others beside it (`output_paths`)
@@ -260,9 +288,14 @@ def build(
                     EXTENSIONS_ARG: declared,
                     # PDF alone is not named: a runner written before formats keeps working
                     **_formats_arg([documents[row].format for row in todo[i]]),
+                    **({"pdf_variant": pdf_variant} if pdf_variant else {}),
+                    **section_args(i),
                 },
                 timeout=timeout * len(todo[i]),  # each format is one render
-                files=post_files(posts[i].path, _depends(documents, todo[i]), inputs)
+                files=_with_section(
+                    post_files(posts[i].path, _depends(documents, todo[i]), inputs),
+                    bool(section_args(i)),
+                )
                 if work.remote
                 else TaskFiles(),
             )
@@ -277,6 +310,14 @@ def build(
                 doc = documents[row]
                 _apply(doc, outcome.of(doc.format), posts[row].path, inputs)
                 finished.add(row)
+                section = outcome.data.get("section")
+                data = outcome.data.get("section_pdf")
+                pdf_row = doc.format == "pdf" and doc.status == "built"
+                if kit_parts is not None and pdf_row and section and data:
+                    # filed under the post's inputs as the manifest records them
+                    key = kit_parts.section_key(doc.inputs)
+                    kit_parts.put(key, section, data)
+                    laid_out.add(key)
             save()
             for row in rows:
                 report.document(documents[row])
@@ -293,16 +334,13 @@ def build(
         elif kit:
             from presskit.batch.kit import make_kit
 
-            # The kit is laid out from the posts' PDF rows (one section per post).
+            # The kit is laid out from the posts' PDF rows (one section per post), where the
+            # posts rendered (a kit laid out as one document renders here: it reads every
+            # post's folder).
             pdf_posts = {i: p for i, p in posts.items() if documents[i].format == "pdf"}
-            if work.remote:
-                # The kit is one document that reads every post's folder: it renders here.
-                with make_executor("local", jobs or cpu_count()) as local:
-                    make_kit(
-                        result, kit, local, pdf_posts, inputs, timeout, report, previous_kit, now
-                    )
-            else:
-                make_kit(result, kit, work, pdf_posts, inputs, timeout, report, previous_kit, now)
+            make_kit(
+                result, kit, work, pdf_posts, inputs, timeout, report, previous_kit, now, laid_out
+            )
 
     write_manifest(out, documents, kit_record(result, kit))
     result.seconds = time.monotonic() - started
@@ -314,6 +352,11 @@ def clock_arg(now: dt.datetime | None) -> dict[str, str]:
     """A task's `as_of` argument, only when a clock was given: a runner written before the
     clock existed (`runner=`) keeps working for every build that does not set one."""
     return {"as_of": now.isoformat()} if now is not None else {}
+
+
+def _with_section(files: TaskFiles, section: bool) -> TaskFiles:
+    """A post's files; with its kit section, the section's scratch path mirrored too."""
+    return dataclasses.replace(files, paths=(*files.paths, "section_out")) if section else files
 
 
 def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:

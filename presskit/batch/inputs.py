@@ -105,6 +105,7 @@ class Settings:
     offline: bool | None
     trees: tuple[Path, ...] = ()  # the folders given to the batch: content, all through
     now: dt.datetime | None = None  # the moment embargoes are judged at (None: the clock)
+    pdf_variant: str | None = None  # `--pdf-variant`: every PDF archival or tagged
 
 
 class Inputs:
@@ -180,6 +181,8 @@ class Inputs:
             *("font " + file_digest(face.path) for face in config.brand.font_files),
             "theme " + self.theme_digest(self.theme_path(config_path)),
         ]
+        if self.settings.pdf_variant:
+            parts.append(f"variant {self.settings.pdf_variant}")
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def theme_digest(self, folder: Path, *, kit: bool = False) -> str:

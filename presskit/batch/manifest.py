@@ -71,6 +71,9 @@ class BuildResult:
     # what the kit's files were when written: a kit is "unchanged" only if they still are
     kit_pdf_sha256: str | None = None
     kit_zip_sha256: str | None = None
+    # an assembled kit's sections: laid out by this build, and taken from its cache
+    kit_sections_rendered: int = 0
+    kit_sections_reused: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for doc in self.documents if doc.status == status)

@@ -251,13 +251,14 @@ def render_post(
     offline: bool | None,
     as_of: str | None = None,
     formats: list[str] | None = None,
+    pdf_variant: str | None = None,
 ) -> dict[str, Any]:
     """The default runner: one post to one PDF, with what the manifest records about it;
     its embargo judged as of `as_of` (ISO 8601, from `build --as-of`) or now. With `formats`,
     one file per format beside `out` (`output_paths`), each said apart under "formats" (one
-    may fail while another is written)."""
+    may fail while another is written). `pdf_variant`: the PDF's (`build --pdf-variant`)."""
     if formats is None:
-        return _render_one(path, Path(out), config, theme, offline, as_of, "pdf")
+        return _render_one(path, Path(out), config, theme, offline, as_of, "pdf", pdf_variant)
     from presskit.output.backends import known, output_paths
 
     if not all(known(fmt) for fmt in formats):
@@ -267,7 +268,7 @@ def render_post(
     each: dict[str, dict[str, Any]] = {}
     for fmt, target in output_paths(out, formats).items():
         try:
-            each[fmt] = _render_one(path, target, config, theme, offline, as_of, fmt)
+            each[fmt] = _render_one(path, target, config, theme, offline, as_of, fmt, pdf_variant)
         except PresskitError as error:  # this format fails; the others are still written
             each[fmt] = {"ok": False, "error": str(error.located(path))}
     read = [name for result in each.values() for name in result.get("files", ())]
@@ -283,6 +284,7 @@ def _render_one(
     offline: bool | None,
     as_of: str | None,
     fmt: str,
+    pdf_variant: str | None = None,
 ) -> dict[str, Any]:
     import datetime as dt
     import hashlib
@@ -304,6 +306,7 @@ def _render_one(
         options=options,
         timeout=None,
         durable=False,
+        pdf_variant=pdf_variant if fmt == "pdf" else None,
     )
     data = out.read_bytes()
     return {

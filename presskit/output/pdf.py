@@ -398,9 +398,12 @@ def render_pdf(
     variant: str | None = None,
     durable: bool = True,
     split: tuple[str, Callable[[dict[str, int]], str]] | None = None,
+    inspect: Callable[[Any], None] | None = None,
 ) -> PdfResult:
     """`html` as a PDF. With `split` (see `page.Page.split`), the same document is laid out
-    as its body after an empty first page, then the cover alone (see `lay_out`)."""
+    as its body after an empty first page, then the cover alone (see `lay_out`). `inspect`
+    is shown the laid-out WeasyPrint document before it is written (the kit reads its
+    bookmarks and anchors there)."""
     logger = logging.getLogger("weasyprint")
     collect = _Collect()
     logger.addHandler(collect)
@@ -415,6 +418,8 @@ def render_pdf(
         if document is None:
             document = lay_out(html, base_url, fetcher, None)
         keep_safe_links(document, policy)
+        if inspect is not None:
+            inspect(document)
         data = document.write_pdf(**({"pdf_variant": variant, "pdf_tags": True} if variant else {}))
     except RecursionError:
         raise PresskitError("document nested too deeply to lay out", policy.source) from None
