@@ -19,13 +19,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from presskit.batch.discover import BUNDLE_FILE
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
 from presskit.errors import Diagnostic, PresskitError
 from presskit.extensions import MODULE_NAME
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
 from presskit.source.post import PRINTED_LIMITS, shorten
-from presskit.source.site import Site, find_site
+from presskit.source.site import Site, find_site, is_content_folder
 from presskit.themes import names_folder
 from presskit.tomlkeys import ANY, Schema, unknown_keys
 
@@ -151,16 +150,6 @@ class Config:
         return self.path.parent if self.path else None
 
 
-def _is_content(folder: Path) -> bool:
-    """A folder post authors write: Hugo's `content`, or a page bundle (leaf or branch)."""
-    if folder.name == "content":
-        return True
-    try:
-        return any(BUNDLE_FILE.fullmatch(entry.name) for entry in folder.iterdir())
-    except OSError:
-        return False
-
-
 def _search_chain(start: Path, tree: Path | None = None) -> tuple[list[Path], list[Path]]:
     """(content folders on the way up, folders that may hold the config), nearest first.
 
@@ -173,7 +162,7 @@ def _search_chain(start: Path, tree: Path | None = None) -> tuple[list[Path], li
     root = tree.resolve() if tree is not None else None
 
     def content(f: Path) -> bool:
-        return _is_content(f) or (root is not None and f != root and f.is_relative_to(root))
+        return is_content_folder(f) or (root is not None and f != root and f.is_relative_to(root))
 
     outermost = max((i for i, f in enumerate(chain) if content(f)), default=-1)
     return chain[: outermost + 1], chain[outermost + 1 :]

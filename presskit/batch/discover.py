@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from presskit.errors import PresskitError
 from presskit.source.post import normalize_lang
+from presskit.source.site import BUNDLE_FILE
 
 # `index.md`, `index.zh.md`, `_index.md`, `_index.en.md`: named after their folder, as Hugo does.
-BUNDLE_FILE = re.compile(r"(?P<section>_?)index(?P<lang>\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)?\.md")
+
 
 
 @dataclass

@@ -708,15 +708,32 @@ def to_datetime(value: Any, timezone: str | None) -> dt.datetime | None:
 # --------------------------------------------------------------------------- loading
 
 
+BUNDLE_FILE = re.compile(r"(?P<section>_?)index(?P<lang>\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)?\.md")
+
+
+def is_content_folder(folder: Path) -> bool:
+    """A folder post authors write: Hugo's `content`, or a page bundle (leaf or branch)."""
+    if folder.name == "content":
+        return True
+    try:
+        return any(BUNDLE_FILE.fullmatch(entry.name) for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
 def find_site(start: Path, environment: str | None = None) -> Site | None:
     """The Hugo site whose content holds `start`: the nearest folder above it with a config.
 
     A folder with a config whose content folders do not hold the post is not its site (a
-    stray `config.yaml` of another tool above a post says nothing about its URL).
+    stray `config.yaml` of another tool above a post says nothing about its URL). The site
+    root is above the content tree, never in it: a `hugo.toml` inside `content/` or a bundle
+    is a post author's file, and would set the base URL the cover's QR code points to.
     """
     resolved = start.resolve()
     folder = resolved if resolved.is_dir() else resolved.parent
-    for candidate in [folder, *folder.parents]:
+    chain = [folder, *folder.parents]
+    outermost = max((i for i, f in enumerate(chain) if is_content_folder(f)), default=-1)
+    for candidate in chain[outermost + 1 :]:
         if is_site_root(candidate):
             site = load_site(candidate, environment)
             if site.locate(resolved) is not None or resolved.is_dir():

@@ -132,3 +132,41 @@ def test_the_preview_watches_the_config_the_build_reads(tmp_path) -> None:  # ty
     roots = watch_roots([root / "posts"])
     assert (root / "presskit.toml").resolve() in roots.files
     assert (section / "presskit.toml").resolve() not in roots.files
+
+
+# --------------------------------------------------------------------------- Hugo site root
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["bundle-hugo.toml", "content-hugo.toml", "bundle-config-dir", "section-bundle-hugo.yaml"],
+)
+@pytest.mark.parametrize("owner", [True, False], ids=["owner-site", "no-site"])
+def test_a_hugo_config_inside_the_content_tree_is_not_the_site(where, owner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    site = tmp_path / "site"
+    bundle = site / "content" / "en" / "news" / "x"
+    bundle.mkdir(parents=True)
+    post = bundle / "index.md"
+    post.write_text(FM + "Body.\n", "utf-8")
+    if owner:
+        (site / "hugo.toml").write_text('baseURL = "https://owner.example/"\n', "utf-8")
+    evil = 'baseURL = "https://evil.example/"\ncontentDir = "."\n'
+    if where == "bundle-hugo.toml":
+        (bundle / "hugo.toml").write_text(evil, "utf-8")
+    elif where == "content-hugo.toml":
+        (site / "content" / "hugo.toml").write_text(evil, "utf-8")
+    elif where == "bundle-config-dir":
+        (bundle / "config" / "_default").mkdir(parents=True)
+        (bundle / "config" / "_default" / "hugo.toml").write_text(evil, "utf-8")
+    else:
+        section = site / "content" / "en" / "news"
+        (section / "_index.md").write_text("---\ntitle: News\n---\n", "utf-8")
+        (section / "hugo.yaml").write_text(
+            "baseURL: https://evil.example/\ncontentDir: .\n", "utf-8"
+        )
+    out = tmp_path / "o.pdf"
+    done = run("render", str(post), "-o", str(out), "--offline")
+    assert done.returncode == 0, done.stderr
+    text = pdftotext(out)
+    assert "evil.example" not in text
+    assert ("owner.example" in text) == owner, text
