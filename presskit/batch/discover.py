@@ -18,7 +18,6 @@ from presskit.source.site import BUNDLE_FILE
 # `index.md`, `index.zh.md`, `_index.md`, `_index.en.md`: named after their folder, as Hugo does.
 
 
-
 @dataclass
 class Source:
     """A Markdown file found under one of the PATHs, with the names derived from it."""
