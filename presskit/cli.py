@@ -427,6 +427,7 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     if watching:
         from presskit.preview.app import watch_build
 
+        # why the ignore below: the warm executor watch_build hands in (typed there)
         def once(pool):  # type: ignore[no-untyped-def]
             try:
                 return build_all(
@@ -485,6 +486,7 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     metavar="N",
     help="Worker processes (default: 1 for a post, the number of CPUs for folders).",
 )
+# why the ignore below: click passes the remaining options untyped (**options: as click parsed them)
 def preview(paths: tuple[Path, ...], host: str, port: int, open_browser: bool, **options) -> None:  # type: ignore[no-untyped-def]
     """Show PATHS (a post, or content folders) in the browser, re-rendered on every save.
 

@@ -59,6 +59,7 @@ def run_hugo(site: Path, *args: str, env: dict[str, str] | None = None) -> str:
 
 def hugo_list(site: Path, which: str = "all", **kwargs: object) -> dict[str, dict[str, str]]:
     """`hugo list <which>` as rows keyed by the content file's path relative to the site."""
+    # why the ignore below: the keyword options are hugo's flags, passed through as given
     text = run_hugo(site, "list", which, **kwargs)  # type: ignore[arg-type]
     return {row["path"]: row for row in csv.DictReader(io.StringIO(text))}
 

@@ -90,7 +90,7 @@ def test_patches_stay_off_other_weasyprint_versions(monkeypatch):
 # ---- punctuation compression, line by line ----------------------------------------------------
 
 
-def _chars(tmp_path: Path, body: str) -> list[dict]:  # type: ignore[type-arg]
+def _chars(tmp_path: Path, body: str) -> list[dict]:
     import pdfplumber
 
     from presskit.weasy.engine import HTML
@@ -106,7 +106,7 @@ def _chars(tmp_path: Path, body: str) -> list[dict]:  # type: ignore[type-arg]
         return document.pages[0].chars
 
 
-def _advances(chars: list[dict]) -> dict[str, float]:  # type: ignore[type-arg]
+def _advances(chars: list[dict]) -> dict[str, float]:
     """Each two-character sequence's distance from its first to its second glyph origin."""
     return {
         a["text"] + b["text"]: round(b["x0"] - a["x0"], 2) for a, b in itertools.pairwise(chars)

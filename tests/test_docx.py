@@ -41,6 +41,7 @@ from presskit.source.lexer import parse
 from presskit.source.post import load_post
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 AS_OF = "2023-07-11T09:00:00-07:00"
 RELEASE_POST = FIXTURES / "release/content/en/news/launch/index.md"
 RELEASE_CONFIG = FIXTURES / "release/presskit.toml"
@@ -54,6 +55,14 @@ class Para:
     style: str
     text: str
     runs: list[tuple[str, str]] = field(default_factory=list)  # (character style, text)
+
+
+def found(elem: ET.Element | None, path: str) -> ET.Element:
+    """The element at `path` below `elem`, which the test requires to be there."""
+    assert elem is not None
+    child = elem.find(path)
+    assert child is not None, path
+    return child
 
 
 def paragraph(elem: ET.Element) -> Para:
@@ -198,7 +207,7 @@ def test_cjk_text_fonts_and_language(sample_zh: Docx) -> None:
     assert lang is not None and lang.get(f"{W}eastAsia") == "zh-CN"
     # headings in the brand's primary colour, in the heading face
     heading = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "Heading2")
-    assert heading.find(f"{W}rPr/{W}color").get(f"{W}val") == "1D3B6E"
+    assert found(heading, f"{W}rPr/{W}color").get(f"{W}val") == "1D3B6E"
     assert sample_zh.styled("EndMark") == ["（完）"]
 
 
@@ -211,13 +220,13 @@ def test_brand_fonts_go_into_every_slot_but_east_asian(tmp_path: Path) -> None:
     )
     docx = render_docx(SAMPLE_EN, tmp_path / "en.docx", config)
     styles = docx.xml("word/styles.xml")
-    fonts = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    fonts = found(styles, f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
     assert fonts.get(f"{W}ascii") == "Brand Serif" and fonts.get(f"{W}hAnsi") == "Brand Serif"
     assert fonts.get(f"{W}eastAsia") == "Noto Sans CJK SC"
     by_id = {s.get(f"{W}styleId"): s for s in styles.iter(f"{W}style")}
-    assert by_id["Title"].find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Sans"
-    assert by_id["SourceCode"].find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Mono"
-    assert by_id["Title"].find(f"{W}rPr/{W}color").get(f"{W}val") == "112233"
+    assert found(by_id["Title"], f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Sans"
+    assert found(by_id["SourceCode"], f"{W}rPr/{W}rFonts").get(f"{W}ascii") == "Brand Mono"
+    assert found(by_id["Title"], f"{W}rPr/{W}color").get(f"{W}val") == "112233"
 
 
 def test_the_head_of_a_chinese_release_in_word(tmp_path: Path) -> None:
@@ -250,8 +259,8 @@ def test_the_head_of_a_chinese_release_in_word(tmp_path: Path) -> None:
     assert b"<w:i />" not in emphasis.parts["word/document.xml"]
     assert b"<w:i/>" not in emphasis.parts["word/document.xml"]
     style = {s.get(f"{W}styleId"): s for s in emphasis.xml("word/styles.xml").iter(f"{W}style")}
-    rpr = style["CJKEmphasis"].find(f"{W}rPr")
-    assert rpr.find(f"{W}b") is not None and rpr.find(f"{W}i").get(f"{W}val") == "0"
+    rpr = found(style["CJKEmphasis"], f"{W}rPr")
+    assert rpr.find(f"{W}b") is not None and found(rpr, f"{W}i").get(f"{W}val") == "0"
 
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
@@ -314,12 +323,12 @@ def test_brand_font_files_are_embedded_as_word_embeds_them(tmp_path: Path) -> No
     ]  # the unused family and the restricted face stay out
     table = docx.xml("word/fontTable.xml")
     font = next(f for f in table.iter(f"{W}font") if f.get(f"{W}name") == "Presskit Test Serif")
-    embeds = [(e.tag.removeprefix(W), e.get(f"{W}fontKey")) for e in font]
+    embeds = [(e.tag.removeprefix(W), str(e.get(f"{W}fontKey"))) for e in font]
     assert [tag for tag, _ in embeds] == ["embedRegular", "embedBold"]
     rels = ET.fromstring(docx.parts["word/_rels/fontTable.xml.rels"])
-    targets = {r.get("Id"): r.get("Target") for r in rels}
+    targets = {str(r.get("Id")): str(r.get("Target")) for r in rels}
     for element, (_tag, key) in zip(font, embeds, strict=True):
-        rid = element.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        rid = str(element.get(f"{{{R_NS}}}id"))
         data = docx.parts["word/" + targets[rid]]
         assert data[:4] != b"\x00\x01\x00\x00"  # obfuscated: not a bare TrueType header
         face = TTFont(io.BytesIO(obfuscate(data, key)))  # the same XOR undoes it

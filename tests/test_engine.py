@@ -6,6 +6,7 @@ import ctypes.util
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import pdftotext, run_python
@@ -100,7 +101,7 @@ def test_array_types_are_cached_when_weasyprint_was_imported_directly():
     run_python(code)
 
 
-def saved(pdf: bytes, folder) -> Path:  # type: ignore[no-untyped-def]
+def saved(pdf: bytes, folder) -> Path:
     """`pdf` as folder/doc.pdf (the folder is made), for poppler's tools."""
     folder.mkdir()
     path = folder / "doc.pdf"
@@ -108,7 +109,7 @@ def saved(pdf: bytes, folder) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def pages_as_png(pdf: bytes, folder) -> list[bytes]:  # type: ignore[no-untyped-def]
+def pages_as_png(pdf: bytes, folder) -> list[bytes]:
     path = saved(pdf, folder)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(path), str(folder / "page")], check=True)
     return [png.read_bytes() for png in sorted(folder.glob("page*.png"))]
@@ -132,7 +133,7 @@ def test_one_pass_subset_draws_what_weasyprints_two_passes_draw(tmp_path, monkey
     assert len(one_pass) <= len(two_passes) + 512
 
 
-def pdf_text(pdf: bytes, folder) -> str:  # type: ignore[no-untyped-def]
+def pdf_text(pdf: bytes, folder) -> str:
     return pdftotext(saved(pdf, folder))
 
 
@@ -144,7 +145,8 @@ def font_file_subtypes(pdf: bytes) -> list[str]:
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     subtypes = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]  # a dictionary object; pypdf types it as any object
+        for font in resources["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             for key in ("/FontFile2", "/FontFile3"):
                 if key in descriptor:
@@ -209,7 +211,7 @@ def test_name_keyed_or_broken_cff_has_no_cid_ranges():
 
 @linux_only
 def test_trim_memory_collects_only_past_the_limit():
-    assert engine.resident_mb() > 0
+    assert (engine.resident_mb() or 0) > 0
     assert engine.trim_memory(limit_mb=1e9) is False
     assert engine.trim_memory(limit_mb=1) is True
 
@@ -220,7 +222,7 @@ STYLED = (
 )
 
 
-def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untyped-def]
+def warnings_and_pages(weasyprint, html: str, folder):
     import logging
 
     from presskit.output.pdf import _Collect
@@ -236,7 +238,7 @@ def warnings_and_pages(weasyprint, html: str, folder):  # type: ignore[no-untype
     return collect.messages, sizes, pages_as_png(document.write_pdf(), folder)
 
 
-def counted_style_parses(monkeypatch):  # type: ignore[no-untyped-def]
+def counted_style_parses(monkeypatch):
     """WeasyPrint, its css module, and a list that grows by one per style element parsed."""
     weasyprint = engine.import_weasyprint()
     from weasyprint import css
@@ -245,7 +247,12 @@ def counted_style_parses(monkeypatch):  # type: ignore[no-untyped-def]
         pytest.skip("another WeasyPrint: style elements are parsed for each document")
     parses: list[int] = []
     parse_alone = engine._parse_alone
-    monkeypatch.setattr(engine, "_parse_alone", lambda *a: parses.append(1) or parse_alone(*a))
+
+    def counted(*args: Any) -> Any:
+        parses.append(1)
+        return parse_alone(*args)
+
+    monkeypatch.setattr(engine, "_parse_alone", counted)
     return weasyprint, css, parses
 
 
@@ -282,7 +289,7 @@ def test_font_objects_share_one_copy_of_each_font_file(monkeypatch):
     contents: list[bytes] = []
     shared_init = fonts.Font.__init__
 
-    def recording_init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording_init(self, *args, **kwargs):
         shared_init(self, *args, **kwargs)
         contents.append(self.file_content)
 

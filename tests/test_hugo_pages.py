@@ -275,7 +275,9 @@ def test_translations_pair_as_hugo_pairs_them(hugo_site: Path, tmp_path: Path) -
     result = build([content], tmp_path / "out", runner=FAKE, jobs=1)
     by_output = {doc.output: doc.source for doc in result.documents if doc.output}
     ours = {
-        (doc.source, by_output[t["output"]]) for doc in result.documents for t in doc.translations
+        (doc.source, by_output[str(t["output"])])
+        for doc in result.documents
+        for t in doc.translations
     }
     assert ("en/blog/hello/index.md", "zh/blog/ni-hao/index.md") in hugo_pairs
     # a key on one side only: the page without a key pairs by path, the other does not

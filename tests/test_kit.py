@@ -7,6 +7,7 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
@@ -281,12 +282,13 @@ def _outline(pdf: Path) -> list[tuple[int, str, int]]:
     reader = pypdf.PdfReader(pdf)
     found: list[tuple[int, str, int]] = []
 
-    def walk(items: list, depth: int) -> None:  # type: ignore[type-arg]
+    def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+                page = reader.get_destination_page_number(item)
+                found.append((depth, item.title, (page or 0) + 1))
 
     walk(reader.outline, 0)
     return found
@@ -308,7 +310,7 @@ def _links(pdf: Path) -> list[tuple[int, str, int]]:
                     (
                         number,
                         str(dest),
-                        reader.get_destination_page_number(target) + 1 if target else 0,
+                        (reader.get_destination_page_number(target) or 0) + 1 if target else 0,
                     )
                 )
     return found
@@ -444,7 +446,7 @@ def test_a_pdf_variant_kit_is_one_document_and_says_so(tmp_path):
     assert "kit kit.pdf: --pdf-variant pdf/ua-1: laid out as one document" in notes
     assert result.kit_sections_rendered == 0 and not (out / ".presskit-kit").exists()
     for pdf in (out / "kit.pdf", out / "en/news/a.pdf"):
-        root_obj = pypdf.PdfReader(pdf).trailer["/Root"]
+        root_obj: Any = pypdf.PdfReader(pdf).trailer["/Root"]  # a dictionary object (pypdf)
         assert "/StructTreeRoot" in root_obj and root_obj["/MarkInfo"]["/Marked"], pdf
     text = pdftotext(out / "kit.pdf", layout=False)
     assert "Text of A." in text and "Page 2 of" in text

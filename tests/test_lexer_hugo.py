@@ -130,7 +130,8 @@ def render(nodes: list[Text | Shortcode], *, nested: bool = False) -> str:
             out.append(node.text)
             continue
         named = isinstance(node.params, dict)
-        items = sorted(node.params.items()) if named else list(enumerate(node.params))  # type: ignore[union-attr, arg-type]
+        # why the ignore below: params is a dict or a list: `named` says which
+        items = sorted(node.params.items()) if named else list(enumerate(node.params))  # type: ignore[union-attr]
         params = "".join(
             f"{_b64(str(key))}={kind}:{_b64(text)};"
             for key, (kind, text) in ((k, _param(v)) for k, v in items)

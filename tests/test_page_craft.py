@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE_CONFIG, pdftotext, run_presskit
@@ -33,17 +34,17 @@ date: 2024-06-01
 """
 
 
-def layout(html: str, base: Path):  # type: ignore[no-untyped-def]
+def layout(html: str, base: Path):
     import weasyprint
 
     return weasyprint.HTML(string=html, base_url=str(base)).render()
 
 
-def boxes(document) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-def]
+def boxes(document) -> Iterator[tuple[int, Any]]:  # WeasyPrint's boxes are untyped
     """(page index, box) for every box of every page, in document order; each box is told
     the classes of its ancestors (`box.within`)."""
     for number, page in enumerate(document.pages):
-        stack = [(page._page_box, frozenset())]
+        stack: list[tuple[Any, frozenset[str]]] = [(page._page_box, frozenset())]
         while stack:
             box, within = stack.pop()
             box.within = within
@@ -52,12 +53,12 @@ def boxes(document) -> Iterator[tuple[int, object]]:  # type: ignore[no-untyped-
             stack.extend((child, inner) for child in reversed(getattr(box, "children", [])))
 
 
-def classes(box) -> set[str]:  # type: ignore[no-untyped-def]
+def classes(box) -> set[str]:
     element = getattr(box, "element", None)
     return set((element.get("class") or "").split()) if element is not None else set()
 
 
-def text_of(box) -> str:  # type: ignore[no-untyped-def]
+def text_of(box) -> str:
     if hasattr(box, "text"):
         return box.text
     return "".join(text_of(child) for child in getattr(box, "children", []))
@@ -76,7 +77,7 @@ def quote_post(tmp_path: Path, lang: str) -> Path:
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
-def quoted(request, tmp_path_factory):  # type: ignore[no-untyped-def]
+def quoted(request, tmp_path_factory):
     lang = request.param
     path = quote_post(tmp_path_factory.mktemp(f"quote-{lang}"), lang)
     prepared = prepare(path, EXAMPLE_CONFIG)

@@ -95,7 +95,7 @@ def running(tmp_path: Path) -> Iterator[Running]:
     assert not session.workdir.exists()
 
 
-def wait_for(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
@@ -275,7 +275,7 @@ def test_a_save_during_a_render_supersedes_it(tmp_path: Path) -> None:
     publish, build = session._publish, session._build
     builds = 0
 
-    def build_then_save(pool):  # type: ignore[no-untyped-def]
+    def build_then_save(pool):
         nonlocal builds
         builds += 1
         result = build(pool)
@@ -284,10 +284,11 @@ def test_a_save_during_a_render_supersedes_it(tmp_path: Path) -> None:
             session.saved({post})
         return result
 
-    def record(result, *args):  # type: ignore[no-untyped-def]
+    def record(result, *args):
         shown.append(result.documents[0].title if result else None)
         publish(result, *args)
 
+    # why the ignore below: the test swaps the session's methods for recording ones
     session._build, session._publish = build_then_save, record  # type: ignore[method-assign]
     with session:
         session.start(watching=False)
@@ -464,13 +465,13 @@ def _non_loopback_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def test_a_post_cannot_reach_the_preview_server(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_cannot_reach_the_preview_server(tmp_path: Path, monkeypatch) -> None:
     """An image URL at the preview itself is refused by the render's network policy: the
     server never sees the request, and the page says why."""
     seen: list[str] = []
     respond = server_module.Handler.respond
 
-    def recording(self, *, head: bool) -> None:  # type: ignore[no-untyped-def]
+    def recording(self, *, head: bool) -> None:
         seen.append(self.path)
         respond(self, head=head)
 
@@ -561,7 +562,7 @@ def spawn(tmp_path: Path) -> Iterator[list[subprocess.Popen[str]]]:
             process.wait(30)
 
 
-def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, spawn) -> None:
     root = site(tmp_path)
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -576,6 +577,7 @@ def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, sp
     spawn.append(process)
     lines: list[str] = []
     url = _read_until(process, r"http://127\.0\.0\.1:\d+/", lines)
+    # why the ignore below: no match fails the test (AttributeError) as an assert would
     port = int(re.search(r":(\d+)/", url).group(1))  # type: ignore[union-attr]
     assert port != 0
     _read_until(process, r"rendered  launch\.pdf", lines)
@@ -587,6 +589,7 @@ def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, sp
     connection.close()
     process.send_signal(signal.SIGINT)
     assert process.wait(60) == 0
+    # why the ignore below: stdout is a pipe (Popen(stdout=PIPE)), never None
     assert "stopped" in process.stdout.read()  # type: ignore[union-attr]
     deadline = time.monotonic() + 10
     while _alive(workers) and time.monotonic() < deadline:
@@ -596,7 +599,7 @@ def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, sp
     assert [p.name for p in temp.iterdir() if not p.name.startswith("_jinja2-cache")] == []
 
 
-def test_preview_warns_when_listening_beyond_loopback(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+def test_preview_warns_when_listening_beyond_loopback(tmp_path, spawn) -> None:
     root = site(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "presskit", "preview", "--host", "0.0.0.0", "--port", "0",
@@ -613,7 +616,7 @@ def test_preview_warns_when_listening_beyond_loopback(tmp_path, spawn) -> None: 
     assert process.wait(60) == 0
 
 
-def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, spawn) -> None:
     root = site(tmp_path)
     write_post(root / "content/en/news/other", "Other news")
     out = tmp_path / "out"
@@ -707,7 +710,7 @@ def _preview_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {**env, "TERM": "xterm", **extra}
 
 
-def test_open_starts_the_browser_named_by_BROWSER(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+def test_open_starts_the_browser_named_by_BROWSER(tmp_path, spawn) -> None:
     root = site(tmp_path)
     log = tmp_path / "opened.txt"
     browser = _recorder(tmp_path / "bin", "my-browser", log)
@@ -721,6 +724,7 @@ def test_open_starts_the_browser_named_by_BROWSER(tmp_path, spawn) -> None:  # t
     )  # fmt: skip
     spawn.append(process)
     lines: list[str] = []
+    # why the ignore below: no match fails the test (AttributeError) as an assert would
     url = re.search(r"http://\S+", _read_until(process, r"previewing", lines)).group(0)  # type: ignore[union-attr]
     wait_for(lambda: log.is_file() and log.read_text().strip() != "", 60)
     assert log.read_text().split() == [url]  # once, the URL the preview printed
@@ -728,7 +732,7 @@ def test_open_starts_the_browser_named_by_BROWSER(tmp_path, spawn) -> None:  # t
     assert process.wait(60) == 0
 
 
-def test_open_without_a_browser_says_so_and_keeps_serving(tmp_path, spawn) -> None:  # type: ignore[no-untyped-def]
+def test_open_without_a_browser_says_so_and_keeps_serving(tmp_path, spawn) -> None:
     """No display and no $BROWSER: Python's webbrowser would fall back to a terminal browser
     (www-browser, lynx, w3m), which would take over the terminal the preview prints to and
     reads Ctrl-C from. None is started; the preview says where to go and serves on."""
@@ -750,6 +754,7 @@ def test_open_without_a_browser_says_so_and_keeps_serving(tmp_path, spawn) -> No
     )  # fmt: skip
     spawn.append(process)
     lines: list[str] = []
+    # why the ignore below: no match fails the test (AttributeError) as an assert would
     url = re.search(r"http://\S+", _read_until(process, r"previewing", lines)).group(0)  # type: ignore[union-attr]
     _read_until(process, r"no browser to open here", lines)
     assert url in lines[-1]

@@ -64,19 +64,19 @@ def preview(tmp_path: Path) -> Iterator[tuple[Session, str]]:
         session.close()
 
 
-def heading(driver) -> str:  # type: ignore[no-untyped-def]
+def heading(driver) -> str:
     """Read in the page: the heading may be swapped between a lookup and a read."""
     return driver.execute_script("return document.querySelector('main h1')?.textContent || '';")
 
 
-def loaded_images(driver) -> list[str]:  # type: ignore[no-untyped-def]
+def loaded_images(driver) -> list[str]:
     return driver.execute_script(
         "return [...document.querySelectorAll('main img')]"
         ".filter((i) => i.complete && i.naturalWidth > 0).map((i) => i.getAttribute('src'));"
     )
 
 
-def test_an_edit_shows_in_the_open_page_without_a_reload(browser, preview, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_shows_in_the_open_page_without_a_reload(browser, preview, tmp_path) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     session, url = preview

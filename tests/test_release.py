@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -207,15 +208,16 @@ def test_canonical_url_as_text_and_qr_code_on_the_cover(en_pdf, zh_pdf):
     assert "https://example.org/news/launch/" in pages(en_pdf)[0]
     assert "https://example.org/zh/news/launch/" in pages(zh_pdf)[0]
     cover = pypdf.PdfReader(en_pdf).pages[0]
+    resources: Any = cover["/Resources"]  # a dictionary object; pypdf types it as any object
     images = [
-        x
-        for x in cover["/Resources"].get("/XObject", {}).values()
-        if x.get_object()["/Subtype"] == "/Image"
+        x for x in resources.get("/XObject", {}).values() if x.get_object()["/Subtype"] == "/Image"
     ]
     assert images == []  # the QR code stays vector: no bitmap on the cover
+    contents = cover.get_contents()
+    assert contents is not None
     ops = [
         line.split()[-1]
-        for line in cover.get_contents().get_data().decode("latin-1").splitlines()
+        for line in contents.get_data().decode("latin-1").splitlines()
         if line.strip()
     ]
     assert ops.count("m") > 150  # one subpath per run of dark modules (the logo has ~10)
@@ -225,7 +227,9 @@ def test_qr_code_is_the_canonical_url():
     import segno
 
     prepared = prepare(EN, options=Options(now=dt.datetime(2023, 1, 1, tzinfo=dt.UTC)))
-    src = re.search(r'<img class="qr" src="([^"]+)"', prepared.html).group(1)
+    found = re.search(r'<img class="qr" src="([^"]+)"', prepared.html)
+    assert found is not None
+    src = found.group(1)
     assert src.startswith("data:image/svg+xml")
     expected = segno.make("https://example.org/news/launch/", error="m")
     assert expected.designator  # the same payload gives the same symbol
@@ -262,7 +266,7 @@ def test_bad_embargo_is_one_line_error(tmp_path):
 def test_pdf_variants(tmp_path, variant):
     pdf = render(EN, tmp_path / "v.pdf", "--as-of", AFTER, "--pdf-variant", variant)
     reader = pypdf.PdfReader(pdf)
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]  # a dictionary object; pypdf types it as any object
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "/StructTreeRoot" in root  # tagged
     if variant == "pdf/a-3b":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from typing import Any
 
 import pypdf
 import pytest
@@ -59,12 +60,15 @@ def test_fonts_are_embedded_subset_noto_cjk_sc(sample_pdf):
 def test_pdf_metadata_comes_from_the_post(sample_pdf):
     reader = pypdf.PdfReader(sample_pdf)
     meta = reader.metadata
+    assert meta is not None
     assert meta.title == "Istio 正式从 CNCF 毕业的公告"
     assert meta.author == "Craig Box, for the Istio Steering Committee"
-    assert meta["/Keywords"] == "Istio, CNCF"
-    assert meta["/CreationDate"].startswith("D:20230712")
-    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
-    assert [item["/Title"] for item in reader.outline] == ["Istio 正式从 CNCF 毕业的公告"]
+    assert str(meta["/Keywords"]) == "Istio, CNCF"
+    assert str(meta["/CreationDate"]).startswith("D:20230712")
+    root: Any = reader.trailer["/Root"]  # a dictionary object; pypdf types it as any object
+    assert root["/Lang"] == "zh-CN"
+    outline: Any = reader.outline
+    assert [item["/Title"] for item in outline] == ["Istio 正式从 CNCF 毕业的公告"]
 
 
 def test_cover_contents_numbers_are_the_pages_its_links_reach(sample_pdf):
@@ -75,7 +79,7 @@ def test_cover_contents_numbers_are_the_pages_its_links_reach(sample_pdf):
     printed = dict(re.findall(r"^\s*(\S[^\n.]*?)\s*\.{5,}\s*(\d+)\s*$", texts[0], re.M))
     assert list(printed) == ["新闻稿", "关于 Istio", "媒体联系人", "引言摘录"], texts[0]
     targets = {
-        name: reader.get_destination_page_number(dest) + 1
+        name: (reader.get_destination_page_number(dest) or 0) + 1
         for name, dest in reader.named_destinations.items()
     }
     links = [
@@ -111,7 +115,8 @@ def test_english_sample_is_localized_in_english(sample_en_pdf):
     assert "PRESS RELEASE" in text  # the label, set in capitals by the theme
     assert re.search(r"Page 2 of \d+", text)
     assert "Sven Mawson, Istio co-founder and Chief Software Architect" in " ".join(text.split())
-    assert pypdf.PdfReader(sample_en_pdf).trailer["/Root"]["/Lang"] == "en"
+    root: Any = pypdf.PdfReader(sample_en_pdf).trailer["/Root"]
+    assert root["/Lang"] == "en"
 
 
 def test_html_command_writes_quote_figures(tmp_path):
@@ -141,7 +146,9 @@ def test_quote_with_blank_lines_and_hostile_caption(tmp_path):
     done = run_presskit("html", str(post))
     assert done.returncode == 0, done.stderr
     html = done.stdout
-    figure = re.search(r'<figure class="quote">(.*?)</figure>', html, re.S).group(1)
+    found = re.search(r'<figure class="quote">(.*?)</figure>', html, re.S)
+    assert found is not None, html
+    figure = found.group(1)
     assert "<p>first</p>" in figure and "<p>second</p>" in figure
     assert "<figcaption>A &lt;b&gt;&amp;amp; *x*</figcaption>" in figure
 

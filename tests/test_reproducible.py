@@ -13,7 +13,7 @@ import pypdf
 from conftest import EXAMPLE_CONFIG, PRESSKIT, SAMPLE_ZH
 
 
-def render(post, out, *, config=EXAMPLE_CONFIG, base=os.environ, **env: str) -> str:  # type: ignore[no-untyped-def]
+def render(post, out, *, config=EXAMPLE_CONFIG, base=os.environ, **env: str) -> str:
     """Render in a fresh process with `base` plus `env` as its environment; its stderr."""
     options = ["--config", str(config)] if config else []
     args = [*PRESSKIT, "render", str(post), *options, "-o", str(out)]

@@ -64,7 +64,7 @@ def test_image_sources(url, kept):
     assert image_allowed(url) is kept
 
 
-def run_policy(doc: pf.Doc, **options) -> Sanitizer:  # type: ignore[no-untyped-def]
+def run_policy(doc: pf.Doc, **options) -> Sanitizer:
     sanitizer = Sanitizer(source="post.md", **options)
     sanitize(doc, sanitizer)
     return sanitizer
@@ -195,7 +195,7 @@ VALUES = ["file:///etc/passwd", "javascript:x()", "https://ok.example", "url(fil
 
 
 @st.composite
-def html_soup(draw) -> str:  # type: ignore[no-untyped-def]
+def html_soup(draw) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 12))):
         kind = draw(st.sampled_from(["open", "close", "text"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -12,7 +13,7 @@ from presskit.output import page
 
 
 @pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A temp folder of the test's own, where Jinja makes its cache folder."""
     folder = tmp_path / "tmp"
     folder.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from typing import Any
 
 import panflute as pf
 import pytest
@@ -110,7 +111,7 @@ def test_header_rule_spans_the_text_width(tmp_path, theme):
     left, right = round(20 / 25.4 * 72), width - round(20 / 25.4 * 72)  # 20 mm side margins
     header = range(round(15 / 25.4 * 72), round(26 / 25.4 * 72))  # around the 22 mm margin
     covered = max(
-        sum(image.getpixel((x, y)) < 240 for x in range(left + 2, right - 2)) for y in header
+        sum(int(pixel(image, x, y)) < 240 for x in range(left + 2, right - 2)) for y in header
     )
     assert covered >= 0.95 * (right - left - 4)
 
@@ -251,3 +252,10 @@ def test_title_and_metadata_get_typographic_quotes(tmp_path):
     assert "'" not in cover and '"' not in cover
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert "Istio’s “ambient” mode" in info.stdout and "Pat O’Brien" in info.stdout
+
+
+def pixel(image: Any, x: int, y: int) -> int:
+    """A grey image's value at (x, y) (Pillow types `getpixel` for every mode at once)."""
+    value = image.getpixel((x, y))
+    assert isinstance(value, int)
+    return value

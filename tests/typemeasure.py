@@ -58,11 +58,11 @@ class Line:
     page: int
     baseline: float  # distance from the top of the page
     size: float  # the size most of its characters have
-    chars: list[dict] = field(default_factory=list)  # type: ignore[type-arg]
+    chars: list[dict] = field(default_factory=list)
     boxed: bool = False  # inside a filled box (callout, code)
 
     @property
-    def visible(self) -> list[dict]:  # type: ignore[type-arg]
+    def visible(self) -> list[dict]:
         return [c for c in self.chars if c["text"].strip()]
 
     @property
@@ -82,7 +82,7 @@ class Line:
         return any(is_cjk_letter(ch) for c in self.visible for ch in c["text"])
 
 
-def _baseline(char: dict, page_height: float) -> float:  # type: ignore[type-arg]
+def _baseline(char: dict, page_height: float) -> float:
     return page_height - char["matrix"][5]
 
 
@@ -117,7 +117,7 @@ def read_lines(pdf_path: Path) -> list[Line]:
     return lines
 
 
-def _is_background(rect: dict) -> bool:  # type: ignore[type-arg]
+def _is_background(rect: dict) -> bool:
     """A box's pale background taller than a line (callout, code block), not a border (drawn
     as a filled outline, in darker colours) nor an inline code span's background."""
     colour = rect.get("non_stroking_color")
@@ -127,7 +127,7 @@ def _is_background(rect: dict) -> bool:  # type: ignore[type-arg]
     return pale and rect["bottom"] - rect["top"] > 14 and rect["x1"] - rect["x0"] > 40
 
 
-def _overlaps(line: Line, char: dict) -> bool:  # type: ignore[type-arg]
+def _overlaps(line: Line, char: dict) -> bool:
     """Lines side by side (a running head's left and right) share a baseline but not a size."""
     return abs(char["size"] - line.size) < 0.5 or char["size"] < line.size
 
@@ -271,15 +271,14 @@ def _check_line(line: Line, body: float, result: Measurement) -> None:
             if is_fullwidth_punctuation(before) or is_fullwidth_punctuation(after):
                 result.spaced_punctuation.append(f"{where} …{text[max(0, index - 4) : index + 4]}…")
     if abs(line.size - body) < 0.01:
-        run: list[dict] = []  # type: ignore[type-arg]
-        for char in [*line.chars, None]:
-            is_call = (
-                char is not None
-                and char["text"].isdigit()
-                and char["size"] < CALL_SIZE_RATIO * line.size
-            )
-            if is_call:
-                run.append(char)  # type: ignore[arg-type]
+        run: list[dict] = []
+        for glyph in [*line.chars, None]:
+            if (
+                glyph is not None
+                and glyph["text"].isdigit()
+                and glyph["size"] < CALL_SIZE_RATIO * line.size
+            ):
+                run.append(glyph)
             elif run:
                 lift = line.baseline - min(c["_baseline"] for c in run)
                 ratio = run[0]["size"] / body

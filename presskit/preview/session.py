@@ -512,6 +512,7 @@ class Session:
         for url in [u for u, (f, _k, _d) in list(self.files.items()) if f.parent == folder]:
             self.files.pop(url, None)
         for url in [u for u, offer in list(self.offers.items()) if offer.out.parent == folder]:
+            # why the ignore below: every url listed comes from self.offers just above: pop finds it
             self.offers.pop(url, None).done.set()  # type: ignore[union-attr]
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -50,6 +50,7 @@ def watch_roots(
         if found is not None:
             configs.add(Path(found).resolve())
     files |= configs
+    # why the ignore below: None stands for 'no presskit.toml': a set of paths or of that one None
     for config_path in configs or {None}:  # type: ignore[arg-type]
         try:
             cfg = load_config(config_path)

@@ -120,6 +120,7 @@ def compress_punctuation(line_break: ModuleType) -> None:
 
     original = line_break.Layout.set_text
 
+    # why the ignore below: WeasyPrint's own signature, replaced in place: it ships no types
     def set_text(self, text, justify=False):  # type: ignore[no-untyped-def]
         original(self, text, justify)
         if not sets_cjk(self.style):
@@ -150,6 +151,7 @@ def compress_punctuation(line_break: ModuleType) -> None:
                 pango.pango_attr_list_change(attrs, attr)
         pango.pango_layout_set_attributes(self.layout, attrs)
 
+    # why the ignore below: a function attribute: mypy knows no attributes on functions
     set_text.original = original  # type: ignore[attr-defined]
     line_break.Layout.set_text = set_text
 
@@ -193,6 +195,7 @@ def justify_between_characters(inline: ModuleType) -> None:
     original = inline.justify_line
     count_spaces = inline.count_expandable_spaces
 
+    # why the ignore below: WeasyPrint's own signature, replaced in place: it ships no types
     def justify_line(context, line, extra_width):  # type: ignore[no-untyped-def]
         if not sets_cjk(line.style) or line.style["direction"] == "rtl":
             return original(context, line, extra_width)
@@ -213,6 +216,7 @@ def justify_between_characters(inline: ModuleType) -> None:
         _spread(line, spacing, 0.0, before)
         return None
 
+    # why the ignore below: WeasyPrint boxes and Pango values: untyped
     def _spread(box, spacing, x_advance, before):  # type: ignore[no-untyped-def]
         if isinstance(box, boxes.TextBox):
             x_advance += before.pop(id(box), 0.0)
@@ -249,7 +253,9 @@ def justify_between_characters(inline: ModuleType) -> None:
         box.translate(x_advance, 0)
         return x_advance
 
+    # why the ignore below: a function attribute: mypy knows no attributes on functions
     justify_line.original = original  # type: ignore[attr-defined]
+    # why the ignore below: replacing WeasyPrint's function (the patch this module is)
     inline.justify_line = justify_line  # type: ignore[attr-defined]
 
 
@@ -265,6 +271,7 @@ def compress_line_start(inline: ModuleType) -> None:
 
     original = inline.text_align
 
+    # why the ignore below: WeasyPrint's own signature, replaced in place: it ships no types
     def text_align(context, line, available_width, last):  # type: ignore[no-untyped-def]
         leaves = _leaves(line) if sets_cjk(line.style) else []
         first = leaves[0] if leaves else None
@@ -280,6 +287,7 @@ def compress_line_start(inline: ModuleType) -> None:
                 _shift_after(line, first, -saved)
         return original(context, line, available_width, last)
 
+    # why the ignore below: WeasyPrint boxes: untyped
     def _shift_after(box, changed, dx):  # type: ignore[no-untyped-def]
         """Narrow `changed`'s ancestors by -dx and move every box after it: True once found."""
         if box is changed:
@@ -296,5 +304,7 @@ def compress_line_start(inline: ModuleType) -> None:
             box.width += dx
         return found
 
+    # why the ignore below: a function attribute: mypy knows no attributes on functions
     text_align.original = original  # type: ignore[attr-defined]
+    # why the ignore below: replacing WeasyPrint's function (the patch this module is)
     inline.text_align = text_align  # type: ignore[attr-defined]

@@ -69,7 +69,7 @@ OWN_STATM = re.compile(r"/proc/\d+/statm")
 PACKAGE_METADATA = re.compile(r".*\.(dist-info|egg-info)/[^/]+|.*/__editable__\.[^/]*__path_hook__")
 
 
-def allowed_roots(site, tmpdir: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+def allowed_roots(site, tmpdir: Path) -> list[Path]:
     library = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
     roots = [
         site.bundle,

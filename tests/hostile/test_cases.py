@@ -457,7 +457,7 @@ CASES = [
 ]
 
 
-def _write_files(case: Case, site) -> None:  # type: ignore[no-untyped-def]
+def _write_files(case: Case, site) -> None:
     import os
 
     for name, content in case.files.items():
@@ -473,7 +473,7 @@ def _write_files(case: Case, site) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
-def test_hostile_post(case: Case, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_post(case: Case, tmp_path) -> None:
     site = make_site(tmp_path, case.config)
     if isinstance(case.post, str):
         site.post.write_text(fill(case.post, site), encoding="utf-8")
@@ -514,7 +514,7 @@ SPECIAL_POSTS = ["symlink-to-dev-zero", "fifo", "over-16-mib"]
 
 
 @pytest.mark.parametrize("kind", SPECIAL_POSTS)
-def test_post_that_is_not_a_readable_text_file(kind, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_post_that_is_not_a_readable_text_file(kind, tmp_path) -> None:
     import os
 
     site = make_site(tmp_path)

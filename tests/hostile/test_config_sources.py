@@ -37,7 +37,7 @@ def loose_post(tmp_path: Path, where: str) -> tuple[Path, Path, Path]:
 
 @pytest.mark.parametrize("where", ["beside", "above"])
 @pytest.mark.parametrize("how", ["render", "html", "api", "build"])
-def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None:
     post, config, marker = loose_post(tmp_path, where)
     out = tmp_path / ("out.html" if how == "html" else "out.pdf")
     if how == "api":
@@ -64,7 +64,7 @@ def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None: 
         assert "FOUND-BRAND" in pdftotext(out)  # the rest of the config is still read
 
 
-def test_a_named_config_still_loads_its_extensions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_named_config_still_loads_its_extensions(tmp_path) -> None:
     post, config, marker = loose_post(tmp_path, "beside")
     done = run("render", str(post), "-o", str(tmp_path / "o.pdf"), "--config", str(config))
     assert done.returncode == 0, done.stderr
@@ -72,7 +72,7 @@ def test_a_named_config_still_loads_its_extensions(tmp_path) -> None:  # type: i
     assert "not loaded" not in done.stderr
 
 
-def test_a_site_posts_config_above_the_content_tree_still_loads_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_posts_config_above_the_content_tree_still_loads_them(tmp_path) -> None:
     site = tmp_path / "site"
     bundle = site / "content" / "en" / "news" / "x"
     bundle.mkdir(parents=True)
@@ -105,7 +105,7 @@ def _plain_tree(tmp_path: Path) -> tuple[Path, Path, Path]:
     return root, section, post
 
 
-def test_the_preview_judges_the_embargo_with_the_builds_config(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_preview_judges_the_embargo_with_the_builds_config(tmp_path) -> None:
     from presskit.brand import load_config
     from presskit.output.release import release_for
     from presskit.preview.session import PostState, Session
@@ -125,7 +125,7 @@ def test_the_preview_judges_the_embargo_with_the_builds_config(tmp_path) -> None
     assert status == expected and status != refused.status, (status, expected, refused.status)
 
 
-def test_the_preview_watches_the_config_the_build_reads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_preview_watches_the_config_the_build_reads(tmp_path) -> None:
     from presskit.preview.watch import watch_roots
 
     root, section, _post = _plain_tree(tmp_path)
@@ -142,7 +142,7 @@ def test_the_preview_watches_the_config_the_build_reads(tmp_path) -> None:  # ty
     ["bundle-hugo.toml", "content-hugo.toml", "bundle-config-dir", "section-bundle-hugo.yaml"],
 )
 @pytest.mark.parametrize("owner", [True, False], ids=["owner-site", "no-site"])
-def test_a_hugo_config_inside_the_content_tree_is_not_the_site(where, owner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_hugo_config_inside_the_content_tree_is_not_the_site(where, owner, tmp_path) -> None:
     site = tmp_path / "site"
     bundle = site / "content" / "en" / "news" / "x"
     bundle.mkdir(parents=True)

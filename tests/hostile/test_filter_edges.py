@@ -26,7 +26,7 @@ def pandoc(source: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("name", sorted(GLOSS))
-def test_a_gloss_alone_in_its_paragraph(name, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_gloss_alone_in_its_paragraph(name, tmp_path) -> None:
     source, word = GLOSS[name]
     site = make_site(tmp_path)
     site.post.write_text(f"---\ntitle: G\n---\n\nBefore.\n\n{source}\n\nAfter.\n", "utf-8")
@@ -54,7 +54,7 @@ def _deep(kind: str, levels: int) -> str:
 
 
 @pytest.mark.parametrize(("kind", "levels"), [("list", 150), ("list", 400), ("quote", 600)])
-def test_the_filter_refuses_a_deep_tree_in_one_line(kind, levels, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_filter_refuses_a_deep_tree_in_one_line(kind, levels, tmp_path) -> None:
     source = tmp_path / "deep.md"
     source.write_text(_deep(kind, levels), "utf-8")
     done = pandoc(source)
@@ -63,7 +63,7 @@ def test_the_filter_refuses_a_deep_tree_in_one_line(kind, levels, tmp_path) -> N
     assert "presskit-filter: error: nested deeper than 64 levels" in done.stderr
 
 
-def test_the_filter_still_takes_a_modest_tree(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_filter_still_takes_a_modest_tree(tmp_path) -> None:
     source = tmp_path / "ok.md"
     source.write_text(_deep("list", 30) + "\n" + _deep("quote", 30), "utf-8")
     done = pandoc(source)

@@ -21,7 +21,7 @@ def tree(root: Path) -> list[str]:
     return sorted(f"{p.relative_to(root)}{'@' if p.is_symlink() else ''}" for p in root.rglob("*"))
 
 
-def links(kit: Path, outside: Path) -> dict[str, Path]:
+def links(kit: Path, outside: Path) -> dict[str, tuple[Path, Path]]:
     """Where each case's link lives and what it points to."""
     return {
         "content-to-a-folder": (kit / "content", outside),
@@ -64,7 +64,7 @@ def test_init_meets_a_link(case: str, tmp_path: Path) -> None:
     assert (outside / "victim.toml").read_text("utf-8") == "mine\n"
 
 
-def test_init_takes_back_what_it_wrote_when_a_write_fails(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_init_takes_back_what_it_wrote_when_a_write_fails(tmp_path, monkeypatch) -> None:
     kit = tmp_path / "kit"
     real = scaffold.write_atomic
     calls: list[Path] = []

@@ -118,7 +118,7 @@ ROWS = [
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
-def test_a_value_past_a_library_limit_is_one_line(row: Limit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_value_past_a_library_limit_is_one_line(row: Limit, tmp_path) -> None:
     base = "" if "base_url" in row.config else 'base_url = "https://example.com/"\n'
     site = make_site(tmp_path, base + row.config)
     site.post.write_text(f"---\ntitle: Limits\n{row.front}---\n\n{row.body}", "utf-8")

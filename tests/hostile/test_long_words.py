@@ -70,14 +70,14 @@ def _html(tmp_path: Path, front: str, config: str = "") -> str:
 
 
 @pytest.mark.parametrize("field", sorted(FRONT))
-def test_front_matter_text_gets_break_opportunities(field, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_front_matter_text_gets_break_opportunities(field, tmp_path) -> None:
     document = _html(tmp_path, FRONT[field])
     assert WORD[:64] in document.replace(ZWSP, "")  # printed
     assert longest_run(document) <= 256
 
 
 @pytest.mark.parametrize("field", sorted(CONFIG))
-def test_brand_text_gets_break_opportunities(field, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_brand_text_gets_break_opportunities(field, tmp_path) -> None:
     document = _html(tmp_path, "title: T\n", CONFIG[field])
     assert longest_run(document) <= 256
 
@@ -99,7 +99,7 @@ def test_the_rule_leaves_markup_alone() -> None:
     assert break_long_words(short) == short
 
 
-def test_a_50000_character_title_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_50000_character_title_renders(tmp_path) -> None:
     site = make_site(tmp_path)
     word = "T" * 50_000
     site.post.write_text(

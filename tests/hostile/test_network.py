@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile_kit import (
@@ -83,7 +84,7 @@ def mirror() -> Iterator[Server]:
     server.close()
 
 
-def trusting(*, offline: bool = False, **limits: object) -> FetchPolicy:
+def trusting(*, offline: bool = False, **limits: Any) -> FetchPolicy:  # FetchPolicy's fields
     return FetchPolicy(
         roots=(), offline=offline, allowed_addresses=frozenset({"127.0.0.2"}), **limits
     )

@@ -31,7 +31,7 @@ BODIES = {
 
 
 @pytest.mark.parametrize("kind", sorted(BODIES))
-def test_pandoc_out_of_memory_names_the_big_part(kind, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_pandoc_out_of_memory_names_the_big_part(kind, tmp_path) -> None:
     body, said, line = BODIES[kind]
     site = make_site(tmp_path)
     site.post.write_text(f"---\ntitle: Big\n---\n\n{body}", "utf-8")

@@ -45,7 +45,7 @@ def test_printable_keeps_text_and_layout() -> None:
 BIG = "A" * 2_000_000
 
 
-def test_a_render_prints_nothing_a_terminal_obeys(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_render_prints_nothing_a_terminal_obeys(tmp_path) -> None:
     site = make_site(tmp_path)
     site.post.write_text(
         '---\ntitle: "Hi \u2066there\u2069"\n---\n\n'
@@ -67,7 +67,7 @@ def test_a_render_prints_nothing_a_terminal_obeys(tmp_path) -> None:  # type: ig
     assert f"{site.post}:5:11: bidi control U+202C, U+202E" in done.stderr
 
 
-def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:
     site = make_site(tmp_path)
     blog = site.bundle.parent
     (blog / "odd\x1b[31m\u202eevil.md").write_text("---\ntitle: Odd\n---\n\nBody.\n", "utf-8")
@@ -89,7 +89,7 @@ def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:  # type
     assert f"and {flood - MAX_WARNINGS:,} more warnings" in flooded["warnings"][-1]
 
 
-def test_a_render_caps_its_warnings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_render_caps_its_warnings(tmp_path) -> None:
     site = make_site(tmp_path)
     site.post.write_text("---\ntitle: Flood\n---\n\n" + "{{< nosuch >}}\n\n" * 500, "utf-8")
     done = run("render", str(site.post), "-o", str(site.out), "--offline")

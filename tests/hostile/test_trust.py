@@ -33,7 +33,7 @@ EVIL = 'theme = "{theme}"\n[brand]\nname = "EVIL-BRAND"\nlogo = "{logo}"\n'
 # --------------------------------------------------------------------------- config location
 
 
-def _evil_config(folder: Path, site) -> Path:  # type: ignore[no-untyped-def]
+def _evil_config(folder: Path, site) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "presskit.toml"
     config.write_text(EVIL.format(theme="default", logo=site.secret_png), "utf-8")
@@ -46,7 +46,7 @@ PLACES = ["bundle", "section", "content", "fake-site-in-bundle"]
 
 
 @pytest.mark.parametrize("place", PLACES)
-def test_a_config_inside_the_content_tree_is_ignored(place, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_config_inside_the_content_tree_is_ignored(place, tmp_path) -> None:
     site = make_site(tmp_path)
     post = site.post
     if place == "bundle":
@@ -72,7 +72,7 @@ def test_a_config_inside_the_content_tree_is_ignored(place, tmp_path) -> None:  
     assert "EVIL-BRAND" not in text
 
 
-def test_build_ignores_a_bundles_config_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_build_ignores_a_bundles_config_too(tmp_path) -> None:
     site = make_site(tmp_path)
     site.post.write_text(FM + "Body.\n", "utf-8")
     evil = _evil_config(site.bundle, site)
@@ -101,7 +101,7 @@ PAYLOADS = {
 
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
-def test_a_theme_template_cannot_run_python_or_read_files(name, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_theme_template_cannot_run_python_or_read_files(name, tmp_path) -> None:
     site = make_site(tmp_path)
     marker = tmp_path / "PWNED"
     theme = site.site / "theme"
@@ -125,7 +125,7 @@ def test_a_theme_template_cannot_run_python_or_read_files(name, tmp_path) -> Non
     assert not html.exists() or SECRET not in html.read_text("utf-8")
 
 
-def test_the_sandbox_still_runs_ordinary_templates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_sandbox_still_runs_ordinary_templates(tmp_path) -> None:
     from presskit.output import page
 
     theme = tmp_path / "t"
@@ -148,7 +148,7 @@ def test_the_sandbox_still_runs_ordinary_templates(tmp_path) -> None:  # type: i
 # --------------------------------------------------------------------------- confined names
 
 
-def _outside_theme(site) -> str:  # type: ignore[no-untyped-def]
+def _outside_theme(site) -> str:
     theme = site.outside / "theme"
     theme.mkdir()
     (theme / "press.css").write_text("body { color: black; }", "utf-8")
@@ -181,7 +181,7 @@ CONFINED = {
 
 
 @pytest.mark.parametrize("name", sorted(CONFINED))
-def test_files_a_config_names_stay_in_its_folder(name, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_files_a_config_names_stay_in_its_folder(name, tmp_path) -> None:
     site = make_site(tmp_path)
     site.config.write_text('lang = "en"\n' + CONFINED[name](site), "utf-8")
     cfg = load_config(site.config)
@@ -197,7 +197,7 @@ def test_files_a_config_names_stay_in_its_folder(name, tmp_path) -> None:  # typ
     assert_nothing_leaked(site.out)
 
 
-def test_a_missing_named_file_is_still_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_named_file_is_still_an_error(tmp_path) -> None:
     site = make_site(tmp_path)
     site.config.write_text('[brand]\nlogo = "nope.png"\n', "utf-8")
     with pytest.raises(PresskitError, match="brand logo not found"):
@@ -207,7 +207,7 @@ def test_a_missing_named_file_is_still_an_error(tmp_path) -> None:  # type: igno
 # --------------------------------------------------------------------------- kit reads
 
 
-def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:
     site = make_site(tmp_path)
     logo = site.site / "logo.png"
     logo.write_bytes(png(3, 3))
@@ -240,7 +240,7 @@ def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:  # type: ignor
 # --------------------------------------------------------------------------- symlinks
 
 
-def _link_post(site, how: str) -> Path:  # type: ignore[no-untyped-def]
+def _link_post(site, how: str) -> Path:
     target = site.outside / "bundle"
     target.mkdir()
     (target / "index.md").write_text(FM + SECRET + "\n", "utf-8")
@@ -259,7 +259,7 @@ def _link_post(site, how: str) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("how", ["file", "bundle", "translation"])
-def test_a_post_that_links_outside_the_site_is_refused(how, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_that_links_outside_the_site_is_refused(how, tmp_path) -> None:
     site = make_site(tmp_path)
     link = _link_post(site, how)
     fine = site.bundle.parent / "fine"
@@ -279,7 +279,7 @@ def test_a_post_that_links_outside_the_site_is_refused(how, tmp_path) -> None:  
         assert (7, 5) not in pdf_images(pdf)
 
 
-def test_a_link_inside_the_site_is_fine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_link_inside_the_site_is_fine(tmp_path) -> None:
     site = make_site(tmp_path)
     real = site.bundle.parent / "real"
     real.mkdir()
@@ -292,7 +292,7 @@ def test_a_link_inside_the_site_is_fine(tmp_path) -> None:  # type: ignore[no-un
 
 @pytest.mark.parametrize("folder", ["static", "assets"])
 @pytest.mark.parametrize("how", ["folder", "parent"])
-def test_a_static_folder_linked_outside_is_not_readable(folder, how, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_static_folder_linked_outside_is_not_readable(folder, how, tmp_path) -> None:
     site = make_site(tmp_path)
     static = site.site / folder
     if static.exists():
@@ -317,7 +317,7 @@ def test_a_static_folder_linked_outside_is_not_readable(folder, how, tmp_path) -
 
 @pytest.mark.parametrize("owner_config", [True, False], ids=["site-config", "no-config"])
 @pytest.mark.parametrize("kit", [False, True], ids=["posts", "kit"])
-def test_build_reads_no_config_below_the_folder_it_was_given(owner_config, kit, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_build_reads_no_config_below_the_folder_it_was_given(owner_config, kit, tmp_path) -> None:
     """Posts need not sit in a folder named `content` or in bundles (a plain folder of
     Markdown, a Hugo site with another `contentDir`): whatever `presskit build PATH` renders
     is content, so a contributor's section folder cannot configure the batch — here with an
