@@ -19,6 +19,8 @@ import ipaddress
 import logging
 import mimetypes
 import os
+import posixpath
+import re
 import socket
 import ssl
 import tempfile
@@ -41,6 +43,25 @@ MAX_REQUESTS = 200
 MAX_REDIRECTS = 5
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: a 8660 × 5774 photo; decoded ≈ 200 MB RGBA
 USER_AGENT = "presskit (https://github.com/presskit)"
+
+
+# Where a post writes an address: a Markdown link or image target, an HTML attribute, CSS url().
+_ADDRESS = re.compile(
+    r"""\]\(\s*<?([^)\s>]+)"""
+    r"""|\b(?:src|href|poster|data|srcset)\s*=\s*["']?([^"'\s>]+)"""
+    r"""|url\(\s*["']?([^"')\s]+)""",
+    re.IGNORECASE,
+)
+
+
+def _file_name(url: str) -> str:
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def _normalised(url: str) -> str:
+    """The file an address names once its escapes and dot segments are read."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" + posixpath.normpath(unquote(parts.path) or "/")
 
 
 class Refused(ValueError):
@@ -71,6 +92,7 @@ class FetchPolicy:
     body_line: int = 1
     current: str = ""  # the URL WeasyPrint asked for, before any redirect
     refused: list[Diagnostic] = field(default_factory=list)
+    _addresses: dict[str, list[tuple[str, str, int]]] | None = field(default=None, repr=False)
     read: list[Path] = field(default_factory=list)  # local files asked for (batch dependencies)
     spent_seconds: float = 0.0
     spent_bytes: int = 0
@@ -85,10 +107,51 @@ class FetchPolicy:
         return Refused(message)
 
     def line_of(self, url: str) -> int | None:
-        """The line of the post naming this resource (by its file name), if it is there."""
-        name = unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
-        index = self.body.find(name) if name else -1
+        """The line of the post naming this resource, if it is there.
+
+        Several lines may name one file (`../../x.png`, `/img/../../x.png`, `%2e%2e/x.png`):
+        each address the post writes is resolved as the renderer resolves it, and the line
+        whose address is the one asked for wins; then one that names the same file once
+        normalised; then the first naming a file of that name.
+        """
+        name = _file_name(url) if url else ""
+        if not name:
+            return None
+        if self._addresses is None:
+            self._addresses = self._index_addresses()
+        ends: int | None = None
+        same: int | None = None
+        named: int | None = None
+        wanted, longest = _normalised(url), 0
+        for token, joined, line in self._addresses.get(name, ()):
+            if joined == url:
+                return line
+            if token.startswith("/") and url.endswith(token) and len(token) > longest:
+                ends, longest = line, len(token)  # a site path made absolute on the base URL
+            if same is None and _normalised(joined) == wanted:
+                same = line
+            named = line if named is None else named
+        for found in (ends, same, named):
+            if found is not None:
+                return found
+        index = self.body.find(name)
         return self.body_line + self.body.count("\n", 0, index) if index >= 0 else None
+
+    def _index_addresses(self) -> dict[str, list[tuple[str, str, int]]]:
+        """Every address the post writes, by file name: (as written, resolved, line)."""
+        base = Path(self.source).resolve().parent.as_uri() + "/" if self.source else ""
+        found: dict[str, list[tuple[str, str, int]]] = {}
+        line, counted = self.body_line, 0
+        for m in _ADDRESS.finditer(self.body):
+            token = m.group(m.lastindex or 0)
+            line += self.body.count("\n", counted, m.start())
+            counted = m.start()
+            try:
+                joined = urljoin(base, token)
+            except ValueError:
+                continue
+            found.setdefault(_file_name(token), []).append((token, joined, line))
+        return found
 
     def allows_address(self, address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
