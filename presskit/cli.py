@@ -73,6 +73,19 @@ ENVIRONMENT = click.option(
 )
 
 
+def jobs_option(default: str) -> Callable[[F], F]:
+    """`-j/--jobs N` of the commands that render on worker processes; `default` says how
+    many each starts when not told."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help=f"Worker processes (default: {default}).",
+    )
+
+
 def release_options(command: F) -> F:
     """Press-release switches shared by `render` and `html`."""
     for option in reversed(
@@ -317,14 +330,7 @@ def doctor(config: Path | None, theme: str | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the PDFs and manifest.json (the source tree is mirrored).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Worker processes (default: the number of CPUs).",
-)
+@jobs_option("the number of CPUs")
 @click.option("--force", is_flag=True, help="Rebuild every post, changed or not.")
 @click.option("--offline", is_flag=True, default=None, help="Make no network connection.")
 @CONFIG
@@ -478,14 +484,7 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     help="Port to listen on (0: any free port; the URL is printed).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Worker processes (default: 1 for a post, the number of CPUs for folders).",
-)
+@jobs_option("1 for a post, the number of CPUs for folders")
 # why the ignore below: click passes the remaining options untyped (**options: as click parsed them)
 def preview(paths: tuple[Path, ...], host: str, port: int, open_browser: bool, **options) -> None:  # type: ignore[no-untyped-def]
     """Show PATHS (a post, or content folders) in the browser, re-rendered on every save.
