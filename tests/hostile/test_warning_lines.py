@@ -34,7 +34,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_refusal_names_its_own_line(name, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_each_refusal_names_its_own_line(name, tmp_path) -> None:
     site = make_site(tmp_path, 'base_url = "https://example.com/"\n')
     addresses = CASES[name]
     body = "".join(f"![{i}](<{a}>)\n\n" for i, a in enumerate(addresses))
