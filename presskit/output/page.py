@@ -83,11 +83,13 @@ _JINJA = (Macro, LoopContext, BlockReference, Cycler, Joiner, Namespace)
 
 
 class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Jinja's sandbox (no `_private` or internal attributes, no changing lists or dicts,
-    safe `str.format`, a bounded `range`), narrowed further: a template may call only Jinja's
-    own helpers (macros, `loop.cycle`, `super()`, `namespace`, `cycler`, `joiner`) and the
-    methods of plain data (`labels.items()`, `name.upper()`, `date.strftime(…)`), so no
-    object in its context becomes a way to the file system."""
+    """Jinja's sandbox (no `_private` or internal attributes, no changing lists or dicts, a
+    bounded `range`), narrowed further: a template may call only Jinja's own helpers (macros,
+    `loop.cycle`, `super()`, `namespace`, `cycler`, `joiner`) and the methods of plain data
+    (`labels.items()`, `name.upper()`, `date.strftime(…)`), so no object in its context becomes
+    a way to the file system. `str.format` is refused too: Jinja hands it over wrapped in a
+    function of its own, which is not a method of plain data (`%` and `|format` do the job);
+    the README's "Templates run sandboxed" lists exactly this."""
 
     def is_safe_callable(self, obj: object) -> bool:
         if not super().is_safe_callable(obj):

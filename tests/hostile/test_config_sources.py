@@ -170,3 +170,66 @@ def test_a_hugo_config_inside_the_content_tree_is_not_the_site(where, owner, tmp
     text = pdftotext(out)
     assert "evil.example" not in text
     assert ("owner.example" in text) == owner, text
+
+
+# --------------------------------------------------------------------------- the sandbox
+
+
+@pytest.mark.parametrize(
+    ("source", "printed"),
+    [
+        ('{{ "%s-%s" % (a, 2) }}', "x-2"),
+        ('{{ "%s-%s"|format(a, 2) }}', "x-2"),
+        ("{{ a.upper() }}{{ d.items()|list|length }}{{ day.strftime('%Y') }}", "X12024"),
+        ("{{ now.astimezone(now.tzinfo).year }}", "2024"),
+        ("{% for k, v in d|dictsort %}{{ loop.cycle('o', 'e') }}{{ k }}{% endfor %}", "ok"),
+        ("{% set ns = namespace(n=1) %}{{ ns.n }}{{ range(3)|list|length }}", "13"),
+    ],
+)
+def test_what_the_readme_says_templates_may_do(source: str, printed: str) -> None:
+    import datetime as dt
+
+    from presskit.output.page import Sandbox
+
+    values = {
+        "a": "x",
+        "d": {"k": 1},
+        "day": dt.date(2024, 5, 1),
+        "now": dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+    }
+    assert Sandbox().from_string(source).render(values) == printed
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ "{}".format(a) }}',
+        '{{ "{x}".format_map(d) }}',
+        "{{ d.update({'k': 2}) }}",
+        "{{ l.append(1) }}",
+        "{{ s.add(1) }}",
+        "{{ p.read_text() }}",
+        "{{ f() }}",
+        "{{ a.__class__ }}",
+    ],
+)
+def test_what_the_readme_says_templates_may_not_do(source: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import jinja2
+
+    from presskit.output.page import Sandbox
+
+    values = {
+        "a": "x",
+        "d": {"k": 1},
+        "l": [],
+        "s": set(),
+        "p": tmp_path / "secret.txt",
+        "f": print,
+    }
+    (tmp_path / "secret.txt").write_text("SECRET", "utf-8")
+    try:
+        printed = Sandbox(undefined=jinja2.StrictUndefined).from_string(source).render(values)
+    except (jinja2.exceptions.SecurityError, jinja2.exceptions.UndefinedError):
+        return
+    assert "SECRET" not in printed and "class" not in printed, printed
+    pytest.fail(f"{source} rendered: {printed!r}")
