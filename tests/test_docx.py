@@ -240,6 +240,9 @@ def test_the_head_of_a_chinese_release_in_word(tmp_path: Path) -> None:
     first, second = status.split("\n")
     assert first.endswith("（北京时间）／") and second.startswith("2023年7月12日")
     assert "UTC−07:00" in second
+    # quote captions as the PDF prints them in Chinese: a double em dash, no space after it
+    captions = docx.styled("QuoteCaption")
+    assert captions and all(c.startswith("——") and c[2] != " " for c in captions), captions
     by_id = {s.get(f"{W}styleId"): s for s in docx.xml("word/styles.xml").iter(f"{W}style")}
     spacing = by_id["ReleaseStatus"].find(f"{W}rPr/{W}spacing")
     assert spacing is not None and spacing.get(f"{W}val") == "0"  # no tracking of ideographs

@@ -369,8 +369,15 @@ def quote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     caption = call.text_param("caption")
     parts: list[pf.Element] = [pf.BlockQuote(*call.blocks())]
     if caption:
-        parts.append(pf.Para(pf.Str("—"), pf.Space(), *text_inlines(caption)))
+        dash = CAPTION_DASHES.get(i18n.html_lang(ctx.lang).split("-")[0])
+        lead = [pf.Str(dash)] if dash else [pf.Str("—"), pf.Space()]
+        parts.append(pf.Para(*lead, *text_inlines(caption)))
     return pf.Div(*parts, classes=["quote"])
+
+
+# Chinese attributes a quote with a double em dash (clreq 破折号) and Japanese with two
+# horizontal bars, with no space after either: as the PDF's press.css prints them.
+CAPTION_DASHES = {"zh": "——", "ja": "――"}
 
 
 @quote.renderer("html")
