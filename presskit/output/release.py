@@ -217,13 +217,13 @@ def release_for(
     if place is not None and not isinstance(place, str):
         raise PresskitError("front matter `dateline` must be a place name", post.path)
     day = embargo or post.date
-    if embargo is None and day is not None:
-        _within_calendar(day, post, "date" if post.line_of("date") else "publishDate")
     dateline, warnings = "", []
     if place and len(place.strip()) > PRINTED_LIMITS["dateline"]:
         warnings.append(shortened_warning("dateline", len(place.strip())))
         place = shorten(place.strip(), PRINTED_LIMITS["dateline"])
     if place and place.strip() and day is not None:
+        if embargo is None:  # the date is shown in the dateline town's zone: it must have one
+            _within_calendar(day, post, "date" if post.line_of("date") else "publishDate")
         day, warning = _dateline_day(place.strip(), day, post)
         warnings += [warning] if warning else []
         dateline = i18n.label(

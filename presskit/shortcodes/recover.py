@@ -178,17 +178,26 @@ class _State:
             else:
                 stack.append((item, out))
                 out = []
+        # Unclosed openers, innermost first. The pieces are joined once at the end: copying the
+        # growing tail into each outer list was quadratic in the number of unclosed openers.
+        # Only the innermost can be verbatim (nothing opens inside a verbatim one).
+        parts: list[list[pf.Block | _TagItem]] = [out]  # in reverse order
         while stack:
             opener, saved = stack.pop()
-            rescued = self._rescue(opener, out) if REGISTRY.is_verbatim(opener.name) else None
+            innermost = len(parts) == 1
+            verbatim = innermost and REGISTRY.is_verbatim(opener.name)
+            rescued = self._rescue(opener, parts[0]) if verbatim else None
             if rescued is not None:
-                saved.extend(rescued)
+                parts = [rescued]
             else:
                 self.warn(f'unclosed shortcode "{opener.name}"; its tag is kept as text')
-                saved.append(pf.Para(*text_inlines(opener.text)))
-                saved.extend(out)
-            out = saved
-        return [pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i for i in out]
+                parts.append([pf.Para(*text_inlines(opener.text))])
+            parts.append(saved)
+        return [
+            pf.Para(*text_inlines(i.text)) if isinstance(i, _TagItem) else i
+            for part in reversed(parts)
+            for i in part
+        ]
 
     def _close(self, opener: _TagItem, content: list[pf.Block | _TagItem]) -> pf.Block:
         tag = opener.tag
@@ -285,11 +294,12 @@ class _State:
                 stack.append((tag, out, original))
                 out = []
         out.extend(inlines[cursor:])
+        parts = [out]  # in reverse order, joined once (see `_match`)
         while stack:
             opener, saved, original = stack.pop()
             self.warn(f'unclosed shortcode "{opener.name}"; its tag is kept as text')
-            out = [*saved, *original, *out]
-        return out
+            parts += [original, saved]
+        return out if len(parts) == 1 else [x for part in reversed(parts) for x in part]
 
     def _find_tags(
         self, inlines: list[pf.Inline], *, warn: bool

@@ -213,7 +213,7 @@ def test_what_the_readme_says_templates_may_do(source: str, printed: str) -> Non
         "{{ a.__class__ }}",
     ],
 )
-def test_what_the_readme_says_templates_may_not_do(source: str, tmp_path) -> None:
+def test_what_the_readme_says_templates_may_not_do(source: str, tmp_path: Path) -> None:
     import jinja2
 
     from presskit.output.page import Sandbox

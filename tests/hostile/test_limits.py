@@ -78,6 +78,8 @@ ROWS = [
         said="date",
         line=3,
     ),
+    # Hugo's zero date (0001-01-01) in generated front matter: shown nowhere else, still fine
+    Limit("hugo-zero-date-without-a-dateline", "date: 0001-01-01T00:00:00Z\n"),
     Limit(
         "release-superscript-digit",
         "release: 1.2.\u00b2\n",

@@ -244,3 +244,19 @@ def test_the_filter_side_reader_is_linear_too(counted, monkeypatch, unit) -> Non
     small, large = " ".join([unit] * 150), " ".join([unit] * 1500)
     work_small, work_large = counted(step, small), counted(step, large)
     assert work_large <= 13 * work_small, (work_small, work_large)
+
+
+def test_many_unclosed_openers_under_plain_pandoc_keep_their_order() -> None:
+    """Unclosed openers were joined back by copying the growing tail into each outer list
+    (quadratic in their number); the pieces are now joined once, in the same order."""
+    k = 2000
+    paras = []
+    for i in range(k):
+        paras += [pf.Para(pf.Str("{{<"), pf.Space(), pf.Str("quote"), pf.Space(), pf.Str(">}}"))]
+        paras += [pf.Para(pf.Str(f"p{i}"))]
+    doc = pf.Doc(*paras)
+    warnings: list[str] = []
+    recover_module.recover(doc, warn=warnings.append)
+    texts = [pf.stringify(block).strip() for block in doc.content]
+    assert texts[1::2] == [f"p{i}" for i in range(k)]
+    assert len(warnings) >= k
