@@ -71,6 +71,8 @@ def test_without_the_patches_weasyprint_leaves_chinese_ragged(tmp_path, monkeypa
     monkeypatch.setattr(inline, "justify_line", inline.justify_line.original)
     monkeypatch.setattr(inline, "text_align", inline.text_align.original)
     monkeypatch.setattr(line_break.Layout, "set_text", line_break.Layout.set_text.original)
+    monkeypatch.setattr(inline, "split_text_box", inline.split_text_box.original)
+    monkeypatch.setattr(inline, "get_next_linebox", inline.get_next_linebox.original)
     pdf = tmp_path / "plain.pdf"
     render(POSTS["egress"], pdf, EXAMPLE_CONFIG, offline=True)
     result = typemeasure.measure(pdf)
@@ -143,6 +145,53 @@ def test_an_opening_bracket_that_starts_a_line_is_set_half_width(tmp_path):
     assert first_line[-1]["x1"] == pytest.approx(left + 100 * 72 / 25.4, abs=0.2)
 
 
+def test_punctuation_is_compressed_across_inline_elements(tmp_path):
+    """A link or an emphasis ends a text box: `”</a>，` and `）</em>。` are still a pair."""
+    em = 10
+    chars = _chars(
+        tmp_path,
+        '<p>他说<a href="#x">“好”</a>，然后<em>（走了）</em>。再<em>（</em>（见）</p>',
+    )
+    advances = _advances(chars)
+    assert advances["”，"] == pytest.approx(em / 2, abs=0.05)  # the quote loses its blank half
+    assert advances["）。"] == pytest.approx(em / 2, abs=0.05)
+    assert advances["，然"] == pytest.approx(em, abs=0.05)
+    # （</em>（ : the second bracket's blank half goes
+    assert advances["（（"] + advances["（见"] == pytest.approx(1.5 * em, abs=0.15)
+
+
+def test_a_line_may_end_on_a_half_width_mark(tmp_path):
+    """28.7 em of room: 28 characters fit, `们，` does not (a line cannot start with `，`).
+    Without the allowance `们` went down with its comma and the line was stretched by 1.7 em;
+    with it, the line takes `们` and a half-width `，` and ends at the margin."""
+    em, width = 10, 287
+    chars = _chars(
+        tmp_path, f'<p style="text-align: justify; width: {width}pt">{"这" * 27}们，{"那" * 40}</p>'
+    )
+    baseline = chars[0]["top"]
+    first_line = [c for c in chars if abs(c["top"] - baseline) < 1]
+    left = first_line[0]["x0"]
+    assert "".join(c["text"] for c in first_line) == "这" * 27 + "们，"
+    comma = first_line[-1]
+    # its drawn half ends at the margin (pdfplumber gives every glyph its full em)
+    assert comma["x0"] + em / 2 == pytest.approx(left + width, abs=0.2)
+    # what was left (0.2 em) is spread between the characters, not stretched by an em
+    steps = [b["x0"] - a["x0"] for a, b in itertools.pairwise(first_line[:-1])]
+    assert max(steps) == pytest.approx(em + 0.2 * em / 28, abs=0.05)
+
+
+def test_a_line_keeps_its_mark_full_width_when_half_does_not_fit(tmp_path):
+    """28.3 em: `们` and a half `，` (28.5 em) do not fit either; the line breaks before `们`,
+    as before, and nothing is halved."""
+    chars = _chars(tmp_path, f'<p style="width: 283pt">{"这" * 27}们，{"那" * 40}</p>')
+    baseline = chars[0]["top"]
+    first_line = [c for c in chars if abs(c["top"] - baseline) < 1]
+    assert "".join(c["text"] for c in first_line) == "这" * 27
+    second = [c for c in chars if c["top"] > baseline + 1]
+    assert second[1]["x0"] - second[0]["x0"] == pytest.approx(10, abs=0.05)  # 们 → ，
+    assert second[2]["x0"] - second[1]["x0"] == pytest.approx(10, abs=0.05)  # ， full width
+
+
 def test_halted_marks():
     from presskit.weasy import cjk
 
@@ -152,6 +201,14 @@ def test_halted_marks():
     assert cjk.halted("，「") == [0]
     assert cjk.halted("（开头", first=True) == [0]
     assert cjk.halted("abc") == []
+    # across inline boxes: the characters around the text
+    assert cjk.halted("好”", after="，") == [1]
+    assert cjk.halted("好”", after="然") == []
+    assert cjk.halted("（见", before="（") == [0]
+    assert cjk.halted("（见", before="说") == []
+    # a line that took the line-end allowance: its last closing mark
+    assert cjk.halted("们，", end=True) == [1]
+    assert cjk.halted("们", end=True) == []
 
 
 # ---- the text handed to WeasyPrint ---------------------------------------------------------------

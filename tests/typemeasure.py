@@ -37,6 +37,7 @@ NO_LINE_START_CJK = frozenset("”’")  # (only in CJK lines: `’` may start a
 # … and characters no line may end with (opening brackets).
 NO_LINE_END = frozenset("（「『【〔〈《〖〘")
 NO_LINE_END_CJK = frozenset("“‘")
+SPREAD = 0.15  # em added between two letters: past it, a line reads as letter-spaced
 CALL_SIZE_RATIO = 0.8  # digits smaller than this × body size inside a body line are calls
 RAISED = 0.25  # a call's baseline sits at least this × body size above the line's
 
@@ -161,6 +162,10 @@ class Measurement:
     spaced_punctuation: list[str] = field(default_factory=list)
     one_char_last_lines: list[str] = field(default_factory=list)
     widest_space: float = 0.0  # in CJK body lines, in em
+    # the most room added between two CJK letters side by side in a non-final body line, in
+    # em: a justified line spread thin (letter-spaced) shows here
+    widest_letter_gap: float = 0.0
+    spread_lines: list[str] = field(default_factory=list)  # those over SPREAD
 
     @property
     def flush_share(self) -> float:
@@ -178,6 +183,8 @@ class Measurement:
             setattr(total, name, getattr(self, name) + getattr(other, name))
         total.one_char_last_lines = self.one_char_last_lines + other.one_char_last_lines
         total.widest_space = max(self.widest_space, other.widest_space)
+        total.widest_letter_gap = max(self.widest_letter_gap, other.widest_letter_gap)
+        total.spread_lines = self.spread_lines + other.spread_lines
         return total
 
     def summary(self) -> str:
@@ -195,7 +202,8 @@ class Measurement:
             f"{call_text} ({len(self.bad_calls)} bad), "
             f"spaced punctuation {len(self.spaced_punctuation)}, "
             f"one-character last lines {len(self.one_char_last_lines)}, "
-            f"widest space {self.widest_space:.2f} em"
+            f"widest space {self.widest_space:.2f} em, "
+            f"widest letter gap {self.widest_letter_gap:.2f} em"
         )
 
 
@@ -227,10 +235,20 @@ def measure(pdf_path: str | Path, body: float = BODY_SIZE) -> Measurement:
             last = line.visible[-1]["text"][-1]
             tolerance = 0.5 * line.size if last in COMPRESSIBLE_END else FLUSH_TOLERANCE
             off = result.margin - line.x1
-            if abs(off) <= tolerance:
+            if abs(off) <= tolerance + 0.01:  # (a halved mark's em box ends half an em out)
                 result.flush_lines += 1
             else:
                 result.short_by_mm.append(round(off / MM, 2))
+            gaps = [
+                (b["x0"] - a["x0"]) / body - 1
+                for a, b in itertools.pairwise(line.chars)
+                if is_cjk_letter(a["text"]) and is_cjk_letter(b["text"])
+                and abs(a["size"] - body) < 0.01 and abs(b["size"] - body) < 0.01
+            ]  # fmt: skip
+            widest = max(gaps, default=0.0)
+            result.widest_letter_gap = max(result.widest_letter_gap, widest)
+            if widest > SPREAD:
+                result.spread_lines.append(f"p{line.page}: +{widest:.2f} em {line.text[:30]}")
         elif below is not None and below.page == line.page and above and runs_on(above, line):
             # a paragraph's last line (the last of a page may go on overleaf)
             letters = [
@@ -291,7 +309,7 @@ def main(paths: list[str]) -> int:
     for path in paths:
         result = measure(path)
         print(f"{path}: {result.summary()}")
-        for item in result.kinsoku + result.spaced_punctuation:
+        for item in result.kinsoku + result.spaced_punctuation + result.spread_lines:
             print(f"    {item}")
         total = result if total is None else total.add(result)
     if total is not None and len(paths) > 1:

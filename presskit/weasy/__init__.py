@@ -105,12 +105,14 @@ PATCHES: tuple[Patch, ...] = (
     ),
     Patch(
         "cjk_line_layout",
-        "weasyprint.layout.inline.justify_line and text_align, text.line_break.Layout.set_text",
+        "weasyprint.layout.inline.justify_line, text_align, split_text_box and "
+        "get_next_linebox, text.line_break.Layout.set_text",
         "WeasyPrint justifies only at spaces, and Chinese has none (lines 0.8-7.3 mm short); "
-        "CJK lines justified between characters, facing full-width marks and a line-initial "
-        "bracket set half width (presskit/weasy/cjk.py)",
-        "none filed: css-text-3 `text-justify: inter-character` and `text-spacing-trim` in "
-        "WeasyPrint (its justify_line's own TODO)",
+        "CJK lines justified between characters, facing full-width marks (also across inline "
+        "elements) and a line-initial bracket set half width, a line-final mark halved when "
+        "that lets the line take one more character (presskit/weasy/cjk.py)",
+        "none filed: css-text-3 `text-justify: inter-character`, `text-spacing-trim` and "
+        "`hanging-punctuation: allow-end` in WeasyPrint (its justify_line's own TODO)",
     ),
 )
 

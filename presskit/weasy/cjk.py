@@ -2,7 +2,7 @@
 
 WeasyPrint justifies a line by widening its spaces, and Chinese has none: a justified Chinese
 paragraph stayed ragged (lines 0.8–7.3 mm short), and a Chinese line holding a Latin word
-opened the gaps around that word alone. Three patches, each self-contained, each checked
+opened the gaps around that word alone. Patches, each self-contained, each checked
 against WeasyPrint 70 (`cjk_line_layout` in `presskit.weasy.PATCHES`) and leaving WeasyPrint's
 own function in place otherwise:
 
@@ -17,15 +17,23 @@ own function in place otherwise:
   printed.
 - `compress_line_start`: an opening bracket that starts a line is set half width, and the
   room it frees is justified away with the rest.
+- `compress_across_boxes`: the pairs above are found across inline elements too (`”</a>，`,
+  `）</em>。`): each text box knows the characters just before and after it in its line.
+- `line_end_allowance` (clreq 行尾点号, jlreq 3.8 "line adjustment by reducing"): a line
+  that would fit one more character if its last mark were half width takes the character
+  and the half-width mark, rather than leaving it for the next line and stretching the rest.
 
 Upstream, WeasyPrint's `justify_line` says "TODO: We should use a better algorithm here"
 (css-text-3 `text-justify: inter-character` and `text-spacing-trim`): an upstream
-implementation of those two properties would remove all three patches.
+implementation of those two properties (and of `hanging-punctuation: allow-end`) would remove
+all of them.
 """
 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -59,7 +67,7 @@ def sets_cjk(style: Any) -> bool:
 
 
 def install(weasyprint: ModuleType) -> bool:
-    """All three patches, or none: True when installed."""
+    """All the patches, or none: True when installed."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
@@ -71,6 +79,8 @@ def install(weasyprint: ModuleType) -> bool:
         and hasattr(line_break, "Layout")
         and hasattr(line_break.Layout, "set_text")
         and hasattr(boxes.TextBox, "justification_spacing")
+        and hasattr(inline, "split_text_box")
+        and hasattr(inline, "get_next_linebox")
     )
     from presskit import weasy
 
@@ -81,6 +91,8 @@ def install(weasyprint: ModuleType) -> bool:
     compress_punctuation(line_break)
     justify_between_characters(inline)
     compress_line_start(inline)
+    compress_across_boxes(inline)
+    line_end_allowance(inline)
     return True
 
 
@@ -97,13 +109,58 @@ def _byte_offsets(text: str, indexes: list[int]) -> list[int]:
     return offsets
 
 
-def halted(text: str, first: bool = False) -> list[int]:
-    """Indexes of the marks in `text` to set half-width; `first`: the text starts a line."""
-    found = {m.start() for m in _FIRST_OF_PAIR.finditer(text)}
-    found.update(m.start() for m in _SECOND_OF_PAIR.finditer(text))
+def halted(
+    text: str, first: bool = False, before: str = "", after: str = "", end: bool = False
+) -> list[int]:
+    """Indexes of the marks in `text` to set half-width.
+
+    `first`: the text starts a line; `before`/`after`: the characters around it in its line
+    (from the inline boxes beside it, `”</a>，`); `end`: the text ends a line that took
+    the line-end allowance, so its last closing mark is set half width too.
+    """
+    before, after = before[-1:], after[:1]
+    found = {m.start() for m in _FIRST_OF_PAIR.finditer(text + after) if m.start() < len(text)}
+    found.update(
+        m.start() - len(before)
+        for m in _SECOND_OF_PAIR.finditer(before + text)
+        if m.start() >= len(before)
+    )
     if first and text[:1] in OPENING:
         found.add(0)
+    if end and text[-1:] in CLOSING:
+        found.add(len(text) - 1)
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class Around:
+    """What surrounds the text a box lays out: its text from where the line starts, the
+    characters before and after it in the line, and whether a first line cut from it ends
+    the line with the line-end allowance."""
+
+    rest: str
+    before: str = ""
+    after: str = ""
+    end: bool = False
+
+
+# Set while WeasyPrint splits one text box into lines: Layout.set_text reads it, and keeps
+# what it found on the layout, for each later setting of the same text (justifying, drawing).
+_AROUND: ContextVar[Around | None] = ContextVar("presskit_around", default=None)
+# What a layout keeps about its place in the line; copied to the layouts made again from it.
+CARRIED = {
+    "presskit_first": False,
+    "presskit_before": "",
+    "presskit_after": "",
+    "presskit_end": False,
+}
+
+
+def carry(layout: Any, source: Any) -> Any:
+    """`layout` knowing what `source` (the layout it replaces) knew about its line."""
+    for name, default in CARRIED.items():
+        setattr(layout, name, getattr(source, name, default))
+    return layout
 
 
 def compress_punctuation(line_break: ModuleType) -> None:
@@ -126,7 +183,21 @@ def compress_punctuation(line_break: ModuleType) -> None:
         if not sets_cjk(self.style):
             return
         text = self.text
-        marks = halted(text, getattr(self, "presskit_first", False))
+        around = _AROUND.get()
+        if around is not None:
+            # a first line (or the draft of one) cut from the box's text, or all of it
+            whole = text == around.rest
+            prefix = whole or around.rest.startswith(text)
+            self.presskit_before = around.before if prefix else ""
+            self.presskit_after = around.after if whole else ""
+            self.presskit_end = around.end and prefix and not whole
+        marks = halted(
+            text,
+            getattr(self, "presskit_first", False),
+            getattr(self, "presskit_before", ""),
+            getattr(self, "presskit_after", ""),
+            getattr(self, "presskit_end", False),
+        )
         spacing = getattr(self, "presskit_spacing", 0) if justify else 0
         if not marks and not spacing:
             return
@@ -229,9 +300,8 @@ def justify_between_characters(inline: ModuleType) -> None:
             extra = spacing * (spaces + wide - (first + last) / 2)
             if extra:
                 box.justification_spacing = spacing
-                layout = Layout(box.style, spacing, None)
+                layout = carry(Layout(box.style, spacing, None), box.pango_layout)
                 layout.presskit_spacing = spacing
-                layout.presskit_first = getattr(box.pango_layout, "presskit_first", False)
                 layout.set_text(box.text)
                 layout.deactivate()
                 box.pango_layout = layout
@@ -276,7 +346,9 @@ def compress_line_start(inline: ModuleType) -> None:
         leaves = _leaves(line) if sets_cjk(line.style) else []
         first = leaves[0] if leaves else None
         if isinstance(first, boxes.TextBox) and first.text[:1] in OPENING:
-            layout = Layout(first.style, first.justification_spacing, None)
+            layout = carry(
+                Layout(first.style, first.justification_spacing, None), first.pango_layout
+            )
             layout.presskit_first = True
             layout.set_text(first.text)
             width, _ = line_size(layout.get_first_line()[0], first.style)
@@ -308,3 +380,108 @@ def compress_line_start(inline: ModuleType) -> None:
     text_align.original = original  # type: ignore[attr-defined]
     # why the ignore below: replacing WeasyPrint's function (the patch this module is)
     inline.text_align = text_align  # type: ignore[attr-defined]
+
+
+# ---- across inline boxes, and at the line's end -----------------------------------------------
+
+
+def compress_across_boxes(inline: ModuleType) -> None:
+    """`get_next_linebox` that first tells each text box of a CJK paragraph the characters
+    just before and after it, and `split_text_box` that lays a box out knowing them.
+
+    A link or an emphasis ends its text box: `”</a>，` were two texts, each laid out alone,
+    and `halted` never saw the pair. Neighbours across an image or an inline block are none.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    next_linebox = inline.get_next_linebox
+    split = inline.split_text_box
+
+    def get_next_linebox(context, linebox, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if sets_cjk(linebox.style) and not getattr(linebox, "presskit_neighbours", False):
+            linebox.presskit_neighbours = True  # the same box comes back for each line
+            previous = None
+            for leaf in _leaves(linebox):
+                if not isinstance(leaf, boxes.TextBox):
+                    previous = None
+                    continue
+                leaf.presskit_before = previous.text[-1] if previous is not None else ""
+                if previous is not None:
+                    previous.presskit_after = leaf.text[0]
+                previous = leaf
+        return next_linebox(context, linebox, *args, **kwargs)
+
+    def split_text_box(context, box, available_width, skip, is_line_start=True):  # type: ignore[no-untyped-def]
+        if not sets_cjk(box.style):
+            return split(context, box, available_width, skip, is_line_start)
+        token = _AROUND.set(around(box, skip))
+        try:
+            return split(context, box, available_width, skip, is_line_start)
+        finally:
+            _AROUND.reset(token)
+
+    get_next_linebox.original = next_linebox  # type: ignore[attr-defined]
+    split_text_box.original = split  # type: ignore[attr-defined]
+    inline.get_next_linebox = get_next_linebox  # type: ignore[attr-defined]
+    inline.split_text_box = split_text_box  # type: ignore[attr-defined]
+
+
+def around(box: Any, skip: int, end: bool = False) -> Around:
+    """What surrounds `box`'s text from byte `skip` on (WeasyPrint counts UTF-8 bytes)."""
+    encoded = box.text.encode()
+    before = encoded[:skip].decode()[-1:] if skip else getattr(box, "presskit_before", "")
+    return Around(encoded[skip:].decode(), before, getattr(box, "presskit_after", ""), end)
+
+
+# After a line break: one or two characters, then a closing mark (`们，`, `好。”`): what the
+# line before could take with its last mark set half width.
+_TAKES_A_MARK = re.compile(f"[^\\s{CLOSING}]{{1,2}}[{CLOSING}]")
+ALLOWANCE = 0.5  # em: the blank half of a full-width closing mark
+
+
+def line_end_allowance(inline: ModuleType) -> None:
+    """`split_text_box` that lets a CJK line end on a closing mark set half width.
+
+    Without it, kinsoku sends `们，` to the next line together when only `们` and half of
+    `，` would still fit, and the line is stretched by nearly an em. When the text after the
+    break is one or two characters and a closing mark, the box is split again half an em
+    wider with its last mark halted (`halt`); the wider line is kept if, so set, it fits.
+    """
+    from math import isfinite
+
+    split = inline.split_text_box  # compress_across_boxes's, which sets `_AROUND`
+    plain = split.original  # WeasyPrint's
+
+    def split_text_box(context, box, available_width, skip, is_line_start=True):  # type: ignore[no-untyped-def]
+        result = split(context, box, available_width, skip, is_line_start)
+        new_box, resume, line_break = result
+        if (
+            new_box is None
+            or resume is None
+            or line_break
+            or available_width is None
+            or not isfinite(available_width)
+            or not sets_cjk(box.style)
+            or not _TAKES_A_MARK.match(box.text.encode()[resume:].decode())
+        ):
+            return result
+        token = _AROUND.set(around(box, skip, end=True))
+        try:
+            wider = plain(
+                context, box, available_width + ALLOWANCE * box.style["font_size"], skip,
+                is_line_start,
+            )  # fmt: skip
+        finally:
+            _AROUND.reset(token)
+        taken = wider[0]
+        if (
+            taken is not None
+            and len(taken.text) > len(new_box.text)
+            and taken.text[-1:] in CLOSING
+            and taken.width <= available_width + 1e-3
+        ):
+            return wider
+        return result
+
+    split_text_box.original = plain  # type: ignore[attr-defined]
+    inline.split_text_box = split_text_box  # type: ignore[attr-defined]
