@@ -55,6 +55,9 @@ def test_chinese_is_set_as_typographers_set_it(tmp_path, name, theme):
     assert result.spaced_punctuation == []
     # no paragraph ends on one character
     assert result.one_char_last_lines == []
+    # no line letter-spaced: a URL in the text breaks rather than leave its room to the line
+    # before (the formal egress post: 0.31 em between every two characters of one line)
+    assert result.spread_lines == []
 
 
 def test_without_the_patches_weasyprint_leaves_chinese_ragged(tmp_path, monkeypatch):
@@ -77,7 +80,9 @@ def test_without_the_patches_weasyprint_leaves_chinese_ragged(tmp_path, monkeypa
     render(POSTS["egress"], pdf, EXAMPLE_CONFIG, offline=True)
     result = typemeasure.measure(pdf)
     assert result.nonfinal_cjk_lines >= 5
-    assert result.widest_space > 1.0  # a space 0.22 em wide stretched to more than an em
+    # a space 0.22 em wide stretched four times over (0.94 em; more than an em before URLs in
+    # the text could break); patched, no space passes 0.8 em (the test above)
+    assert result.widest_space > 0.8
 
 
 def test_patches_stay_off_other_weasyprint_versions(monkeypatch):
@@ -247,6 +252,25 @@ def test_a_paragraph_ends_on_two_characters():
     latin = _para(pf.Str("中文"), pf.Space(), pf.Str("Istio."))
     textflow.bind_last_characters(latin)
     assert "\u2060" not in pf.stringify(latin)
+
+
+def test_urls_in_running_text_can_wrap():
+    zwsp, joiner = "\u200b", "\u2060"
+    fragment = (
+        "<p>to edition.cnn.com/health and <code>cluster.local/ns/x</code>, a well-known word"
+        ' and <a href="https://x.example/a/b">https://x.example/a/b</a></p>'
+        "<pre>keep.this/path/whole</pre>"
+    )
+    latin = paper.breakable_paths(fragment)
+    assert f"edition{zwsp}.cnn{zwsp}.com/{zwsp}health" in latin
+    assert f"cluster{zwsp}.local/{zwsp}ns/{zwsp}x" in latin
+    assert "a well-known word" in latin  # no `/`: an English word, left alone
+    assert "<pre>keep.this/path/whole</pre>" in latin
+    # the link's words are still its URL: no note repeats it
+    assert "link-note" not in paper.footnote_links(latin)
+    # Chinese and Japanese text also breaks between letters (two a side), never after `-`
+    cjk = paper.breakable_paths("<p>到 edition.cnn.com/my-health。</p>", cjk=True)
+    assert cjk.replace(zwsp, "|") == f"<p>到 ed|i|t|i|on|.cnn|.com/|my|-{joiner}he|a|l|th。</p>"
 
 
 def test_a_url_cited_twice_has_one_note():

@@ -210,6 +210,7 @@ def paper_body(
     `note_ids` prefixes the link notes' ids (a kit gives each post its own)."""
     cjk_run_on = i18n.html_lang(release.lang).split("-")[0] in ("zh", "ja")
     body_html = paper.add_dateline(body_html, release.dateline, "" if cjk_run_on else " ")
+    body_html = paper.breakable_paths(body_html, cjk=cjk_run_on)
     if link_notes:
         body_html = paper.footnote_links(body_html, id_prefix=note_ids)
     return paper.code_lines(paper.keep_lead_ins(paper.notes_on_page(body_html)))
