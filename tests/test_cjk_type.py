@@ -17,7 +17,7 @@ import typemeasure
 from conftest import EXAMPLE_CONFIG, FIXTURES, ROOT
 
 from presskit.output import paper
-from presskit.pipeline import render
+from presskit.pipeline import prepare, render
 from presskit.shortcodes import textflow
 
 POSTS = {
@@ -195,6 +195,45 @@ def test_a_line_keeps_its_mark_full_width_when_half_does_not_fit(tmp_path):
     second = [c for c in chars if c["top"] > baseline + 1]
     assert second[1]["x0"] - second[0]["x0"] == pytest.approx(10, abs=0.05)  # 们 → ，
     assert second[2]["x0"] - second[1]["x0"] == pytest.approx(10, abs=0.05)  # ， full width
+
+
+def test_a_short_line_is_not_pulled_apart(tmp_path):
+    """`网关` before a Latin run too long for the rest of the line: justified, the two
+    characters stood at the two ends of the line (8 em apart); a line that would take more
+    than MAX_SPREAD between its characters stays ragged."""
+    chars = _chars(
+        tmp_path, f'<p style="text-align: justify; width: 100pt">网关 {"a" * 30} 结束了</p>'
+    )
+    assert chars[0]["text"] + chars[1]["text"] == "网关"
+    assert chars[1]["x0"] - chars[0]["x0"] == pytest.approx(10, abs=0.05)
+
+
+def test_labels_and_chrome_are_not_justified(tmp_path):
+    """Body text is justified; what labels it (a callout's label, a minor heading) is not:
+    wrapped, its first line was spread between its characters."""
+    post = tmp_path / "content/zh/news/label/index.md"
+    post.parent.mkdir(parents=True)
+    post.write_text(
+        "---\ntitle: 标签\n---\n\n{{< tip >}}\n内容。\n{{< /tip >}}\n\n##### 小标题\n\n正文。\n",
+        encoding="utf-8",
+    )
+    import weasyprint
+
+    prepared = prepare(post, EXAMPLE_CONFIG)
+    document = weasyprint.HTML(string=prepared.html, base_url=str(post.parent)).render()
+    aligns = {}
+
+    def walk(box):  # type: ignore[no-untyped-def]
+        for child in getattr(box, "children", []):
+            walk(child)
+        if hasattr(box, "text") and box.text.strip():
+            aligns[box.text.strip()] = box.style["text_align_all"]
+
+    for page in document.pages:
+        walk(page._page_box)
+    assert aligns["正文。"] == "justify"
+    assert aligns["提示"] == "start"
+    assert aligns["小标题"] == "start"
 
 
 def test_halted_marks():

@@ -55,6 +55,9 @@ WIDE = (
 _WIDE_RUN = re.compile(f"[{WIDE}]+")
 _WIDE_CHAR = re.compile(f"[{WIDE}]")
 CJK_LANGS = ("zh", "ja")  # Korean justifies at its word spaces
+# The most room justification adds between two characters, in em: more reads as letter
+# spacing (a short line pulled apart), and the line is left ragged instead.
+MAX_SPREAD = 0.2
 
 
 def is_wide(char: str) -> bool:
@@ -279,6 +282,10 @@ def justify_between_characters(inline: ModuleType) -> None:
         if shares <= 0:
             return None
         spacing = extra_width / shares
+        if spacing > MAX_SPREAD * line.style["font_size"]:
+            # a short line (before an unbreakable run, in a narrow box) would be spread
+            # apart, letter-spaced: it stays ragged, as a last line does
+            return None
         # the room between two boxes: half a share from each wide neighbour
         before = {id(leaves[0]): 0.0}
         for index in range(1, len(leaves)):
