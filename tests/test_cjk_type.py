@@ -310,6 +310,12 @@ def test_urls_in_running_text_can_wrap():
     # Chinese and Japanese text also breaks between letters (two a side), never after `-`
     cjk = paper.breakable_paths("<p>到 edition.cnn.com/my-health。</p>", cjk=True)
     assert cjk.replace(zwsp, "|") == f"<p>到 ed|i|t|i|on|.cnn|.com/|my|-{joiner}he|a|l|th。</p>"
+    # code there breaks at its punctuation and between the words of a camel-case name only
+    code = paper.breakable_paths(
+        "<p>用 <code>ServiceScope</code> 和 <code>a.b/cd</code></p>", cjk=True
+    )
+    assert code.replace(zwsp, "|") == "<p>用 <code>Service|Scope</code> 和 <code>a.b/cd</code></p>"
+    assert "|" not in paper.breakable_paths("<p><code>ServiceScope</code></p>").replace(zwsp, "|")
 
 
 def test_a_url_cited_twice_has_one_note():

@@ -163,9 +163,10 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
     `edition` is often wider than the room left, and the room goes to the few CJK characters
     of a line of URLs; Chinese and Japanese typesetting breaks a long Latin run anywhere
     rather than letter-space the line (Word's and WPS's "allow Latin text to wrap in the
-    middle of a word"); inline code keeps its identifiers whole. Text between tags only, not
-    in `<pre>`, `<style>` or `<title>`; a run without a `/` inside it (an English hyphenated
-    word, a version) is left alone."""
+    middle of a word"); inline code there keeps its identifiers whole but breaks at its
+    punctuation and between the words of a camel-case name (`Service|Scope`), `/` or not.
+    Text between tags only, not in `<pre>`, `<style>` or `<title>`; in running text, a run
+    without a `/` inside it (an English hyphenated word, a version) is left alone."""
     parts = _TAG_OR_TEXT.split(fragment)
     open_verbatim = open_code = 0
     for i, part in enumerate(parts):
@@ -177,11 +178,18 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
                 open_verbatim = max(open_verbatim + step, 0)
             elif tag == "code":
                 open_code = max(open_code + step, 0)
-        elif not open_verbatim and "/" in part:
+        elif open_verbatim:
+            continue
+        elif cjk and open_code:
+            # code keeps its identifiers whole: it breaks at its punctuation and between
+            # the words of a camel-case name (`Service|Scope`), also without a `/`
             text = html.unescape(part)
-            # code keeps its identifiers whole: it breaks at its punctuation only
-            anywhere = cjk and not open_code
-            marked = _PATH_RUN.sub(_path_breaks_cjk if anywhere else _path_breaks, text)
+            marked = _CODE_RUN.sub(_code_breaks, text)
+            if marked != text:
+                parts[i] = html.escape(marked, quote=False)
+        elif "/" in part:
+            text = html.unescape(part)
+            marked = _PATH_RUN.sub(_path_breaks_cjk if cjk else _path_breaks, text)
             if marked != text:
                 parts[i] = html.escape(marked, quote=False)
     return "".join(parts)
@@ -200,6 +208,15 @@ def _path_breaks(match: re.Match[str]) -> str:
     if "/" not in run.strip("/"):
         return run
     return _DOT_BREAK.sub(ZWSP + ".", url_breaks(run))
+
+
+_CODE_RUN = re.compile(r"[!-;=?-~]{10,}")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
+
+
+def _code_breaks(match: re.Match[str]) -> str:
+    run = match.group()
+    return _CAMEL.sub(ZWSP, _DOT_BREAK.sub(ZWSP + ".", url_breaks(run)))
 
 
 def _path_breaks_cjk(match: re.Match[str]) -> str:

@@ -57,7 +57,7 @@ _WIDE_CHAR = re.compile(f"[{WIDE}]")
 CJK_LANGS = ("zh", "ja")  # Korean justifies at its word spaces
 # The most room justification adds between two characters, in em: more reads as letter
 # spacing (a short line pulled apart), and the line is left ragged instead.
-MAX_SPREAD = 0.2
+MAX_SPREAD = 0.15
 
 
 def is_wide(char: str) -> bool:
