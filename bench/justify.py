@@ -2,7 +2,8 @@
 """What justification costs a warm render: the same posts, set justified and ragged, in turn.
 
 "Justified" is presskit as shipped: `text-align: justify; hyphens: auto` on body text and the
-CJK patches of `presskit.weasy.cjk` (inter-character justification, punctuation compression).
+CJK patches of `presskit.weasy.cjk` (inter-character justification, punctuation compression,
+also across inline elements, the line-end allowance).
 "Ragged" is the theme with body text left-aligned and WeasyPrint's own line functions. Both
 run in one warm process (WeasyPrint imported, fonts and styles cached by the first round),
 interleaved post by post, so machine load falls on both alike; the cost is the ratio of the
@@ -50,14 +51,23 @@ def main(argv: list[str] | None = None) -> int:
     from presskit.weasy.engine import import_weasyprint
 
     import_weasyprint()
-    patched = (inline.justify_line, inline.text_align, line_break.Layout.set_text)
-    if not hasattr(patched[0], "original"):
+    # every function presskit.weasy.cjk replaces (each keeps WeasyPrint's as `.original`)
+    places = [
+        (inline, "justify_line"),
+        (inline, "text_align"),
+        (inline, "split_text_box"),
+        (inline, "get_next_linebox"),
+        (line_break.Layout, "set_text"),
+    ]
+    patched = tuple(getattr(owner, name) for owner, name in places)
+    if not all(hasattr(function, "original") for function in patched):
         print("the CJK patches are not installed on this WeasyPrint: nothing to compare")
         return 1
     originals = tuple(function.original for function in patched)
 
     def install(functions: tuple) -> None:  # type: ignore[type-arg]
-        inline.justify_line, inline.text_align, line_break.Layout.set_text = functions
+        for (owner, name), function in zip(places, functions, strict=True):
+            setattr(owner, name, function)
 
     posts = [DEFAULT_SAMPLE]
     posts += sorted(p for p in (DEFAULT_CORPUS / "zh").rglob("index.md"))[: args.limit]
