@@ -223,7 +223,7 @@ def test_labels_and_chrome_are_not_justified(tmp_path):
     document = weasyprint.HTML(string=prepared.html, base_url=str(post.parent)).render()
     aligns = {}
 
-    def walk(box):  # type: ignore[no-untyped-def]
+    def walk(box):
         for child in getattr(box, "children", []):
             walk(child)
         if hasattr(box, "text") and box.text.strip():
