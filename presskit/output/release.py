@@ -59,9 +59,12 @@ def _moment(value: Any, post: Post, key: str) -> dt.datetime:
                 f"front matter `{key}`: not a date and time like 2023-07-12T09:00:00-07:00, "
                 f"got {value!r}",
                 post.path,
+                line=post.line_of(key),
             ) from None
     else:
-        raise PresskitError(f"front matter `{key}` must be a date and time", post.path)
+        raise PresskitError(
+            f"front matter `{key}` must be a date and time", post.path, line=post.line_of(key)
+        )
     _within_calendar(moment, post, key)
     zone = _zone(post, "timezone")
     if zone is not None:
