@@ -362,10 +362,8 @@ def assemble_kit(
     beside = sum(1 for i in order if section_keys[i] in laid_out and i in sections)
     result.kit_sections_rendered = len(todo) + beside
     result.kit_sections_reused = len(order) - result.kit_sections_rendered
-    report.note(
-        f"kit {pdf.name}: {len(todo)} section{'' if len(todo) == 1 else 's'} to lay out, "
-        f"{beside} laid out with their posts, {result.kit_sections_reused} unchanged"
-    )
+    if todo:
+        report.note(f"kit {pdf.name}: laying out {_count(len(todo), 'section')}")
     cache.mkdir(parents=True, exist_ok=True)
     fresh = run(todo)
     if errors:
@@ -520,7 +518,10 @@ def assemble_kit(
         return None
 
     # 5. one PDF
-    report.note(f"kit {pdf.name}: joining {total} pages")
+    report.note(
+        f"kit {pdf.name}: joining {total} pages ({_count(len(order), 'section')}: "
+        f"{result.kit_sections_rendered} new, {result.kit_sections_reused} unchanged)"
+    )
     title = kit_title(name, cfg.brand.name, kit_label(kit_lang))
     data = assemble(
         joined,
@@ -533,6 +534,10 @@ def assemble_kit(
     keep = {*section_keys.values(), chrome_key, *(key for key, _ in chunks)}
     _prune(cache, keep)
     return total
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _prune(cache: Path, keep: set[str]) -> None:
