@@ -13,7 +13,7 @@ import contextvars
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ from presskit.output.fonts import (
 from presskit.output.page import Options, Page, build_page
 from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf, write_atomic
 from presskit.source.post import Post, bidi_warnings, load_post, site_root
+from presskit.source.site import find_site
 from presskit.themes import Theme, load_theme
 from presskit.weasy.engine import start_import, trim_memory
 
@@ -128,13 +129,31 @@ def time_limit(seconds: float | None, source: Path) -> Iterator[None]:
 
 
 def site_folders(post_path: Path) -> tuple[Path, ...]:
-    """`static/` and `assets/` of the Hugo site holding the post (`<site>/content/…`), when
-    they are inside the site once resolved: a symlink to `/` is not a static folder."""
-    if not any(parent.name == "content" for parent in Path(os.path.abspath(post_path)).parents):
+    """`static/` and `assets/` of the Hugo site holding the post, when they are inside the
+    site once resolved: a symlink to `/` is not a static folder.
+
+    The site is the one whose config holds the post in its content folders (its root, and its
+    `staticDir`/`assetDir`, whatever the content folder is called); without a config, the
+    folder above the outermost `content/` on the post's path."""
+    site = find_site(post_path)
+    if site is not None:
+        root = site.root.resolve()
+        found = [root / name for name in _config_dirs(site.raw, "staticdir", "static")]
+        found += [root / name for name in _config_dirs(site.raw, "assetdir", "assets")]
+    elif any(parent.name == "content" for parent in Path(os.path.abspath(post_path)).parents):
+        root = site_root(post_path)
+        found = [root / name for name in ("static", "assets")]
+    else:
         return ()
-    site = site_root(post_path)
-    found = (site / name for name in ("static", "assets"))
-    return tuple(f for f in found if f.is_dir() and f.resolve().is_relative_to(site))
+    unique = dict.fromkeys(f for f in found if f.is_dir() and f.resolve().is_relative_to(root))
+    return tuple(unique)
+
+
+def _config_dirs(raw: Mapping[str, Any], key: str, default: str) -> list[str]:
+    """`staticDir = "static"` or a list of folders (Hugo allows both)."""
+    value = raw.get(key, default)
+    items = value if isinstance(value, list) else [value]
+    return [str(item) for item in items if isinstance(item, str) and item.strip()] or [default]
 
 
 def post_policy(
@@ -196,6 +215,7 @@ def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) ->
         warn=both,
         unsafe_html=cfg.unsafe_html,
         unknown=cfg.unknown_shortcodes,
+        site=cfg.site,
     )
     if memo is not None:
         memo[key] = (body, heard)

@@ -26,6 +26,7 @@ from typing import Any
 
 from presskit import extensions, weasy
 from presskit.batch.discover import (
+    BUNDLE_FILE,
     Source,
     discover,
     is_section,
@@ -493,7 +494,10 @@ def _examine(
         except PresskitError as error:  # a permalink pattern presskit does not know
             doc.warnings.append(str(error))
     skip = None
-    if post.front_matter_format is None:
+    bundle = leaf_bundle_of(source)
+    if bundle is not None:
+        skip = f"a resource of the leaf bundle {bundle}: Hugo makes no page of it"
+    elif post.front_matter_format is None:
         skip = "no front matter: not a Hugo post"
     elif is_section(source.path) and not post.body.strip():
         skip = "empty list page (_index.md without a body): nothing to print"
@@ -515,6 +519,29 @@ def _examine(
     if doc.status == "skipped":
         doc.output = None
     return doc, post
+
+
+def leaf_bundle_of(source: Source) -> str | None:
+    """The leaf bundle (`index.md`) a Markdown file lies in, below the PATH it was found in:
+    such a file is the bundle's resource (Istio's boilerplates), never a page."""
+    if BUNDLE_FILE.fullmatch(source.path.name) or source.explicit:
+        return None
+    rel = source.rel
+    for depth in range(len(rel.parts) - 1, 0, -1):
+        folder = source.path.parents[len(rel.parts) - 1 - depth]
+        for name in _leaf_index_names(folder):
+            return (PurePosixPath(*rel.parts[:depth]) / name).as_posix()
+    return None
+
+
+def _leaf_index_names(folder: Path) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(
+        n for n in names if (m := BUNDLE_FILE.fullmatch(n)) is not None and not m.group("section")
+    )
 
 
 def _still_valid(prior: Document, doc: Document, out: Path) -> bool:

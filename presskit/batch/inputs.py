@@ -29,7 +29,9 @@ from presskit.brand import (
     with_site,
 )
 from presskit.errors import Diagnostic, PresskitError
-from presskit.source.post import open_regular
+from presskit.source.data import boilerplate_files, data_files
+from presskit.source.post import MAX_POST_BYTES, open_regular
+from presskit.source.templates import template_files
 from presskit.themes import builtin_root, load_theme, names_folder
 
 KIT_TEMPLATE = "kit.html.j2"
@@ -126,6 +128,7 @@ class Inputs:
         the batch's moment is: a PDF that printed "Embargoed until …" is stale once it lifts)."""
         if moment is not None:
             self._embargoes[os.path.abspath(post)] = moment
+        self._site_files: dict[tuple[Path, tuple[Path, ...]], list[Path]] = {}
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
@@ -258,12 +261,32 @@ class Inputs:
         moment = self._embargoes.get(os.path.abspath(post))
         if moment is not None:  # posts without one keep the keys they had
             digest.update(b"embargo in force\n" if self.now < moment else b"embargo lifted\n")
-        site = self.config(post).site
-        for file in site.files if site is not None else ():
+        for file in self.site_files(post):
             digest.update(f"site {file} {file_digest(file)}\n".encode())
         for name in ordered:
             digest.update(f"{name} {file_digest(folder / name)}\n".encode())
         return digest.hexdigest(), ordered
+
+    def site_files(self, post: Path) -> list[Path]:
+        """What the Hugo site around the post adds to its inputs: the site's config files, its
+        `data/` (shortcodes print it), its shortcode templates (they decide pairing) and the
+        boilerplates the post names. Read-only inputs: counted and shipped, never run."""
+        site = self.config(post).site
+        if site is None:
+            return []
+        key = (site.root, site.files)
+        if key not in self._site_files:
+            shared = [*site.files, *data_files(site), *(f for _n, f in template_files(site))]
+            self._site_files[key] = shared
+        try:
+            stream = open_regular(post)
+            source = b""
+            if stream is not None:
+                with stream:
+                    source = stream.read(MAX_POST_BYTES + 1)
+        except OSError:
+            source = b""
+        return [*self._site_files[key], *boilerplate_files(site, post, source)]
 
 
 def post_files(post: Path, depends: Iterable[str], inputs: Inputs) -> TaskFiles:
@@ -276,11 +299,14 @@ def post_files(post: Path, depends: Iterable[str], inputs: Inputs) -> TaskFiles:
     own = [post, *bundle_files(post)]
     own += [folder / name for name in depends if (folder / name).is_file()]
     site = tuple(f.resolve() for f in site_folders(post))
+    # the site's config, data, templates and the post's boilerplates: a worker elsewhere
+    # finds the site around the post as it is here
+    from_site = [f.resolve() for f in inputs.site_files(post) if f.is_file()]
     return TaskFiles(
         paths=("path", "out", "config", "theme"),
         output="out",
         own=tuple(dict.fromkeys(f.resolve() for f in own)),
-        shared=inputs.shared_files(inputs.config_path(post)),
+        shared=tuple(dict.fromkeys([*inputs.shared_files(inputs.config_path(post)), *from_site])),
         readable=(folder.resolve(), *site),
         site=site,
     )

@@ -23,7 +23,10 @@ from presskit.output.sanitize import Sanitizer, check_source_nesting, deepest_li
 from presskit.shortcodes import filter as shortcode_filter
 from presskit.shortcodes.expand import expand_source
 from presskit.shortcodes.handlers import Context, site_path
-from presskit.source.post import Post
+from presskit.source.data import find_boilerplate, site_data
+from presskit.source.post import Post, load_post
+from presskit.source.site import Site
+from presskit.source.templates import shortcode_templates
 
 # Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
 # typographer and definition lists on; it has no emoji codes, sub/superscript, `$` math or
@@ -185,6 +188,7 @@ def convert(
     fmt: str = "html5",
     unsafe_html: bool = False,
     unknown: str = "keep",
+    site: Site | None = None,
 ) -> str:
     """The post's body as an output-format fragment (HTML by default)."""
     doc = convert_doc(
@@ -195,6 +199,7 @@ def convert(
         fmt=fmt,
         unsafe_html=unsafe_html,
         unknown=unknown,
+        site=site,
     )
     return doc_to(
         doc, fmt, source=str(post.path), largest=lambda: largest_part(post.body, post.body_line)
@@ -210,15 +215,55 @@ def convert_doc(
     fmt: str = "html5",
     unsafe_html: bool = False,
     unknown: str = "keep",
+    site: Site | None = None,
+    depth: int = 0,
 ) -> pf.Doc:
     """The post's body as a pandoc AST, shortcodes rendered for `fmt` and sanitized: what a
-    backend that assembles its document itself (Word) starts from."""
+    backend that assembles its document itself (Word) starts from.
+
+    With the Hugo `site` around the post, its templates decide shortcode pairing, its `data/`
+    reaches the handlers, its permalink anchors relative links, and `boilerplate` includes
+    the site's boilerplate text, converted here in the same way (`depth` bounds nesting)."""
     source = str(post.path)
     check_source_nesting(post.body, source=source, line_offset=post.body_line - 1)
-    markdown = expand_source(post.body, path=source, line_offset=post.body_line - 1, warn=warn)
+    templates = shortcode_templates(site)
+    markdown = expand_source(
+        post.body,
+        path=source,
+        line_offset=post.body_line - 1,
+        warn=warn,
+        site_inner=templates,
+    )
     doc = markdown_to_doc(markdown, source=source, line_offset=post.body_line - 1, body=post.body)
     policy = Sanitizer.for_post(doc, post, unsafe_html=unsafe_html, warn=warn)
     doc.format = fmt.split("+")[0].split("-")[0]
+    page = site.locate(post.path) if site is not None else None
+    page_url = site_path(post.path.resolve())
+    if site is not None and page is not None:
+        page_url = site.relpermalink(page, post.meta)
+
+    def include(name: str) -> list[pf.Block] | None:
+        if site is None or page is None:
+            return None
+        file = find_boilerplate(page.content_root, name)
+        if file is None:
+            return None
+        if depth >= MAX_INCLUDE_DEPTH:
+            raise PresskitError(f'boilerplate "{name}" includes itself, or nests too deep', file)
+        part = load_post(file, default_lang=lang, site_lang=page.lang)
+        included = convert_doc(
+            part,
+            lang=lang,
+            base_url=base_url,
+            warn=warn,
+            fmt=fmt,
+            unsafe_html=unsafe_html,
+            unknown=unknown,
+            site=site,
+            depth=depth + 1,
+        )
+        return list(included.content)
+
     doc.presskit = Context(
         format=doc.format,
         lang=lang,
@@ -228,9 +273,11 @@ def convert_doc(
         in_process=True,
         page=dict(post.meta),
         resource_root=post.path.parent,
-        page_url=site_path(post.path.resolve()),
+        page_url=page_url,
         body=post.body,
         body_line=post.body_line,
+        data=site_data(site),
+        include=include,
     )
     shortcode_filter.main(doc)
     if warn is not None:
@@ -238,3 +285,6 @@ def convert_doc(
             warn(warning)
     sanitize(doc, policy)  # after the filter: what the post says, not what handlers make
     return doc
+
+
+MAX_INCLUDE_DEPTH = 4

@@ -119,6 +119,7 @@ def build_doc(
         fmt="docx",
         unsafe_html=cfg.unsafe_html,
         unknown=cfg.unknown_shortcodes,
+        site=cfg.site,
     )
     quotes_sheet = cfg.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
     link_notes = cfg.link_notes if options.link_notes is None else options.link_notes

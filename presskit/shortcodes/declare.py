@@ -42,6 +42,8 @@ HTML_FORMATS = frozenset({"html", "html4", "html5", "epub", "epub2", "epub3", "c
 # What a renderer gets (a `handlers.Call` and a `handlers.Context`) and returns (panflute
 # elements, or None to keep the marker): typed loosely here so this module stays light.
 Renderer = Callable[[Any, Any], Any]
+# A site value: fixed text, or read from the Hugo site's `data/` tree (None: not there).
+Value = str | Callable[[Mapping[str, Any]], str | None]
 # The modules that declare the built-in shortcodes, imported the first time the registry is
 # asked about a name (by module name, as extensions are: they import this module).
 BUILTIN = ("presskit.shortcodes.handlers",)
@@ -73,7 +75,7 @@ class Declaration:
     params: tuple[Param, ...]
     labels: Mapping[str, Mapping[str, str]]
     css: str
-    values: Mapping[str, str]
+    values: Mapping[str, Value]
     module: str
     renderers: dict[str, Renderer] = field(default_factory=dict)
 
@@ -173,14 +175,15 @@ def shortcode(
     params: Iterable[Param] = (),
     labels: Mapping[str, Mapping[str, str]] | None = None,
     css: str = "",
-    values: Mapping[str, str] | None = None,
+    values: Mapping[str, Value] | None = None,
 ) -> Callable[[Renderer], Declaration]:
     """Declares shortcode `names`; the decorated function renders them for any output (the
     `pandoc` kind) and the declaration it becomes takes more renderers with `.renderer(kind)`.
 
     `inner` is what sits between the opening and the closing tag: Markdown (the default),
     `verbatim` text (code, byte for byte) or `none` (the shortcode is used alone). `values`
-    are site data the shortcode prints (`-M presskit.values.NAME=…` overrides them).
+    are site data the shortcode prints (`-M presskit.values.NAME=…` overrides them): a text,
+    or a function of the site's `data/` tree (`.Site.Data`) giving one, or None.
     """
     if not names:
         raise ValueError("a shortcode needs a name")

@@ -10,7 +10,7 @@ attributes (see `presskit.shortcodes.markers`). The pandoc filter then decides w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -32,12 +32,19 @@ def expand_source(
     path: str | None = None,
     line_offset: int = 0,
     warn: Callable[[Diagnostic], None] | None = None,
+    site_inner: Mapping[str, bool] | None = None,
 ) -> str:
-    """Markdown with every shortcode replaced by its pandoc-native marker."""
+    """Markdown with every shortcode replaced by its pandoc-native marker. `site_inner`: which
+    shortcodes take inner content by the site's templates (they decide before declarations)."""
     if "{{" not in source:
         return source
     nodes = parse(
-        source, path=path, line_offset=line_offset, known_inner=REGISTRY.takes_inner, warn=warn
+        source,
+        path=path,
+        line_offset=line_offset,
+        known_inner=REGISTRY.takes_inner,
+        warn=warn,
+        site_inner=site_inner,
     )
     return "".join(_expand(source, nodes))
 

@@ -16,6 +16,7 @@ Shortcodes of one site (Istio's release notes and bulletins) are an extension, n
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -80,6 +81,10 @@ class Context:
     body: str = ""  # the post's text from `body_line` on, where the renderer knows it
     body_line: int = 1
     warnings: list[Diagnostic] = field(default_factory=list)
+    # `.Site.Data` of the Hugo site around the post (`presskit.source.data`), {} without one
+    data: Mapping[str, Any] = field(default_factory=dict)
+    # the site's boilerplate `name` rendered as the post body is, or None when there is none
+    include: Callable[[str], list[pf.Block] | None] | None = None
 
     @classmethod
     def from_doc(cls, doc: pf.Doc) -> Context:
@@ -142,13 +147,24 @@ class Context:
         page = "/" + self.page_url.strip("/") + "/" if self.page_url.strip("/") else "/"
         return urljoin(base + page, url)
 
+    def site_data(self, dotted: str) -> Any:
+        """`.Site.Data.args.full_version` as `ctx.site_data("args.full_version")`: None when any
+        step is missing, as a Hugo template reads nil."""
+        node: Any = self.data
+        for key in dotted.split("."):
+            if not isinstance(node, Mapping) or key not in node:
+                return None
+            node = node[key]
+        return node
+
     def value(self, name: str) -> str | None:
         """What a site-data shortcode prints (`-M presskit.values.NAME=…`, else the value its
         declaration carries); None when nobody knows."""
         if name in self.values:
             return self.values[name]
         declaration = REGISTRY.get(name)
-        return declaration.values.get(name) if declaration is not None else None
+        found = declaration.values.get(name) if declaration is not None else None
+        return found(self.data) if callable(found) else found
 
 
 def site_path(post_path: Path) -> str | None:
@@ -497,11 +513,22 @@ def centered_block(call: Call, ctx: Context) -> pf.Element:
         "de": {"boilerplate": "Der Standardtext „{name}“ der Website ist hier nicht enthalten."},
     },
 )
-def boilerplate(call: Call, ctx: Context) -> pf.Element:
-    """Boilerplate text lives in another part of the site: say so instead of printing nothing."""
-    name = call.text_param("name") or "?"
+def boilerplate(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
+    """The site's boilerplate text (`content/<lang>/boilerplates/<name>*.md`, Istio's rule),
+    converted as the post body is; without it, a note saying what is missing."""
+    name = call.text_param("name")
+    blocks = ctx.include(name) if ctx.include is not None and name else None
+    if blocks is not None:
+        if call.is_block:
+            return pf.Div(*blocks, classes=["boilerplate"])
+        if len(blocks) == 1 and isinstance(blocks[0], pf.Para | pf.Plain):
+            return pf.Span(*blocks[0].content, classes=["boilerplate"])
+        ctx.warn(f'boilerplate "{name}" is more than a paragraph: it stands alone', *call.pos)
+        return [pf.Div(*blocks, classes=["boilerplate"])]
+    name = name or "?"
     ctx.warn(
-        f'boilerplate "{name}" is site content not available to presskit; a note is printed',
+        f'boilerplate "{name}": no boilerplates/{name}*.md in the Hugo site\'s content for '
+        "this language; a note is printed",
         call.line,
         call.col,
     )

@@ -12,20 +12,44 @@ has, and its style for the PDF.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import panflute as pf
 
 from presskit import i18n
-from presskit.shortcodes.declare import Param, shortcode
+from presskit.shortcodes.declare import Param, Value, shortcode
 from presskit.shortcodes.handlers import Call, Context, plain_or_para, site_value, text_inlines
 
-# Site data the `github_*` shortcodes print (often inside a link target);
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool) and bool(str(value))
+
+
+def _data(data: Mapping[str, Any], dotted: str) -> str | None:
+    node: Any = data
+    for key in dotted.split("."):
+        if not isinstance(node, Mapping) or key not in node:
+            return None
+        node = node[key]
+    return str(node).strip() if _scalar(node) else None
+
+
+def _tree(data: Mapping[str, Any]) -> str:
+    """istio.io's `github_tree`: the tree of `.Site.Data.args.branch_name` (master without)."""
+    return "https://github.com/istio/istio/tree/" + (_data(data, "args.branch_name") or "master")
+
+
+def _release_name(data: Mapping[str, Any]) -> str | None:
+    """istio.io's `istio_release_name`: `strings.TrimSuffix ".0" .Site.Data.args.full_version`."""
+    release = _data(data, "args.full_version")
+    return release.removesuffix(".0") if release else None
+
+
+# Site data the `github_*` and release shortcodes print (often inside a link target), read
+# from the site's `data/args.yml` as istio.io's templates read it;
 # `-M presskit.values.github_tree=…` overrides them.
-GITHUB = {
-    "github_raw": "https://github.com/istio/istio",
-    "github_tree": "https://github.com/istio/istio/tree/master",
-}
+GITHUB: dict[str, Value] = {"github_raw": "https://github.com/istio/istio", "github_tree": _tree}
 
 github = shortcode(*GITHUB, inner="none", values=GITHUB)(site_value)
 
@@ -33,6 +57,7 @@ github = shortcode(*GITHUB, inner="none", values=GITHUB)(site_value)
 @shortcode(
     "istio_release_name",
     inner="none",
+    values={"istio_release_name": _release_name},
     labels={
         "en": {"latest_release": "the latest release"},
         "zh-CN": {"latest_release": "最新版本"},
@@ -45,12 +70,12 @@ github = shortcode(*GITHUB, inner="none", values=GITHUB)(site_value)
     },
 )
 def istio_release_name(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
-    """The release is site data: printed when `presskit.values.istio_release_name` gives it."""
+    """The release the site documents (`data/args.yml`), as istio.io's template prints it."""
     value = ctx.value(call.name)
     if value is None:
         ctx.warn(
-            'shortcode "istio_release_name": the release is site data; printed as '
-            '"the latest release" (set presskit.values.istio_release_name)',
+            'shortcode "istio_release_name": the release is site data (data/args.yml '
+            '`full_version`) and there is none; printed as "the latest release"',
             call.line,
             call.col,
         )
@@ -143,9 +168,25 @@ def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     def word(key: str) -> str:
         return call.label(ctx, key, version=name)
 
+    # where the release's docs live, as istio.io's template decides from its data
+    docs = f"https://archive.istio.io/v{version}"
+    site_version = ctx.site_data("args.version")
+    main = ctx.site_data("versions.main")
+    if (ctx.site_data("args.preliminary") is True and str(site_version) == version) or (
+        _scalar(main) and str(main) == version
+    ):
+        docs = "https://istio.io" + ("" if i18n.table_key(ctx.lang) in (None, "en") else "/zh")
+        docs += "/docs"
+    site_full = _data(ctx.data, "args.full_version")
+    if site_full is not None and _newer(release, site_full):
+        ctx.warn(
+            f"relnote: release {release} is newer than the site's ({site_full}, "
+            "data/args.yml); Hugo refuses this page",
+            *call.pos,
+        )
     links = [
         _link(word("relnote_download"), f"https://github.com/istio/istio/releases/tag/{release}"),
-        _link(word("relnote_docs"), f"https://archive.istio.io/v{version}"),
+        _link(word("relnote_docs"), docs),
     ]
     if patch:
         previous = f"{version}.{patch - 1}"
@@ -165,6 +206,17 @@ def relnote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
             inlines.extend([pf.Space(), pf.Str("·"), pf.Space()])
         inlines.append(link)
     return pf.Div(pf.Para(*inlines), classes=["relnote"])
+
+
+def _newer(release: str, site: str) -> bool:
+    def number(text: str) -> tuple[int, ...] | None:
+        parts = text.split(".")
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 7 for p in parts):
+            return None
+        return tuple(int(p) for p in parts)
+
+    page, ours = number(release), number(site)
+    return page is not None and ours is not None and page > ours
 
 
 def _split_list(value: Any) -> list[str]:

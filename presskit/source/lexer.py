@@ -59,7 +59,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -741,8 +741,13 @@ def parse(
     line_offset: int = 0,
     known_inner: Callable[[str], bool] | None = None,
     warn: Callable[[Diagnostic], None] | None = None,
+    site_inner: Mapping[str, bool] | None = None,
 ) -> list[Node]:
-    """Split a Markdown body into Text and (nested) Shortcode nodes; see the module docstring."""
+    """Split a Markdown body into Text and (nested) Shortcode nodes; see the module docstring.
+
+    `site_inner` is what the site's own templates say (`presskit.source.templates`): for a
+    name it holds, pairing is Hugo's and nothing is guessed, and a closing tag for a template
+    without `.Inner` is Hugo's error."""
     if "{{" not in source:
         return [Text(source, 0)] if source else []
     line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
@@ -759,8 +764,23 @@ def parse(
     tokens = _Scanner(source, line_starts, warn_at).run()
     closed_names = {t.name for t in tokens if isinstance(t, Tag) and t.closing}
 
+    templates = site_inner or {}
+
     def takes_inner(name: str) -> bool:
+        if name in templates:
+            return templates[name]
         return name in closed_names or (known_inner is not None and bool(known_inner(name)))
+
+    for tok in tokens:
+        if isinstance(tok, Tag) and tok.closing and templates.get(tok.name) is False:
+            line, col = position(tok.start)
+            raise PresskitError(
+                f'shortcode "{tok.name}" does not evaluate .Inner or .InnerDeindent, yet a '
+                "closing tag was provided (its template in the site's layouts)",
+                path,
+                line,
+                col,
+            )
 
     # Both look only at the blanks beside a tag, never at the rest of its line: a line of
     # thousands of tags would otherwise be read once per tag.

@@ -58,19 +58,29 @@ def hugo_environment() -> str:
 
 
 def _read_config_file(path: Path) -> dict[str, Any]:
+    value = read_structured(path, "site config")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PresskitError("site config must be a mapping of keys to values", path)
+    return value
+
+
+def read_structured(path: Path, what: str) -> Any:
+    """A TOML, YAML or JSON file by its suffix, with the config's limits; errors name it."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             raise PresskitError("not a regular file", path)
         with path.open("rb") as stream:
             data = stream.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
-        raise PresskitError(f"cannot read site config: {exc.strerror or exc}", path) from None
+        raise PresskitError(f"cannot read {what}: {exc.strerror or exc}", path) from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise PresskitError("site config is larger than 4 MiB", path)
+        raise PresskitError(f"{what} is larger than 4 MiB", path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise PresskitError("site config is not valid UTF-8", path) from None
+        raise PresskitError(f"{what} is not valid UTF-8", path) from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
@@ -94,11 +104,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
             f"invalid YAML: {exc.problem or exc.context}", path, mark_line
         ) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise PresskitError(f"invalid site config: {str(exc).splitlines()[0]}", path) from None
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise PresskitError("site config must be a mapping of keys to values", path)
+        raise PresskitError(f"invalid {what}: {str(exc).splitlines()[0]}", path) from None
     return value
 
 
