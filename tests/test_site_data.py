@@ -197,6 +197,7 @@ def test_site_data_reaches_dask_workers(istio_site: Path, tmp_path: Path) -> Non
     )
     assert result.ok, [d.error for d in result.failed]
     [doc] = result.documents
+    assert doc.output is not None
     text = pdftotext(tmp_path / "out" / doc.output)
     assert "Istio 1.18.2 is out" in text and "Reporting vulnerabilities" in text
     assert doc.url == "https://istio.io/latest/news/releases/1.18.x/announcing-1.18.2/"
