@@ -122,13 +122,13 @@ class Inputs:
         self._embargoes: dict[str, dt.datetime] = {}
         # one moment for the whole batch: its keys and its renders judge embargoes alike
         self.now = settings.now or dt.datetime.now(dt.UTC)
+        self._site_files: dict[tuple[Path, tuple[Path, ...]], list[Path]] = {}
 
     def embargo(self, post: Path, moment: dt.datetime | None) -> None:
         """The post's embargo moment, as its front matter says (`key` counts which side of it
         the batch's moment is: a PDF that printed "Embargoed until …" is stale once it lifts)."""
         if moment is not None:
             self._embargoes[os.path.abspath(post)] = moment
-        self._site_files: dict[tuple[Path, tuple[Path, ...]], list[Path]] = {}
 
     def config_path(self, post: Path) -> Path | None:
         if self.settings.config is not None:
