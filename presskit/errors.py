@@ -131,6 +131,18 @@ def capped(warnings: Iterable[Diagnostic], dropped: int = 0) -> tuple[Diagnostic
     return tuple(kept)
 
 
+_MORE = re.compile(r"… and ([0-9,]+) more warnings$")
+
+
+def warning_count(messages: Iterable[object]) -> int:
+    """How many warnings a capped list stands for (its "… and K more" counted as K)."""
+    total = 0
+    for message in messages:
+        more = _MORE.search(str(message))
+        total += int(more[1].replace(",", "")) if more else 1
+    return total
+
+
 class Collector(list[Diagnostic]):
     """A post's warnings as they come: keeps the first few, counts the rest (bounded memory)."""
 

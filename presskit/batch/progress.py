@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from presskit.batch.manifest import BuildResult, Document, Reporter
-from presskit.errors import printable
+from presskit.errors import printable, warning_count
 
 
 class LineReporter(Reporter):
@@ -44,7 +44,7 @@ class LineReporter(Reporter):
         if doc.status == "failed" and not self.quiet:  # the summary lists it again
             self.write(f"failed    {doc.error}")
         elif not self.quiet and doc.status == "built":
-            count = len(doc.warnings)
+            count = warning_count(doc.warnings)
             extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
             if doc.pages is None:  # a format without fixed pages (Word): its size instead
                 size = f"{doc.bytes or 0} bytes"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presskit.errors import PresskitError
+from presskit.errors import PresskitError, warning_count
 from presskit.preview.formats import RUNNER, Offer, media_type, other_formats
 from presskit.preview.locate import place_warnings, warning_line
 from presskit.preview.raster import rasterize
@@ -596,7 +596,7 @@ def _source_path(paths: Sequence[Path], display: str) -> Path | None:
 
 
 def _line(doc: Any) -> str:
-    count = len(doc.warnings)
+    count = warning_count(doc.warnings)
     extra = f", {count} warning{'s' if count > 1 else ''}" if count else ""
     pages = f"{doc.pages} page{'s' if doc.pages != 1 else ''}"
     return f"rendered  {doc.output} ({pages}{extra})"

@@ -9,6 +9,7 @@ import time
 from html import escape
 from urllib.parse import quote
 
+from presskit.errors import warning_count
 from presskit.preview.session import KitState, PostState, Rendered, Session
 
 _LINE_PREFIX = re.compile(r"^.+?:(\d+)(?::\d+)?: ")
@@ -140,7 +141,7 @@ def index(session: Session) -> tuple[str, str]:
             detail = f'<div class="error">{escape(post.error)}</div>'
         elif post.reason:
             detail = f'<div class="meta">{escape(post.reason)}</div>'
-        count = len(post.warnings)
+        count = warning_count(post.warnings)
         warned = f"{count} warning{'s' if count != 1 else ''}" if count else ""
         pages = f"{post.pages} p." if post.pages else ""
         rows.append(

@@ -81,6 +81,7 @@ def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:
     assert "Traceback" not in done.stderr
     assert_inert(done.stdout + done.stderr)
     assert "odd\\x1b[31m\\u202eevil" in done.stderr  # the `built …` line, escaped
+    assert f"{flood} warnings)" in done.stderr  # counted, not stored
     manifest = out / "manifest.json"
     assert manifest.stat().st_size < 40_000, manifest.stat().st_size
     rows = json.loads(manifest.read_text("utf-8"))["documents"]
