@@ -34,7 +34,7 @@ from presskit.batch.discover import (
     selected,
     translation_key,
 )
-from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose
+from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose, clock_arg
 from presskit.batch.inputs import Inputs, Settings, post_files
 from presskit.batch.manifest import (
     BuildResult,
@@ -347,12 +347,6 @@ def build(
     result.seconds = time.monotonic() - started
     report.finish(result)
     return result
-
-
-def clock_arg(now: dt.datetime | None) -> dict[str, str]:
-    """A task's `as_of` argument, only when a clock was given: a runner written before the
-    clock existed (`runner=`) keeps working for every build that does not set one."""
-    return {"as_of": now.isoformat()} if now is not None else {}
 
 
 def _with_section(files: TaskFiles, section: bool) -> TaskFiles:

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from presskit import __version__, extensions, i18n
+from presskit.batch.executors import clock_arg
 from presskit.batch.inputs import KIT_TEMPLATE, Inputs
 from presskit.batch.manifest import (
     MANIFEST,
@@ -108,9 +109,9 @@ def make_kit(
     else:
         report.note(f"kit {pdf.name}: {why}: laid out as one document")
         if pool.remote:  # that document reads every post's folder: it renders here
-            from presskit.batch.builder import make_executor
+            from presskit.batch.workers import Pool  # the local pool: no Dask needed here
 
-            with make_executor("local", 1) as local:
+            with Pool(1) as local:
                 pages = single_document(
                     result, name, local, posts, inputs, timeout, report, order, now
                 )
@@ -278,7 +279,6 @@ def assemble_kit(
     the cache or laid out by the workers, then the chrome and the footers, then one PDF.
     Returns its page count, or None with `result.kit_error` set."""
     from presskit.batch.assemble import Part, assemble
-    from presskit.batch.builder import clock_arg
     from presskit.batch.executors import Result, Task, TaskFiles
     from presskit.batch.inputs import post_files
     from presskit.batch.workers import EXTENSIONS_ARG
@@ -574,7 +574,6 @@ def single_document(
 ) -> int | None:
     """The kit as one WeasyPrint document (`render_kit`): its page count, or None with
     `result.kit_error` set. What an assembled kit cannot be yet falls back to this."""
-    from presskit.batch.builder import clock_arg
     from presskit.batch.executors import Result, Task
     from presskit.batch.workers import EXTENSIONS_ARG
 
