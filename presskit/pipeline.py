@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import html as html_text
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from presskit import extensions, i18n
 from presskit.brand import (
@@ -327,6 +330,16 @@ class PdfBackend(OutputBackend):
         )
 
 
+_MISSING_SRC = re.compile(r'data-missing-src="([^"]*)"')
+
+
+def asked_but_absent(html: str, folder: Path) -> list[Path]:
+    """The files a post names that were not there (an image's placeholder says which): the
+    fetcher never saw them, yet adding one must rebuild the post like any file it read."""
+    found = (unquote(html_text.unescape(src)) for src in _MISSING_SRC.findall(html))
+    return [Path(os.path.normpath(folder / src)) for src in found if src]
+
+
 def _render(
     post_path: str | Path,
     out: str | Path,
@@ -359,6 +372,7 @@ def _render(
         durable=durable,
         split=prepared.page.split(),
     )
+    policy.read.extend(asked_but_absent(prepared.html, post_dir))
     pdf_warnings = result.warnings
     if any(warning.message.startswith(MISSING_GLYPHS) for warning in prepared.warnings):
         # WeasyPrint's own words for the characters we already named.

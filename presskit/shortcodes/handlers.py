@@ -15,6 +15,7 @@ Shortcodes of one site (Istio's release notes and bulletins) are an extension, n
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -564,7 +565,8 @@ def image(call: Call, ctx: Context) -> pf.Element:
     problem = _image_problem(link, ctx)
     if problem is not None:
         ctx.warn(f"image {link or '(no link)'}: {problem}; a placeholder is printed", *call.pos)
-        box = image_placeholder(link, alt if alt != caption else "", ctx)
+        absent = problem == "file not found"
+        box = image_placeholder(link, alt if alt != caption else "", ctx, absent=absent)
         return pf.Figure(box, caption=figure_caption, classes=["image", "missing"])
     url = ctx.absolute_url(link, for_image=True)
     attributes = {"width": width} if _WIDTH.fullmatch(width) else {}
@@ -627,12 +629,20 @@ def _video_page(call: Call, ctx: Context) -> str | None:
     return url
 
 
-def image_placeholder(link: str, alt: str, ctx: Context) -> pf.Div:
+MISSING_SRC = "data-missing-src"
+
+
+def image_placeholder(link: str, alt: str, ctx: Context, *, absent: bool = False) -> pf.Div:
     """The box a missing image leaves: "Image not available: FILE", then what the image
-    shows in the author's words (its alt text), so the reader still learns it."""
+    shows in the author's words (its alt text), so the reader still learns it.
+
+    `absent`: the file is simply not there yet. The box then names it (`data-missing-src`),
+    so the render counts it among the files the post asked for: a batch rebuilds the post
+    when the image appears, as it did when WeasyPrint asked for the file itself."""
     file_name = PurePosixPath(unquote(urlsplit(link).path)).name or link or "?"
     note = text_inlines(image.label(ctx.lang, "image_missing", file=file_name))
-    box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
+    attributes = {MISSING_SRC: link} if absent and link else {}
+    box = pf.Div(pf.Para(*note), classes=["image-placeholder"], attributes=attributes)
     if alt:
         box.content.append(pf.Div(pf.Para(*text_inlines(alt)), classes=["image-alt"]))
     return box
@@ -647,7 +657,7 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
         return  # plain pandoc without `presskit.resource-path`: the files are not known
 
     def problem(img: pf.Image) -> str | None:
-        found = _image_problem(unquote(img.url), ctx)
+        found = _markdown_image_absent(img.url, ctx)
         if found is not None:
             line = ctx.line_of(img.url) or ctx.line_of(unquote(img.url))
             ctx.warn(f"image {img.url or '(no link)'}: {found}; a placeholder is printed", line)
@@ -664,7 +674,7 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
         figure = elem.parent if isinstance(elem.parent, pf.Figure) else None
         if figure is not None and figure.caption and pf.stringify(figure.caption).strip() == alt:
             alt = ""  # pandoc's implicit figure: the alt text prints as its caption already
-        box = image_placeholder(img.url, alt, ctx)
+        box = image_placeholder(img.url, alt, ctx, absent=True)
         return box if figure is not None else pf.Figure(box, classes=["image", "missing"])
 
     def inline(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
@@ -672,10 +682,32 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
             return None
         alt = pf.stringify(elem).strip()
         words = alt or image.label(ctx.lang, "image_missing", file=PurePosixPath(elem.url).name)
-        return pf.Span(pf.Emph(*text_inlines(words)), classes=["placeholder", "image-missing"])
+        return pf.Span(
+            pf.Emph(*text_inlines(words)),
+            classes=["placeholder", "image-missing"],
+            attributes={MISSING_SRC: elem.url} if elem.url else {},
+        )
 
     doc.walk(alone)
     doc.walk(inline)
+
+
+def _markdown_image_absent(link: str, ctx: Context) -> str | None:
+    """ "file not found" for a Markdown image naming a file of the post's folder that is not
+    there; None for everything else. Site paths (`/img/x.png`, served from `static/`), links
+    that leave the folder, symbolic links and special files are the fetcher's to judge: it
+    refuses them with its own warning ("refused to read …", "not a regular file"), and a
+    placeholder here would say whether a file outside the tree exists."""
+    if not link:
+        return "no link"
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith(("/", "#")) or ctx.resource_root is None:
+        return None
+    root = os.path.normpath(ctx.resource_root)
+    path = os.path.normpath(os.path.join(root, unquote(parts.path)))
+    if os.path.commonpath([root, path]) != root or os.path.lexists(path):
+        return None
+    return "file not found"
 
 
 def _image_problem(link: str, ctx: Context) -> str | None:
