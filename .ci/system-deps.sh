@@ -15,6 +15,7 @@ packages=(
   chromium              # the preview's browser test (headless)
   chromium-driver       # chromedriver, which Selenium drives it through
   libreoffice-writer-nogui  # tests: the Word backend's .docx opened and printed headless
+  zbar-tools            # zbarimg: bench/corpus_site.py reads the QR code on every cover
 )
 # A Python that can make a virtual environment (Debian ships venv separately).
 if ! python3 -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

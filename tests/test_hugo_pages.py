@@ -236,6 +236,9 @@ def test_the_batch_records_hugos_verdict_and_acts_on_it(hugo_site: Path, tmp_pat
     ]:
         assert (docs[source].status, docs[source].hugo) == ("skipped", verdict), source
     assert "--expired" in (docs["en/news/old/index.md"].reason or "")
+    # Hugo gives a headless or never-rendered page no permalink
+    assert docs["en/boilerplates/index.md"].url is None
+    assert docs["en/news/hidden/index.md"].url is None
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
     row = next(d for d in manifest["documents"] if d["source"] == "en/news/launch/index.md")
     assert row["hugo"] == "future" and row["url"] == "https://example.org/news/launch/"

@@ -482,13 +482,20 @@ def _examine(
     # judged by the build's clock (`--as-of`), as the embargo is
     verdict = hugo_verdict(post.meta, timezone=site.timezone if site is not None else None, now=now)
     doc.hugo = verdict.state
-    if post.front_matter_format is not None:
+    bundle = leaf_bundle_of(source)
+    if bundle is not None:
+        doc.hugo = None  # a bundle's resource is no page: Hugo has no verdict on it, nor a URL
+    # Hugo gives a headless or never-rendered page no permalink either
+    elif (
+        post.front_matter_format is not None
+        and verdict.detail != "build.render: never"
+        and (verdict.state != "headless")
+    ):
         try:
             doc.url = canonical_url(post, cfg)
         except PresskitError as error:  # a permalink pattern presskit does not know
             doc.warnings.append(str(error))
     skip = None
-    bundle = leaf_bundle_of(source)
     if bundle is not None:
         skip = f"a resource of the leaf bundle {bundle}: Hugo makes no page of it"
     elif post.front_matter_format is None:
@@ -500,7 +507,8 @@ def _examine(
     elif verdict.state == "expired" and not expired:
         skip = f"expired ({verdict.detail}): Hugo no longer publishes it; use --expired"
     elif verdict.state in ("headless", "not-rendered"):
-        skip = f"{verdict.detail}: Hugo makes no page of it; name the file to build it"
+        kind = "a headless bundle" if verdict.state == "headless" else "not rendered"
+        skip = f"{kind} ({verdict.detail}): Hugo makes no page of it; name the file to build it"
     if skip is not None and not source.explicit:
         doc.status, doc.reason = "skipped", skip
     elif verdict.state == "future" and verdict.when is not None:
