@@ -216,7 +216,7 @@ def memory(saves: int) -> dict:
         finally:
             if driver is not None:
                 driver.quit()
-            process.send_signal(2)
+            process.terminate()  # SIGTERM stops it as Ctrl-C does (SIGINT may be ignored)
             process.wait(60)
     return {"samples": samples}
 

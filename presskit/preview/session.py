@@ -10,6 +10,9 @@ A save bumps a generation counter and wakes the render thread. A build that ends
 save is thrown away: what it rendered is already out of date, and the build that follows
 renders what the save changed (the manifest has the inputs it hashed before rendering). What
 the build of the newest save wrote is published, and open pages are told (`wait_version`).
+The same thread wakes when an embargo the pages print lifts (the build counts the embargo
+state as an input, so the post renders again), and makes the other formats a page offers
+when they are first asked for (`formats`), between two builds, on the same warm worker.
 """
 
 from __future__ import annotations
@@ -231,6 +234,7 @@ class Session:
             while not self.stop.is_set():
                 if not self._wake.wait(self._until_lift()):
                     # an embargo the pages print has lifted: they say something else now
+                    self._note("embargo lifted: rendering again")
                     self.saved(set())
                 if self.stop.is_set():
                     break
@@ -288,6 +292,9 @@ class Session:
             now=self._moment,
         )
 
+    def _note(self, line: str) -> None:
+        self.log(f"{time.strftime('%H:%M:%S')}  {line}")
+
     def _until_lift(self) -> float | None:
         """Seconds until the first embargo shown as in force lifts (None: none is)."""
         with self._state:
@@ -318,7 +325,7 @@ class Session:
         if lines and self.single and lines[-1].startswith("rendered"):
             lines[-1] += f" in {built + raster:.2f} s"
         for line in lines:
-            self.log(f"{time.strftime('%H:%M:%S')}  {line}")
+            self._note(line)
 
     def _posts_of(self, result: Any, lines: list[str]) -> tuple[dict[str, PostState], list[str]]:
         from presskit.batch.discover import discover
@@ -352,6 +359,8 @@ class Session:
                     before = state.good
                     state.good = self._keep(result.outdir / doc.output, state.name, doc.sha256)
                     state.good.before = before
+                    if before is not None:
+                        before.before = None  # one step back only, drawn or not
                     if self._generation != self._publishing:
                         raise _Superseded
                     self._offer(state.good, state.path)
@@ -483,12 +492,16 @@ class Session:
             tasks.append(Task(id=number, func=RUNNER, args=args, timeout=120.0))
             by_id[number] = offer
 
+        started = time.monotonic()
+
         def done(task: Any, outcome: Any) -> None:
             offer = by_id[task.id]
             if outcome.ok and offer.out.is_file():
                 self._serve(offer.out, media_type(offer.out.suffix), offer.out.name)
+                self._note(f"made      {offer.out.name} in {time.monotonic() - started:.2f} s")
             else:
                 offer.error = outcome.error
+                self._note(f"failed    {outcome.error}")
             offer.done.set()
 
         try:
