@@ -208,6 +208,25 @@ def test_a_short_line_is_not_pulled_apart(tmp_path):
     assert chars[1]["x0"] - chars[0]["x0"] == pytest.approx(10, abs=0.05)
 
 
+def test_a_line_of_latin_words_stretches_its_spaces_not_its_characters(tmp_path):
+    """A line of names with a few Chinese characters and much room (the next word is long):
+    the characters take at most MAX_SPREAD, the word spaces the rest, and the line still
+    ends flush (before, each of 甲乙丙丁 stood 0.4 em from the next)."""
+    from presskit.weasy.cjk import MAX_SPREAD
+
+    em, width = 10, 120
+    chars = _chars(
+        tmp_path,
+        f'<p style="text-align: justify; width: {width}pt">甲乙 Abhi Liu 丙丁 {"x" * 40} 完</p>',
+    )
+    line = [c for c in chars if abs(c["top"] - chars[0]["top"]) < 1]
+    assert "".join(c["text"] for c in line).replace(" ", "") == "甲乙AbhiLiu丙丁"
+    advances = _advances(line)
+    for pair in ("甲乙", "丙丁"):
+        assert advances[pair] == pytest.approx(em * (1 + MAX_SPREAD), abs=0.05), pair
+    assert line[-1]["x1"] == pytest.approx(line[0]["x0"] + width, abs=0.2)
+
+
 def test_labels_and_chrome_are_not_justified(tmp_path):
     """Body text is justified; what labels it (a callout's label, a minor heading) is not:
     wrapped, its first line was spread between its characters."""

@@ -57,7 +57,7 @@ _WIDE_CHAR = re.compile(f"[{WIDE}]")
 CJK_LANGS = ("zh", "ja")  # Korean justifies at its word spaces
 # The most room justification adds between two characters, in em: more reads as letter
 # spacing (a short line pulled apart), and the line is left ragged instead.
-MAX_SPREAD = 0.15
+MAX_SPREAD = 0.12
 
 
 def is_wide(char: str) -> bool:
@@ -258,7 +258,9 @@ def justify_between_characters(inline: ModuleType) -> None:
     """`justify_line` that spreads a CJK line's room between its characters and spaces.
 
     Each wide character takes half a share of the room on each side, each space one share
-    (as in WeasyPrint); the line's two ends take none. Inside a text box, Pango's letter
+    (as in WeasyPrint); the line's two ends take none. No share between two characters
+    passes MAX_SPREAD: past it the word spaces take the rest (a line of Latin names with a
+    few CJK characters), and a line without spaces stays ragged. Inside a text box, Pango's letter
     spacing on the wide runs does it; between two boxes (a link, a footnote call) the box
     after is moved by the halves its neighbours would have had. The width each box gains is
     computed from the same counts, as WeasyPrint computes its word spacing, not measured.
@@ -278,24 +280,33 @@ def justify_between_characters(inline: ModuleType) -> None:
         wide = sum(len(_WIDE_CHAR.findall(leaf.text)) for leaf in leaves if hasattr(leaf, "text"))
         if not wide:
             return original(context, line, extra_width)
-        shares = count_spaces(line) + wide - (edges[0][0] + edges[-1][1]) / 2
-        if shares <= 0:
+        spaces = count_spaces(line)
+        letters = wide - (edges[0][0] + edges[-1][1]) / 2
+        if spaces + letters <= 0:
             return None
-        spacing = extra_width / shares
-        if spacing > MAX_SPREAD * line.style["font_size"]:
-            # a short line (before an unbreakable run, in a narrow box) would be spread
-            # apart, letter-spaced: it stays ragged, as a last line does
-            return None
+        word = letter = extra_width / (spaces + letters)
+        most = MAX_SPREAD * line.style["font_size"]
+        if letter > most:
+            if not spaces:
+                # a short line (before an unbreakable run, in a narrow box) would be
+                # spread apart, letter-spaced: it stays ragged, as a last line does
+                return None
+            # a line of Latin words (names, a URL) with a few CJK characters: its word
+            # spaces take what the characters cannot, as a Latin line's do (jlreq 3.8.3)
+            letter = most
+            word = (extra_width - letter * letters) / spaces
         # the room between two boxes: half a share from each wide neighbour
         before = {id(leaves[0]): 0.0}
         for index in range(1, len(leaves)):
             shared = edges[index - 1][1] + edges[index][0]
-            before[id(leaves[index])] = spacing * shared / 2
-        _spread(line, spacing, 0.0, before)
+            before[id(leaves[index])] = letter * shared / 2
+        _spread(line, word, letter, 0.0, before)
         return None
 
     # why the ignore below: WeasyPrint boxes and Pango values: untyped
-    def _spread(box, spacing, x_advance, before):  # type: ignore[no-untyped-def]
+    def _spread(box, word, letter, x_advance, before):  # type: ignore[no-untyped-def]
+        """Widen the boxes of `box`: `word` more at each space, `letter` more between two
+        wide characters (half on each side of one)."""
         if isinstance(box, boxes.TextBox):
             x_advance += before.pop(id(box), 0.0)
             box.position_x += x_advance
@@ -304,11 +315,11 @@ def justify_between_characters(inline: ModuleType) -> None:
             spaces = count_spaces(box)
             wide = len(_WIDE_CHAR.findall(box.text))
             first, last = _edges(box)
-            extra = spacing * (spaces + wide - (first + last) / 2)
+            extra = word * spaces + letter * (wide - (first + last) / 2)
             if extra:
-                box.justification_spacing = spacing
-                layout = carry(Layout(box.style, spacing, None), box.pango_layout)
-                layout.presskit_spacing = spacing
+                box.justification_spacing = word
+                layout = carry(Layout(box.style, word, None), box.pango_layout)
+                layout.presskit_spacing = letter
                 layout.set_text(box.text)
                 layout.deactivate()
                 box.pango_layout = layout
@@ -323,7 +334,7 @@ def justify_between_characters(inline: ModuleType) -> None:
             start = x_advance
             for child in box.children:
                 if child.is_in_normal_flow():
-                    x_advance = _spread(child, spacing, x_advance, before)
+                    x_advance = _spread(child, word, letter, x_advance, before)
             box.width += x_advance - start
             return x_advance
         x_advance += before.pop(id(box), 0.0)
