@@ -322,6 +322,17 @@ def test_watch_roots_cover_config_theme_and_brand(tmp_path: Path) -> None:
     assert any((folder / "page.html.j2").is_file() for folder in roots.folders)  # the theme
 
 
+def test_watch_roots_cover_the_hugo_sites_inputs(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    (root / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    for folder in ("data", "layouts/shortcodes", "content/boilerplates"):
+        (root / folder).mkdir(parents=True)
+    roots = watch_roots([root / "content/en/news/launch/index.md"])
+    assert (root / "hugo.toml").resolve() in roots.files
+    for folder in ("data", "layouts/shortcodes", "content/boilerplates"):
+        assert (root / folder).resolve() in roots.folders, folder
+
+
 def _embargoed_site(tmp_path: Path, moment: dt.datetime) -> Path:
     root = site(tmp_path)
     post = root / "content/en/news/launch/index.md"

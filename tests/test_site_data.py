@@ -292,3 +292,68 @@ def test_static_folders_come_from_the_sites_config(tmp_path: Path) -> None:
     (root / "outside").symlink_to(tmp_path)
     write(root / "hugo.toml", 'contentDir = "docs"\nstaticDir = ["static", "media", "outside"]\n')
     assert site_folders(post) == tuple(root.resolve() / n for n in ("static", "media", "assets"))
+
+
+# --------------------------------------------------------------------------- a few real posts
+
+ROOT = Path(__file__).resolve().parent.parent
+ISTIO_SITE = ROOT / "tests" / "fixtures" / "istio-site"
+POSTS = ROOT / "tests" / "fixtures" / "posts"
+FEW = (
+    "en/news/security/istio-security-2019-007/index.md",  # the security boilerplate
+    "zh/blog/2023/istio-graduates-within-cncf/index.md",
+)
+
+
+@needs_hugo
+def test_real_posts_built_as_the_istio_site(tmp_path: Path) -> None:
+    """The corpus check of bench/corpus_site.py on three posts: Hugo's permalink as the
+    canonical URL, the release `_index.md` built, and the QR code on each cover reading it."""
+    import shutil
+    import subprocess
+
+    from hugo_oracle import hugo_list, stub_shortcodes
+
+    root = tmp_path / "site"
+    shutil.copytree(ISTIO_SITE, root, ignore=shutil.ignore_patterns("README.md", "pages"))
+    shutil.copytree(ISTIO_SITE / "pages", root / "content", dirs_exist_ok=True)
+    for rel in FEW:
+        write(root / "content" / rel, (POSTS / rel).read_text("utf-8"))
+    write(root / "presskit.toml", 'extensions = ["presskit.shortcodes.istio"]\n')
+    oracle = tmp_path / "oracle"
+    shutil.copytree(root, oracle)
+    stub_shortcodes(oracle)
+    permalinks = {k.removeprefix("content/"): r["permalink"] for k, r in hugo_list(oracle).items()}
+
+    result = build([root / "content"], tmp_path / "out", jobs=2, offline=True)
+    assert result.ok, [d.error for d in result.failed]
+    built = {d.source: d for d in result.documents if d.status == "built"}
+    release = "en/news/releases/1.18.x/announcing-1.18/_index.md"
+    assert set(built) == {release, *FEW}
+    for source, doc in built.items():
+        assert doc.url == permalinks[source], source
+        assert not [w for w in doc.warnings if "site data" in w or 'boilerplate "' in w], source
+        if shutil.which("zbarimg") is None:
+            continue
+        png = tmp_path / source.replace("/", "_")
+        pdf = tmp_path / "out" / (doc.output or "")
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "110",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-png",
+                "-singlefile",
+                str(pdf),
+                str(png),
+            ],
+            check=True,
+        )
+        code = subprocess.run(
+            ["zbarimg", "-q", "--raw", f"{png}.png"], capture_output=True, text=True, check=False
+        )
+        assert code.stdout.strip() == doc.url, source

@@ -16,6 +16,9 @@ from typing import Any
 
 from presskit.brand import config_for, load_config
 from presskit.errors import PresskitError
+from presskit.source.data import data_dirs
+from presskit.source.site import find_site
+from presskit.source.templates import template_dirs
 
 STEP_MS = 30  # a save is reported once the folder was quiet this long (editors write twice)
 
@@ -49,6 +52,14 @@ def watch_roots(
         found = config_for(path, [path] if path.is_dir() else [], config)  # as the build
         if found is not None:
             configs.add(Path(found).resolve())
+        site = find_site(path)
+        if site is not None:  # the Hugo site's config, data/ and templates are inputs too
+            files.update(f.resolve() for f in site.files)
+            folders.update(d.resolve() for d in [*data_dirs(site), *template_dirs(site)])
+            for folder, _lang in site.content_dirs():
+                boilerplates = folder / "boilerplates"
+                if boilerplates.is_dir():
+                    folders.add(boilerplates.resolve())
     files |= configs
     # why the ignore below: None stands for 'no presskit.toml': a set of paths or of that one None
     for config_path in configs or {None}:  # type: ignore[arg-type]

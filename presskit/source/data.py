@@ -32,7 +32,7 @@ __all__ = ["MAX_DATA_FILES", "boilerplate_files", "data_files", "find_boilerplat
 MAX_DATA_FILES = 2000  # Istio keeps nine; more is a mistake, or a repository that is not a site
 
 
-def _data_dirs(site: Site) -> list[Path]:
+def data_dirs(site: Site) -> list[Path]:
     """The theme's data folder first, the site's last (the site wins), inside the site."""
     raw = site.raw
     data_dir = str(raw.get("datadir") or "data")
@@ -50,7 +50,7 @@ def _data_dirs(site: Site) -> list[Path]:
 def data_files(site: Site) -> list[Path]:
     """Every data file Hugo would read, theme files first, in a stable order."""
     files: list[Path] = []
-    for folder in _data_dirs(site):
+    for folder in data_dirs(site):
         for current, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
@@ -74,7 +74,7 @@ def site_data(site: Site | None) -> Mapping[str, Any]:
         except OSError:
             continue
         stamps.append((str(file), info.st_mtime_ns, info.st_size))
-    return _load(str(site.root), tuple(str(d) for d in _data_dirs(site)), tuple(stamps))
+    return _load(str(site.root), tuple(str(d) for d in data_dirs(site)), tuple(stamps))
 
 
 @lru_cache(maxsize=16)

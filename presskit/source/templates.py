@@ -21,7 +21,13 @@ from pathlib import Path
 
 from presskit.source.site import Site
 
-__all__ = ["MAX_TEMPLATE_BYTES", "inner_from_template", "shortcode_templates", "template_files"]
+__all__ = [
+    "MAX_TEMPLATE_BYTES",
+    "inner_from_template",
+    "shortcode_templates",
+    "template_dirs",
+    "template_files",
+]
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 MAX_TEMPLATES = 5000
@@ -67,7 +73,7 @@ def inner_from_template(text: str) -> bool:
     return any(_INNER.search(code) for code in _actions(text))
 
 
-def _dirs(site: Site) -> list[Path]:
+def template_dirs(site: Site) -> list[Path]:
     raw = site.raw
     layouts = str(raw.get("layoutdir") or "layouts")
     theme = raw.get("theme")
@@ -87,7 +93,7 @@ def _dirs(site: Site) -> list[Path]:
 def template_files(site: Site) -> list[tuple[str, Path]]:
     """(shortcode name, template file), the site's before its themes', `_shortcodes` first."""
     out: list[tuple[str, Path]] = []
-    for folder in _dirs(site):
+    for folder in template_dirs(site):
         for current, dirs, names in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
