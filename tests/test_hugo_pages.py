@@ -20,7 +20,7 @@ from hugo_oracle import hugo_list, needs_hugo, run_hugo
 from presskit.batch.builder import build
 from presskit.source.post import load_post
 from presskit.source.site import load_site
-from presskit.source.verdict import _build_options, hugo_verdict
+from presskit.source.verdict import _build_options, effective_front_matter, hugo_verdict
 
 FAKE = "build_hooks:fake_render"
 MARK = re.compile(r"PK\[(.+?)\]PK")
@@ -75,12 +75,15 @@ def make_site(root: Path, seed: int) -> None:
     (root / "layouts").mkdir()
     for name in ("single.html", "list.html", "home.html"):
         (root / "layouts" / name).write_text(TEMPLATE, encoding="utf-8")
-    for index in range(16):
+    sections: list[str] = []
+    for index in range(20):
         code = rng.choice(codes)
         base = root / "content" / code if layout == "contentdir" else root / "content"
         suffix = f".{code}" if layout == "suffix" else ""
         section = rng.choice(["posts", "news/releases", "blog"])
         kind = rng.choice(["leaf", "bundle", "bundle", "section"])
+        if sections and kind != "section" and rng.random() < 0.5:
+            section = rng.choice(sections)  # below a section page: its cascade reaches here
         name = f"p{index}"
         if kind == "leaf":
             file = base / section / f"{name}{suffix}.md"
@@ -88,9 +91,13 @@ def make_site(root: Path, seed: int) -> None:
             file = base / section / name / f"index{suffix}.md"
         else:
             file = base / section / name / f"_index{suffix}.md"
+            sections.append(f"{section}/{name}")
         file.parent.mkdir(parents=True, exist_ok=True)
         body = "" if kind == "section" and rng.random() < 0.4 else "Body.\n"
         meta = _meta(rng, index)
+        if kind == "section" and rng.random() < 0.6:  # what it gives itself and those below
+            cascade = {k: v for k, v in _meta(rng, index).items() if k != "title"}
+            meta["cascade"] = [cascade] if rng.random() < 0.5 else cascade
         file.write_text(json.dumps(meta) + "\n" + body, encoding="utf-8")
 
 
@@ -120,7 +127,7 @@ def test_verdicts_match_hugo_on_generated_sites(tmp_path: Path) -> None:
         site = load_site(root)
         for file in sorted((root / "content").rglob("*.md")):
             rel = file.relative_to(root).as_posix()
-            meta = load_post(file).meta
+            meta = effective_front_matter(site, file, load_post(file).meta)
             verdict = hugo_verdict(meta, timezone=site.timezone)
             name = str(file.resolve())
             state = verdict.state

@@ -51,7 +51,7 @@ from presskit.errors import PresskitError
 from presskit.output.backends import known, output_paths, parse_formats
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
-from presskit.source.verdict import hugo_verdict
+from presskit.source.verdict import effective_front_matter, hugo_verdict
 
 DEFAULT_TIMEOUT = 120.0
 KIT_NAME = re.compile(r"[\w][\w.-]*")
@@ -480,7 +480,8 @@ def _examine(
     doc.date = date_text(post)
     site = cfg.site
     # judged by the build's clock (`--as-of`), as the embargo is
-    verdict = hugo_verdict(post.meta, timezone=site.timezone if site is not None else None, now=now)
+    meta = post.meta if site is None else effective_front_matter(site, source.path, post.meta)
+    verdict = hugo_verdict(meta, timezone=site.timezone if site is not None else None, now=now)
     doc.hugo = verdict.state
     bundle = leaf_bundle_of(source)
     if bundle is not None:

@@ -10,19 +10,24 @@ binary by tests (`hugo list drafts|future|expired` and a real build of generated
 - a `publishDate` (else `date`) later than now is not published without `--buildFuture`;
 - an `expiryDate` earlier than now is not published without `--buildExpired`.
 
-Dates without a zone are in the site's `timezone`, as Hugo reads them.
+Dates without a zone are in the site's `timezone`, as Hugo reads them. In a Hugo site the
+keys may come from a section's `cascade` (`effective_front_matter`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from presskit.source.site import to_datetime
+from presskit.source.site import Site, to_datetime
 
-__all__ = ["VERDICTS", "Verdict", "hugo_verdict"]
+__all__ = ["VERDICTS", "Verdict", "effective_front_matter", "hugo_verdict"]
 
 VERDICTS = ("published", "future", "expired", "draft", "headless", "not-rendered")
 
@@ -88,3 +93,99 @@ def hugo_verdict(
     if publish is not None and publish > moment:
         return Verdict("future", f"{publish_key} {publish.isoformat()}", publish)
     return Verdict("published", "")
+
+
+# --------------------------------------------------------------------------- cascade
+
+
+def effective_front_matter(site: Site, path: Path, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The page's front matter with what `cascade` gives it, as Hugo merges them (held to the
+    binary): the page's own keys first, then its own `cascade`, then each ancestor section's
+    (`_index.md` in the page's language), nearest first, then the site config's. A key is
+    taken whole (a cascaded `build` table is not merged with the page's)."""
+    page = site.locate(path)
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    if page is None:
+        return lowered
+    layers: list[Any] = []
+    dirs = page.rel.parts[:-1]
+    for depth in range(len(dirs), -1, -1):
+        folder = page.content_root.joinpath(*dirs[:depth])
+        if depth == len(dirs) and page.kind in ("section", "home"):
+            layers.append(lowered.get("cascade"))
+            continue
+        index = _section_file(site, folder, page.lang)
+        if index is not None:
+            layers.append(_cascade_of(index))
+    layers.append(site.raw.get("cascade"))
+    merged = dict(lowered)
+    for layer in layers:
+        for entry in layer if isinstance(layer, list) else [layer]:
+            if not isinstance(entry, Mapping) or not _targets(entry, site, page):
+                continue
+            for key, value in entry.items():
+                key = str(key).lower()
+                if key not in ("target", "_target") and key not in merged:
+                    merged[key] = value
+    return merged
+
+
+def _section_file(site: Site, folder: Path, lang: str) -> Path | None:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for name in names:
+        if (
+            name.startswith("_index.")
+            and name.endswith(".md")
+            and (site.language_of_file(name) or _folder_lang(site, folder)) == lang
+        ):
+            return folder / name
+    return None
+
+
+def _folder_lang(site: Site, folder: Path) -> str:
+    for root, code in site.content_dirs():
+        if code is not None and folder.resolve().is_relative_to(root):
+            return code
+    return site.default_lang
+
+
+def _cascade_of(index: Path) -> Any:
+    try:
+        info = index.stat()
+    except OSError:
+        return None
+    return _read_cascade(str(index), info.st_mtime_ns, info.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_cascade(index: str, _mtime: int, _size: int) -> Any:
+    """A section's `cascade`, read once per batch for all the pages below it."""
+    from presskit.errors import PresskitError
+    from presskit.source.post import load_post
+
+    try:
+        meta = load_post(index).meta
+    except PresskitError:
+        return None  # the section itself fails where it is built; it cascades nothing here
+    return {str(k).lower(): v for k, v in meta.items()}.get("cascade")
+
+
+def _targets(entry: Mapping[str, Any], site: Site, page: Any) -> bool:
+    target = entry.get("target", entry.get("_target"))
+    if not isinstance(target, Mapping):
+        return True
+    for key, want in target.items():
+        key = str(key).lower()
+        text = str(want)
+        if key == "path" and not fnmatch.fnmatchcase(page.path, text.replace("**", "*")):
+            return False
+        if key == "kind" and text.lower() != page.kind:
+            return False
+        if key == "lang" and not fnmatch.fnmatchcase(page.lang, text):
+            return False
+        if key == "environment" and not fnmatch.fnmatchcase(site.environment, text):
+            return False
+    return True
