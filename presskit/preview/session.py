@@ -188,6 +188,8 @@ class Session:
         self._wake.set()
         with self._state:
             self._state.notify_all()
+            for offer in self.offers.values():  # a download still waiting gets its answer
+                offer.done.set()
         for thread in self._threads:
             thread.join(30)
         shutil.rmtree(self.workdir, ignore_errors=True)
