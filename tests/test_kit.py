@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -474,3 +475,22 @@ def test_a_theme_kit_template_without_parts_is_one_document(tmp_path):
     assert result.kit_sections_rendered == 0
     assert "Text of A." in pdftotext(tmp_path / "out/kit.pdf")
     assert not (tmp_path / "out/.presskit-kit").exists()
+
+
+def test_posts_of_the_same_text_share_one_section(tmp_path):
+    # Copies of a post (a site mirrored under two sections) have the same inputs, so the same
+    # section: laid out once, and found again by both.
+    root = tmp_path / "content"
+    for folder in ("en/one/launch", "en/two/launch"):
+        post(root, f"{folder}/index.md", "Launch", "2024-03-01", "Same words. " * 200)
+    out = tmp_path / "out"
+    assert build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=2).ok
+    shutil.rmtree(out / ".presskit-kit")
+    (out / "kit.pdf").unlink()
+    again = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=2)
+    assert again.ok and again.kit_sections_rendered == 1
+    (out / "kit.pdf").unlink()
+    third = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=2)
+    assert (third.kit_sections_rendered, third.kit_sections_reused) == (0, 2)
+    pages = pdftotext(out / "kit.pdf", layout=False).split("\f")[:-1]
+    assert sum("Same words." in page and "PRESS RELEASE" in page for page in pages) == 2

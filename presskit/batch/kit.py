@@ -330,11 +330,15 @@ def assemble_kit(
     section_keys = {i: store.section_key(result.documents[i].inputs) for i in order}
     sections: dict[int, dict[str, Any]] = {}
     todo: list[tuple[str, Task]] = []
+    queued: set[str] = set()
     for i in order:
         record = cached(section_keys[i])
         if record is not None:
             sections[i] = record
             continue
+        if section_keys[i] in queued:
+            continue  # two posts of the same text share one section (laid out once)
+        queued.add(section_keys[i])
         out_pdf = cache / f"{section_keys[i]}{PART}"
         todo.append(
             (
