@@ -654,6 +654,32 @@ def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, s
     assert process.wait(60) == 0
 
 
+def test_build_watch_rebuilds_a_post_when_its_embargo_lifts(tmp_path, spawn) -> None:
+    lifts = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=8)
+    root = _embargoed_site(tmp_path, lifts).parents[4]
+    write_post(root / "content/en/news/other", "Other news")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presskit", "build", str(root / "content"), "-o", str(out),
+         "--watch", "-j", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    spawn.append(process)
+    lines: list[str] = []
+    _read_until(process, r"watching for changes", lines)
+    assert "built 2, unchanged 0" in "".join(lines)
+    lines.clear()
+    _read_until(process, r"watching for changes", lines)  # nobody saved
+    second = "".join(lines)
+    assert dt.datetime.now(dt.UTC) >= lifts and "an embargo lifted" in second
+    assert re.search(r"^built     en/news/launch\.pdf", second, re.M)
+    assert "built 1, unchanged 1, failed 0" in second
+    process.send_signal(signal.SIGINT)
+    assert process.wait(60) == 0
+
+
 def test_a_folder_lists_its_posts_with_their_status_and_the_kit(tmp_path: Path) -> None:
     root = site(tmp_path)
     write_post(root / "content/en/news/other", "Other news")

@@ -323,7 +323,9 @@ def build(
             for row in rows:
                 report.document(documents[row])
 
-        result = BuildResult(documents, out, 0.0)
+        # judged by the clock, the batch's PDFs go stale when the next embargo lifts
+        lift = inputs.next_lift() if now is None else None
+        result = BuildResult(documents, out, 0.0, next_lift=lift)
         if todo:
             try:
                 work.run(tasks, done)

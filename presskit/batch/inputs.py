@@ -124,6 +124,10 @@ class Inputs:
         self.now = settings.now or dt.datetime.now(dt.UTC)
         self._site_files: dict[tuple[Path, tuple[Path, ...]], list[Path]] = {}
 
+    def next_lift(self) -> dt.datetime | None:
+        """The first embargo of the batch's posts still in force at its moment."""
+        return min((m for m in self._embargoes.values() if m > self.now), default=None)
+
     def embargo(self, post: Path, moment: dt.datetime | None) -> None:
         """The post's embargo moment, as its front matter says (`key` counts which side of it
         the batch's moment is: a PDF that printed "Embargoed until …" is stale once it lifts)."""

@@ -6,6 +6,7 @@ Shared by the builder, the kit and the progress display, so none of them imports
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -71,6 +72,8 @@ class BuildResult:
     # what the kit's files were when written: a kit is "unchanged" only if they still are
     kit_pdf_sha256: str | None = None
     kit_zip_sha256: str | None = None
+    # the first embargo still in force at the build's moment: a post's PDF is stale after it
+    next_lift: dt.datetime | None = None
     # an assembled kit's sections: laid out by this build, and taken from its cache
     kit_sections_rendered: int = 0
     kit_sections_reused: int = 0

@@ -7,6 +7,7 @@ temporary files, exit 0. Nothing they start outlives them.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import signal
 import sys
@@ -145,8 +146,12 @@ def watch_build(
                 saved.clear()
                 result = build(pool)
                 print("watching for changes (Ctrl-C stops)", file=out, flush=True)
+                lift = getattr(result, "next_lift", None)
                 while not saved.wait(0.2):
-                    pass
+                    if lift is not None and dt.datetime.now(dt.UTC) >= lift:
+                        # a PDF printed "Embargoed until …": the build counts the lift
+                        print("an embargo lifted", file=out, flush=True)
+                        break
         except KeyboardInterrupt:
             pass
         finally:
