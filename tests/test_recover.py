@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from presskit import extensions
 from presskit.output.convert import doc_to, pandoc
 from presskit.shortcodes import filter as shortcode_filter
 
@@ -85,6 +86,8 @@ def test_unclosed_keeps_words_and_warns() -> None:
     ],
 )  # fmt: skip
 def test_variants(src: str, expected: str) -> None:
+    # `github_raw` is Istio's, an extension: loaded here, not left to an earlier test
+    extensions.load(["presskit.shortcodes.istio"])
     html, _ = plain(src, "html5", "presskit.values.istio_release_name=1.24")
     assert expected in html and "{{" not in html
 
