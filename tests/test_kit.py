@@ -494,3 +494,18 @@ def test_posts_of_the_same_text_share_one_section(tmp_path):
     assert (third.kit_sections_rendered, third.kit_sections_reused) == (0, 2)
     pages = pdftotext(out / "kit.pdf", layout=False).split("\f")[:-1]
     assert sum("Same words." in page and "PRESS RELEASE" in page for page in pages) == 2
+
+
+def test_a_kit_that_gains_a_language_keeps_its_sections(tmp_path):
+    root = tmp_path / "content"
+    post(root, "en/news/a/index.md", "Post A", "2024-03-01", "Text of A.")
+    post(root, "zh/news/c/index.md", "文章丙", "2024-01-01", "丙的文字。")
+    out = tmp_path / "out"
+    assert build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1).kit_sections_rendered == 2
+    post(root, "ja/news/d/index.md", "記事", "2024-02-01", "日本語の文章。")
+    again = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert again.ok and (again.kit_sections_rendered, again.kit_sections_reused) == (1, 2)
+    pages = pdftotext(out / "kit.pdf", layout=False).split("\f")[:-1]
+    assert len(pages) == again.kit_pages and "日本語の文章。" in "".join(pages)
+    # the contents page speaks English (the site's language) and counts the new pages
+    assert f"Page 2 of {len(pages)}" in pages[1] and "Text of A." in "".join(pages)

@@ -269,9 +269,10 @@ def build(
         def section_args(i: int) -> dict[str, Any]:
             if kit_parts is None or all(documents[row].format != "pdf" for row in todo[i]):
                 return {}
+            own = documents[i].lang or kit_parts.site_lang
             return {
                 "section_out": str(kit_parts.folder / f".post-{i}.part"),
-                "langs": kit_parts.langs,
+                **kit_parts.section_args(own),
             }
 
         tasks = [
@@ -316,7 +317,8 @@ def build(
                 pdf_row = doc.format == "pdf" and doc.status == "built"
                 if kit_parts is not None and pdf_row and section and data:
                     # filed under the post's inputs as the manifest records them
-                    key = kit_parts.section_key(doc.inputs)
+                    own = doc.lang or kit_parts.site_lang
+                    key = kit_parts.section_key(doc.inputs, own)
                     kit_parts.put(key, section, data)
                     laid_out.add(key)
             save()

@@ -164,27 +164,40 @@ def kit_langs(documents: list[Document], order: list[int], default: str) -> list
 class PartCache:
     """OUTDIR/.presskit-kit: each part's PDF and its record, named by the digest of what it
     was laid out from. A section's digest is its post's inputs (as the post's PDF is kept),
-    the kit template and the kit's languages; nothing of the other posts. The record is
+    the kit template, and of the kit's languages only what its pages show: the kit's own
+    language (the document's) and its first part's (the running heads' fonts); nothing else
+    of the other posts, so a kit that gains a language keeps its sections. The record is
     written after the PDF and names its hash, so a build killed between the two, or a PDF
     changed since, only costs that part's layout again."""
 
     def __init__(
-        self, out: Path, inputs: Inputs, config_path: Path | None, langs: list[str]
+        self,
+        out: Path,
+        inputs: Inputs,
+        config_path: Path | None,
+        langs: list[str],
+        site_lang: str,
     ) -> None:
         self.folder = out / KIT_CACHE
         self.langs = langs
+        self.site_lang = site_lang  # a post's without a language of its own
+        self.kit_lang = i18n.html_lang(kit_language(langs, site_lang))
         self.shared = (
             f"{__version__}\n{inputs.shared_digest(config_path)}\n"
             f"{inputs.theme_digest(inputs.theme_path(config_path), kit=True)}\n"
-            f"{json.dumps(langs)} offline={inputs.settings.offline}\n"
+            f"offline={inputs.settings.offline}\n"
         )
+
+    def section_args(self, own: str) -> dict[str, Any]:
+        """What a section of language `own` is told of the kit (`render_section`)."""
+        return {"langs": list(dict.fromkeys([self.langs[0], own])), "kit_lang": self.kit_lang}
 
     def key(self, kind: str, what: Any) -> str:
         text = f"{kind}\n{self.shared}{json.dumps(what, sort_keys=True, ensure_ascii=False)}"
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def section_key(self, post_inputs: str | None) -> str:
-        return self.key("section", post_inputs)
+    def section_key(self, post_inputs: str | None, own: str) -> str:
+        return self.key("section", [post_inputs, self.section_args(own)])
 
     def pdf(self, key: str) -> Path:
         return self.folder / f"{key}{PART}"
@@ -228,7 +241,7 @@ def section_plan(
     if single_document_reason(inputs, cfg) is not None:
         return None
     langs = kit_langs(documents, order, cfg.lang)
-    return PartCache(out, inputs, inputs.config_path(first), langs)
+    return PartCache(out, inputs, inputs.config_path(first), langs, cfg.lang)
 
 
 def render_post_and_section(
@@ -239,6 +252,7 @@ def render_post_and_section(
     offline: bool | None,
     section_out: str,
     langs: list[str],
+    kit_lang: str | None = None,
     as_of: str | None = None,
     formats: list[str] | None = None,
     pdf_variant: str | None = None,
@@ -252,7 +266,9 @@ def render_post_and_section(
     with shared_conversion():
         made = render_post(path, out, config, theme, offline, as_of, formats, pdf_variant)
         try:
-            section = render_section(path, section_out, config, theme, offline, langs, as_of)
+            section = render_section(
+                path, section_out, config, theme, offline, langs, as_of, kit_lang
+            )
         except PresskitError:
             section = {"ok": False}
     scratch = Path(section_out)
@@ -291,7 +307,9 @@ def assemble_kit(
     cfg = inputs.config(first)
     settings = inputs.settings
     declared = extensions.declared_modules()
-    store = PartCache(out, inputs, config_path, kit_langs(result.documents, order, cfg.lang))
+    store = PartCache(
+        out, inputs, config_path, kit_langs(result.documents, order, cfg.lang), cfg.lang
+    )
     langs = store.langs
     cache = store.folder
     part_key, cached = store.key, store.get
@@ -327,7 +345,8 @@ def assemble_kit(
         return records
 
     # 1. sections: one per post, laid out only when its post or the kit's look changed
-    section_keys = {i: store.section_key(result.documents[i].inputs) for i in order}
+    lang_of = {i: result.documents[i].lang or cfg.lang for i in order}
+    section_keys = {i: store.section_key(result.documents[i].inputs, lang_of[i]) for i in order}
     sections: dict[int, dict[str, Any]] = {}
     todo: list[tuple[str, Task]] = []
     queued: set[str] = set()
@@ -352,7 +371,7 @@ def assemble_kit(
                         "config": config_arg,
                         "theme": inputs.theme_argument(posts[i].path),
                         "offline": settings.offline,
-                        "langs": langs,
+                        **store.section_args(lang_of[i]),
                         **clock_arg(now),
                         EXTENSIONS_ARG: declared,
                     },
@@ -380,7 +399,6 @@ def assemble_kit(
 
     # 2. the chrome: contents page numbers from the sections' page counts
     dividers = len(langs) > 1
-    lang_of = {i: result.documents[i].lang or cfg.lang for i in order}
     kit_lang = kit_language(langs, cfg.lang)
     layout_file = cache / "layout.json"
     try:
@@ -410,7 +428,12 @@ def assemble_kit(
             }
             for i in order
         ]
-        what = {"entries": entries, "name": name, "quotes_page": page + 1 if quotes else None}
+        what = {
+            "entries": entries,
+            "name": name,
+            "quotes_page": page + 1 if quotes else None,
+            "langs": langs,
+        }
         chrome_key = part_key("chrome", what)
         record = cached(chrome_key)
         if record is None:
@@ -494,7 +517,7 @@ def assemble_kit(
     todo = []
     for start in range(0, total, FOOTER_CHUNK):
         texts_here = footers[start : start + FOOTER_CHUNK]
-        key = part_key("footer", texts_here)
+        key = part_key("footer", [langs, texts_here])
         chunks.append((key, len(texts_here)))
         if cached(key) is None and all(key != k for k, _ in todo):
             todo.append(
@@ -785,6 +808,7 @@ def kit_html(
     langs: list[str] | None = None,
     footers: list[str | None] | None = None,
     quotes_page: int | None = None,
+    kit_lang: str | None = None,
 ) -> str:
     """The kit's HTML, or one `part` of it (see kit.html.j2). A part other than "all" is given
     the whole kit's `langs` (each group's language, in order), so that a section laid out
@@ -853,7 +877,7 @@ def kit_html(
     # sheet) in all of them, the site's language first.
     langs = list(dict.fromkeys(group["html_lang"] for group in groups))
     site = i18n.html_lang(cfg.lang)
-    kit_lang = site if site in langs else langs[0]
+    kit_lang = kit_lang or (site if site in langs else langs[0])
     langs.sort(key=lambda tag: tag != kit_lang)
 
     def shared(words: dict[str, str]) -> str:
@@ -1011,10 +1035,12 @@ def render_section(
     offline: bool | None,
     langs: list[str],
     as_of: str | None = None,
+    kit_lang: str | None = None,
 ) -> dict[str, Any]:
     """One post's section of an assembled kit, laid out alone: everything the kit prints on
-    its pages but the page numbers. `langs` (the kit's language parts) is all it knows of the
-    other posts; its embargo is judged as of `as_of` (`build --as-of`) or now."""
+    its pages but the page numbers. `langs` (the kit's first language part, then the post's)
+    and `kit_lang` are all it knows of the other posts; its embargo is judged as of `as_of`
+    (`build --as-of`) or now."""
     entry = post_section(path, config, theme, as_of)
     cfg, theme_obj, policy = _part_setup(out, config, theme, offline, entry["files"])
     html_text = kit_html(
@@ -1024,6 +1050,7 @@ def render_section(
         theme_obj,
         part="post",
         langs=langs,
+        kit_lang=kit_lang,
     )
     try:
         result, seen = _laid_out(html_text, out, policy)
