@@ -414,6 +414,27 @@ def test_a_one_post_rebuild_writes_the_manifest_once(site, tmp_path, monkeypatch
     assert {d["title"] for d in json.loads(writes[0])["documents"]} >= {"Launch, corrected"}
 
 
+def test_a_narrowed_build_keeps_the_other_posts_on_record(site, tmp_path):
+    """`--include`/`--exclude`/`--lang` narrow what a build renders, not what the output
+    folder holds: the rows of the posts left out stay in the manifest, so the next full
+    build finds them unchanged instead of rendering them all again."""
+    out = tmp_path / "out"
+    first = run(site, out, jobs=1)
+
+    def outputs() -> set[str]:
+        rows = json.loads((out / "manifest.json").read_text())["documents"]
+        return {row["output"] for row in rows if row.get("output")}
+
+    everything = outputs()
+    assert first.count("built") == len(everything) >= 3
+    post(site, "en/blog/2024/launch/index.md", "Launch, corrected")
+    for narrowed in ({"include": ["en/blog/2024/launch/*"]}, {"exclude": ["*launch*"]}):
+        run(site, out, jobs=1, **narrowed)
+        assert outputs() == everything
+    again = run(site, out, jobs=1)
+    assert again.count("built") == 0, [d.source for d in again.documents if d.status == "built"]
+
+
 KILLER = textwrap.dedent(
     """
     import sys

@@ -201,9 +201,17 @@ def build(
         # a post to render: the index of its first row → the rows (formats) it must write
         todo: dict[int, list[int]] = {}
         outputs = Outputs(kit)
+        # Rows of posts this batch leaves out (`--include`, `--exclude`, `--lang`) stay on
+        # record: a narrowed build is not a statement that the other posts are gone, and the
+        # next full build still finds them unchanged.
+        by_source: dict[str, list[Document]] = {}
+        for row in previous.values():
+            by_source.setdefault(row.source, []).append(row)
+        kept: list[Document] = []
         for source in sources:
             first, post = _examine(source, inputs, langs, include, exclude, drafts, expired, now)
             if first is None:
+                kept += by_source.get(source.display, [])
                 continue
             # a row per format; a post skipped or failed before rendering, one row
             rows = (
@@ -230,7 +238,7 @@ def build(
                     rows.append(doc)
                 elif doc.output in previous:
                     rows.append(previous[doc.output])
-            write_manifest(out, rows, previous_kit or None)
+            write_manifest(out, rows + kept, previous_kit or None)
 
         report.start(
             len(documents),
@@ -347,7 +355,7 @@ def build(
                 result, kit, work, pdf_posts, inputs, timeout, report, previous_kit, now, laid_out
             )
 
-    write_manifest(out, documents, kit_record(result, kit))
+    write_manifest(out, documents + kept, kit_record(result, kit))
     result.seconds = time.monotonic() - started
     report.finish(result)
     return result
