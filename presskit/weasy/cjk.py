@@ -445,10 +445,16 @@ def compress_across_boxes(inline: ModuleType) -> None:
 
 
 def around(box: Any, skip: int, end: bool = False) -> Around:
-    """What surrounds `box`'s text from byte `skip` on (WeasyPrint counts UTF-8 bytes)."""
+    """What surrounds `box`'s text from byte `skip` on (WeasyPrint counts UTF-8 bytes).
+
+    Called for every line of a CJK paragraph: the box's text is not encoded when a line
+    starts it, and only the last character before `skip` is decoded."""
+    after = getattr(box, "presskit_after", "")
+    if not skip:
+        return Around(box.text, getattr(box, "presskit_before", ""), after, end)
     encoded = box.text.encode()
-    before = encoded[:skip].decode()[-1:] if skip else getattr(box, "presskit_before", "")
-    return Around(encoded[skip:].decode(), before, getattr(box, "presskit_after", ""), end)
+    before = encoded[max(0, skip - 4) : skip].decode("utf-8", "ignore")[-1:]
+    return Around(encoded[skip:].decode(), before, after, end)
 
 
 # After a line break: one or two characters, then a closing mark (`们，`, `好。”`): what the
