@@ -391,13 +391,13 @@ def _formats(
     import them anyway), so the batch can name its outputs."""
     names = formats.split(",") if isinstance(formats, str) else list(formats)
     if not all(known(name) for name in names if name.strip()):
-        seen: set[Path | None] = set()
+        seen: set[tuple[str, ...]] = set()
         for source in sources:
             with contextlib.suppress(PresskitError):  # a broken config fails its posts later
-                path = inputs.config_path(source.path)
-                if path not in seen:
-                    seen.add(path)
-                    extensions.load(inputs.config(source.path).extensions, source=path)
+                modules = inputs.extensions(source.path)  # none from a loose post's found config
+                if modules not in seen:
+                    seen.add(modules)
+                    extensions.load(modules, source=inputs.config_path(source.path))
     return parse_formats(formats)
 
 

@@ -162,13 +162,23 @@ class Inputs:
         themselves when none was found, so that the worker does not search again from the
         post, where it would find what the batch refused."""
         path = self.config_path(post)
-        searched = path is not None and self.settings.config is None
-        if searched and self.tree_of(post) is None and is_loose(post):
-            # `build loose.md`: found beside or above the post, so no code from it
+        if self.untrusted_code(post):
+            # found beside or above a loose post (`build loose.md`, or a folder of them): no
+            # code from it, whether or not it is the PATH's own
             return found_for_loose_post(self._loaded(path))
         if path is not None:
             return str(path)
         return self._loaded(None) if self.tree_of(post) is not None else None
+
+    def untrusted_code(self, post: Path) -> bool:
+        """Whether the config the post uses was found (not named) for a loose post: read for
+        everything but its `extensions`, as its own render reads it."""
+        searched = self.config_path(post) is not None and self.settings.config is None
+        return searched and is_loose(post)
+
+    def extensions(self, post: Path) -> tuple[str, ...]:
+        """The extensions the post's render imports (none from an untrusted config)."""
+        return () if self.untrusted_code(post) else self._loaded(self.config_path(post)).extensions
 
     def config(self, post: Path) -> Config:
         """The post's presskit.toml, completed by the Hugo site around the post."""

@@ -64,6 +64,33 @@ def test_a_loose_posts_found_config_runs_no_code(where, how, tmp_path) -> None:
         assert "FOUND-BRAND" in pdftotext(out)  # the rest of the config is still read
 
 
+@pytest.mark.parametrize("where", ["beside", "above"])
+@pytest.mark.parametrize("kit", [False, True], ids=["posts", "kit"])
+def test_building_the_folder_of_loose_posts_runs_no_code(where, kit, tmp_path) -> None:
+    """`presskit build FOLDER` where FOLDER holds the loose posts and the config (review
+    17b): the config is the PATH's own, but it sits beside (or above) loose posts, where
+    whoever writes them could have put it, as for `presskit render` of each."""
+    _post, config, marker = loose_post(tmp_path, where)
+    out = tmp_path / "built"
+    args = ["build", str(config.parent), "-o", str(out), "--offline"]
+    done = run(*args, *(["--kit", "kit"] if kit else []))
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), "an extension named by the config beside loose posts ran"
+    pdfs = list(out.rglob("*.pdf"))
+    assert len(pdfs) == (2 if kit else 1)
+    assert all("FOUND-BRAND" in pdftotext(pdf) for pdf in pdfs)  # the rest is still read
+
+
+def test_a_format_name_imports_no_code_from_a_loose_posts_config(tmp_path) -> None:
+    """A format that is not built in makes the batch import its configs' extensions (one may
+    register it): not those of a config found for a loose post."""
+    post, _config, marker = loose_post(tmp_path, "beside")
+    done = run("build", str(post), "-o", str(tmp_path / "built"), "--formats", "pdf,txt")
+    assert done.returncode != 0, done.stderr
+    assert "unknown output format 'txt'" in done.stderr
+    assert not marker.exists(), "naming a format imported a loose post's extension"
+
+
 def test_a_named_config_still_loads_its_extensions(tmp_path) -> None:
     post, config, marker = loose_post(tmp_path, "beside")
     done = run("render", str(post), "-o", str(tmp_path / "o.pdf"), "--config", str(config))
