@@ -350,10 +350,54 @@ def embed_images(doc: pf.Doc, post: Post, policy: FetchPolicy) -> None:
         except Refused:
             return pf.Emph(*(elem.content or text_inlines(elem.url)))
         kind = headers.get("Content-Type", "").split(";")[0].strip() or "image/png"
+        if "svg" in kind or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            data = _DOCTYPE.sub(b"", data, count=1)  # an editor's `<!DOCTYPE svg PUBLIC …>`
+            reason = svg_reaches_out(data)
+            if reason is not None:
+                name = "from a data: URL" if elem.url.startswith("data:") else elem.url[:200]
+                policy.refuse(f"image {name} not shown in the Word file: {reason}")
+                return pf.Emph(*(elem.content or text_inlines(elem.url)))
         elem.url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
         return None
 
     doc.walk(visit)
+
+
+# what an SVG may name inside itself: its own elements, and pictures carried in it
+_SVG_INSIDE = re.compile(r"\s*(#|data:image/(png|jpeg|gif|webp)[;,])", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*>", re.IGNORECASE)  # no internal subset: no entities
+_CSS_OUT = re.compile(r"url\s*\(\s*['\"]?(?!\s*#)|@import|image-set|\\", re.IGNORECASE)
+
+
+def svg_reaches_out(data: bytes) -> str | None:
+    """Why an SVG cannot go into the Word file as it is, or None. The PDF's SVGs are drawn
+    by WeasyPrint, which asks the fetch policy for every file or address one names; the Word
+    file carries the SVG's bytes to whoever opens it, whose office suite would resolve a
+    reference (a tracking address, a UNC path, a local file) with no policy at all. So an SVG
+    that names anything outside itself, or cannot be read to be sure, is not embedded."""
+    import xml.etree.ElementTree as ET  # entities are refused before parsing
+
+    if data[:2] == b"\x1f\x8b":
+        return "a compressed SVG (svgz)"
+    if re.search(rb"<!(DOCTYPE|ENTITY)|<\?xml-stylesheet", data, re.IGNORECASE):  # after _DOCTYPE
+        return "an SVG with a DOCTYPE, entities or a stylesheet link"
+    try:
+        root = ET.fromstring(data)  # no DOCTYPE left: no entity to expand
+    except ET.ParseError:
+        return "an SVG that does not parse"
+    for elem in root.iter():
+        tag = elem.tag.rsplit("}", 1)[-1] if isinstance(elem.tag, str) else ""
+        for name, value in elem.attrib.items():
+            local = name.rsplit("}", 1)[-1].lower()
+            if local in ("href", "src") and not _SVG_INSIDE.match(value):
+                return f"it refers to {value[:80]!r}"
+            if ("url" in value.lower() or local == "style") and _CSS_OUT.search(value):
+                return "its style refers to another file or address"
+        if tag == "style" and _CSS_OUT.search("".join(elem.itertext())):
+            return "its style refers to another file or address"
+        if tag in ("foreignObject", "script"):
+            return f"an SVG with <{tag}>"
+    return None
 
 
 # --------------------------------------------------------------------------- pandoc and the zip
