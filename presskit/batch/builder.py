@@ -529,11 +529,23 @@ def _examine(
             f"future: Hugo publishes it from {verdict.when.isoformat()} "
             f"({verdict.detail.split()[0]}); built under embargo"
         )
+        lifts = None
+        with contextlib.suppress(PresskitError):  # a bad embargo fails the render, with its line
+            lifts = embargo_moment(post)
+        if lifts is None or lifts <= (now or inputs.now):
+            # its pages say "For immediate release": a kit would hand it out as public
+            doc.reason = doc.reason.replace("built under embargo", NO_EMBARGO)
     elif verdict.state != "published":
         doc.reason = f"{verdict.state} ({verdict.detail}): built because it was asked for"
     if doc.status == "skipped":
         doc.output = None
     return doc, post
+
+
+NO_EMBARGO = (
+    "built with no embargo: its pages say it is for immediate release "
+    "(an `embargo:` in its front matter holds it)"
+)
 
 
 def leaf_bundle_of(source: Source) -> str | None:

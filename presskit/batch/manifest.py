@@ -115,7 +115,17 @@ class BuildResult:
             }
         )
         if future:
-            parts.append(f"{future} not yet published by Hugo (future: under embargo)")
+            bare = len(  # built with no embargo: their pages say "For immediate release"
+                {
+                    d.source
+                    for d in self.documents
+                    if d.hugo == "future"
+                    and d.status in ("built", "unchanged")
+                    and "with no embargo" in (d.reason or "")
+                }
+            )
+            held = "under embargo" if not bare else f"{bare} of them with no embargo"
+            parts.append(f"{future} not yet published by Hugo (future: {held})")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
