@@ -378,3 +378,38 @@ def test_dask_local_writes_every_format_as_the_local_pool_does(tmp_path):
         ours = runs["local"][output]
         assert (doc.pages, doc.warnings) == (ours.pages, ours.warnings), output
         assert doc.sha256 == ours.sha256, output  # both backends write reproducible files
+
+
+BOX = """
+import panflute as pf
+
+from presskit.shortcodes.declare import shortcode
+from presskit.shortcodes.handlers import Call, Context
+
+
+@shortcode("{name}", inner="none")
+def box(call: Call, ctx: Context) -> pf.Element:
+    return pf.Para(pf.Str("{text}"))
+"""
+
+
+def test_extensions_beside_the_config_travel_to_the_workers(tmp_path):
+    """README "Writing a shortcode": `extensions = ["factbox"]`, factbox.py beside the
+    presskit.toml. A Dask worker has only the files it is sent: the module (and a package's
+    files) go with the config (review 17b: every post failed `No module named …`)."""
+    site = tmp_path / "site"
+    write(site / "r17b_box.py", BOX.format(name="r17bbox", text="FROM-MODULE"))
+    write(site / "r17b_pkg" / "__init__.py", "from r17b_pkg import inner  # noqa: F401\n")
+    write(site / "r17b_pkg" / "inner.py", BOX.format(name="r17bpkg", text="FROM-PACKAGE"))
+    write(site / "presskit.toml", 'extensions = ["r17b_box", "r17b_pkg"]\n')
+    write(
+        site / "content" / "en" / "news" / "x" / "index.md",
+        "---\ntitle: X\n---\n\n{{< r17bbox >}}\n\n{{< r17bpkg >}}\n",
+    )
+    out = tmp_path / "out"
+    result = build([site / "content"], out, jobs=1, offline=True, executor="dask-local")
+    assert result.ok, [d.error for d in result.failed]
+    done = subprocess.run(
+        ["pdftotext", str(out / "en/news/x.pdf"), "-"], capture_output=True, text=True, check=True
+    )
+    assert "FROM-MODULE" in done.stdout and "FROM-PACKAGE" in done.stdout

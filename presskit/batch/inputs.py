@@ -110,6 +110,23 @@ class Settings:
     pdf_variant: str | None = None  # `--pdf-variant`: every PDF archival or tagged
 
 
+def extension_files(folder: Path, names: Iterable[str]) -> list[Path]:
+    """The files of the modules `names` that sit in `folder` (a module `x.py`, or a package
+    `x/`): a Dask worker has only what it is sent, and imports them from its copy of the
+    config's folder. Installed modules are the worker's own."""
+    found: list[Path] = []
+    for top in dict.fromkeys(name.split(".")[0] for name in names):
+        if (folder / f"{top}.py").is_file():
+            found.append(folder / f"{top}.py")
+        elif (folder / top).is_dir():
+            found += sorted(
+                p
+                for p in (folder / top).rglob("*.py")
+                if p.is_file() and "__pycache__" not in p.parts
+            )
+    return found
+
+
 class Inputs:
     """Hashes of the shared inputs (config, logo, theme), each computed once per batch."""
 
@@ -251,6 +268,8 @@ class Inputs:
             files += sorted(
                 p for p in theme.rglob("*") if p.is_file() and "__pycache__" not in p.parts
             )
+        if config_path is not None:  # extensions beside the config: a worker imports them there
+            files += extension_files(config_path.parent, config.extensions)
         return tuple(dict.fromkeys(f.resolve() for f in files if f is not None and f.is_file()))
 
     def _loaded(self, config_path: Path | None) -> Config:
