@@ -721,3 +721,20 @@ def test_a_backend_an_extension_registers_is_a_format(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "a.txt").read_text("utf-8") == "Launch day\n"
+
+
+def test_editing_an_extension_beside_the_config_rebuilds(tmp_path):
+    """An extension module beside presskit.toml decides what its shortcodes print: it is an
+    input of every post under that config, like the config itself (review 17b)."""
+    module = tmp_path / "r17b_inc.py"
+    module.write_text("X = 1\n", "utf-8")
+    (tmp_path / "presskit.toml").write_text('extensions = ["r17b_inc"]\n', "utf-8")
+    post(tmp_path / "content", "en/news/launch/index.md", "Launch day")
+    out = tmp_path / "out"
+    first = build([tmp_path / "content"], out, jobs=1, offline=True)
+    assert [d.status for d in first.documents] == ["built"]
+    again = build([tmp_path / "content"], out, jobs=1, offline=True)
+    assert [d.status for d in again.documents] == ["unchanged"]
+    module.write_text("X = 2\n", "utf-8")
+    edited = build([tmp_path / "content"], out, jobs=1, offline=True)
+    assert [d.status for d in edited.documents] == ["built"]

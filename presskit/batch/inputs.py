@@ -213,6 +213,12 @@ class Inputs:
             "config " + (file_digest(config_path) if config_path else "none"),
             "logo " + (file_digest(config.brand.logo) if config.brand.logo else "none"),
             *("font " + file_digest(face.path) for face in config.brand.font_files),
+            *(
+                "extension " + file_digest(path)
+                for path in (
+                    extension_files(config_path.parent, config.extensions) if config_path else ()
+                )
+            ),
             "theme " + self.theme_digest(self.theme_path(config_path)),
         ]
         if self.settings.pdf_variant:
