@@ -46,7 +46,9 @@ format: setup
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache
 
+# Cold processes are part of what is measured: they load compiled modules as a user's do, so a
+# shell's PYTHONDONTWRITEBYTECODE (which makes every run compile presskit's sources) is unset.
 bench: setup
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/preview.py
-	$(BIN)/python bench/kit.py $(KIT_BENCH_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python bench/run.py $(BENCH_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python bench/preview.py
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python bench/kit.py $(KIT_BENCH_ARGS)

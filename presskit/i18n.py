@@ -531,25 +531,46 @@ DATELINE_LOCALES = ("en", "zh", "zh_Hant", "ja", "ko", "de", "fr", "es", "pt", "
 
 
 @cache
-def _towns() -> dict[str, str]:
+def _own_towns() -> dict[str, str]:
+    return {name.casefold(): zone for zone, names in DATELINE_TOWNS.items() for name in names}
+
+
+@cache
+def _cldr_towns(code: str) -> dict[str, str]:
+    """One locale's exemplar cities; read one locale at a time, only as far as a dateline
+    needs (all eleven cost 0.15 s of a cold render; `上海` is found in the second)."""
     from babel import Locale
+
+    towns: dict[str, str] = {}
+    for zone, names in Locale.parse(code).time_zones.items():
+        if names.get("city"):
+            towns.setdefault(names["city"].casefold(), zone)
+    return towns
+
+
+@cache
+def _zone_id_towns() -> dict[str, str]:
     from babel.core import get_global
 
-    towns = {name.casefold(): zone for zone, names in DATELINE_TOWNS.items() for name in names}
-    for code in DATELINE_LOCALES:
-        for zone, names in Locale.parse(code).time_zones.items():
-            if names.get("city"):
-                towns.setdefault(names["city"].casefold(), zone)
-    for zone in get_global("zone_territories"):
-        # English exemplar cities are the zone ids' last part (America/Los_Angeles)
-        towns.setdefault(zone.rsplit("/", 1)[-1].replace("_", " ").casefold(), zone)
-    return towns
+    # English exemplar cities are the zone ids' last part (America/Los_Angeles)
+    return {
+        zone.rsplit("/", 1)[-1].replace("_", " ").casefold(): zone
+        for zone in reversed(list(get_global("zone_territories")))
+    }
 
 
 def place_zone(place: str) -> str | None:
     """The IANA zone of a dateline's place (`SHANGHAI`, `上海`, `東京`, `San Francisco`), or
-    None when presskit does not know the place."""
-    return _towns().get(" ".join(place.split()).casefold())
+    None when presskit does not know the place. presskit's own towns come first, then each
+    CLDR locale in turn, then the zone ids' cities: the first that knows the place wins."""
+    key = " ".join(place.split()).casefold()
+    if key in _own_towns():
+        return _own_towns()[key]
+    for code in DATELINE_LOCALES:
+        zone = _cldr_towns(code).get(key)
+        if zone is not None:
+            return zone
+    return _zone_id_towns().get(key)
 
 
 def language_name(lang: str) -> str:
