@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -671,6 +672,25 @@ def test_build_formats_on_the_command_line(site, tmp_path):
     assert "built     en/blog/2024/launch.docx (" in err and " KiB)" in err
     assert "built 6 (3 pdf, 3 docx), unchanged 0, failed 0" in err, err
     assert (out / "press.pdf").is_file()  # the kit is laid out from the PDFs
+
+
+def test_a_word_file_added_to_a_kit_build_reaches_its_zip(tmp_path):
+    """The zip carries every format written. A build that adds `docx` to an unchanged kit
+    must write a new zip: its key covered only the PDFs, so the old zip was 'unchanged'."""
+    root = tmp_path / "c"
+    post(root, "en/blog/one/index.md", "One")
+    out = tmp_path / "out"
+
+    def zipped() -> list[str]:
+        with zipfile.ZipFile(out / "press.zip") as archive:
+            return archive.namelist()
+
+    first = build([root], out, jobs=1, kit="press", offline=True)
+    assert first.ok and first.kit_error is None, first.kit_error
+    assert not [name for name in zipped() if name.endswith(".docx")]
+    second = build([root], out, jobs=1, kit="press", formats="pdf,docx", offline=True)
+    assert second.ok and second.kit_error is None, second.kit_error
+    assert [name for name in zipped() if name.endswith(".docx")] == ["en/blog/one.docx"]
 
 
 def test_a_kit_needs_the_pdfs(site, tmp_path):

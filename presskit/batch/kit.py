@@ -89,6 +89,11 @@ def make_kit(
     for i in order:
         doc = result.documents[i]
         digest.update(f"{doc.output} {doc.inputs} {doc.sha256}\n".encode())
+    for doc in result.documents:
+        # the zip holds every format written (`--formats pdf,docx`): a Word file added to a
+        # build, or changed, makes a new zip (a PDF-only kit keeps the key it had)
+        if doc.format != "pdf" and doc.status in ("built", "unchanged") and doc.output:
+            digest.update(f"zip {doc.output} {doc.sha256}\n".encode())
     key = digest.hexdigest()
     result.kit_pdf, result.kit_zip = pdf, archive
     same = previous.get("name") == name and previous.get("inputs") == key
