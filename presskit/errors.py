@@ -46,6 +46,12 @@ def where(path: str | Path | None, line: int | None = None, col: int | None = No
     return ":".join(parts)
 
 
+# WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
+# under 10. Counted in HTML elements (a list level is two: the list and its item). Here, not in
+# `output.sanitize`, so the pandoc filter can bound its tree without importing the HTML stage.
+MAX_DEPTH = 64
+
+
 class PresskitError(Exception):
     """A problem with the user's input or environment, reported as one line."""
 

@@ -22,13 +22,10 @@ from urllib.parse import urlsplit
 
 import panflute as pf
 
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import MAX_DEPTH, Diagnostic, PresskitError
 from presskit.output.paper import LONG_WORD, WORD_CHUNK, ZWSP, break_runs  # noqa: F401 (tests)
 from presskit.source.post import Post
 
-# WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
-# under 10. Counted in HTML elements (a list level is two: the list and its item).
-MAX_DEPTH = 64
 # Code is copied from the PDF: a log line or a JSON blob of a few hundred characters stays
 # byte for byte (CSS wraps it); only a pathological run gets break points.
 CODE_LONG_WORD = 2000

@@ -31,8 +31,7 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 import panflute as pf
 
 from presskit import extensions, i18n
-from presskit.errors import PresskitError, capped, printable
-from presskit.output.sanitize import MAX_DEPTH
+from presskit.errors import MAX_DEPTH, PresskitError, capped, printable
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, missing_images, substitute_values
 from presskit.shortcodes.recover import recover
