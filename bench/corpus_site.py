@@ -29,17 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+from build_corpus import DEFAULT_CORPUS  # noqa: E402 - beside this script
 from hugo_oracle import hugo_list, stub_shortcodes  # noqa: E402
 
 SITE = ROOT / "tests" / "fixtures" / "istio-site"
-DEFAULT_CORPUS = (
-    next(
-        (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-        ROOT.parent / "shared",
-    )
-    / "corpus"
-    / "istio"
-)
+
 # Hugo 0.168 refuses these posts' front matter, and with them the whole site.
 HUGO_REFUSES = (
     "zh/news/security/istio-security-2022-003/index.md",
