@@ -728,7 +728,8 @@ def is_content_folder(folder: Path) -> bool:
 
 
 def find_site(start: Path, environment: str | None = None) -> Site | None:
-    """The Hugo site whose content holds `start`: the nearest folder above it with a config.
+    """The Hugo site whose content holds `start`: the outermost folder above it with a config
+    whose content folders hold it (for a folder, else the nearest folder with a config).
 
     A folder with a config whose content folders do not hold the post is not its site (a
     stray `config.yaml` of another tool above a post says nothing about its URL). The site
@@ -739,12 +740,19 @@ def find_site(start: Path, environment: str | None = None) -> Site | None:
     folder = resolved if resolved.is_dir() else resolved.parent
     chain = [folder, *folder.parents]
     outermost = max((i for i, f in enumerate(chain) if is_content_folder(f)), default=-1)
+    found: Site | None = None
+    nearest: Site | None = None
     for candidate in chain[outermost + 1 :]:
         if is_site_root(candidate):
             site = load_site(candidate, environment)
-            if site.locate(resolved) is not None or resolved.is_dir():
-                return site
-    return None
+            if site.locate(resolved) is not None:
+                # The outermost site whose content holds the post wins: in a tree whose content
+                # folder is not named `content` (`contentDir = "posts"`), a config a contributor
+                # drops in a plain folder among the posts would otherwise be the nearest.
+                found = site
+            elif nearest is None and resolved.is_dir():
+                nearest = site
+    return found or nearest
 
 
 def load_site(root: Path, environment: str | None = None) -> Site:

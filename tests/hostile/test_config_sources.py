@@ -199,6 +199,32 @@ def test_a_hugo_config_inside_the_content_tree_is_not_the_site(where, owner, tmp
     assert ("owner.example" in text) == owner, text
 
 
+@pytest.mark.parametrize("evil_dir", [".", "content"])
+def test_a_hugo_config_among_posts_of_a_custom_content_dir_is_not_the_site(
+    evil_dir, tmp_path
+) -> None:
+    """The owner's site keeps its posts in `posts/` (no folder named `content`): a contributor's
+    plain folder among them, with its own `hugo.toml`, must not become the site."""
+    site = tmp_path / "site"
+    (site / "posts" / "en").mkdir(parents=True)
+    (site / "hugo.toml").write_text(
+        'baseURL = "https://owner.example/"\ncontentDir = "posts"\n', "utf-8"
+    )
+    evil = site / "posts" / "en" / "evil"
+    post = evil / ("x.md" if evil_dir == "." else "content/x.md")
+    post.parent.mkdir(parents=True)
+    post.write_text(FM + "Body.\n", "utf-8")
+    (evil / "hugo.toml").write_text(
+        f'baseURL = "https://evil.example/"\ncontentDir = "{evil_dir}"\n', "utf-8"
+    )
+    out = tmp_path / "o.pdf"
+    done = run("render", str(post), "-o", str(out), "--offline")
+    assert done.returncode == 0, done.stderr
+    text = pdftotext(out)
+    assert "evil.example" not in text
+    assert "owner.example" in text, text
+
+
 # --------------------------------------------------------------------------- the sandbox
 
 
