@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from presskit.brandyml import find_brand_yml, read_brand_yml, read_text
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import Diagnostic, PresskitError, toml_problem
 from presskit.extensions import MODULE_NAME
 from presskit.shortcodes.markers import UNKNOWN_POLICIES
 from presskit.source.post import PRINTED_LIMITS, shorten
@@ -240,11 +240,8 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = re.search(r"line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise PresskitError(
-            f"invalid TOML: {message}", path, int(line.group(1)) if line else None
-        ) from None
+        message, line = toml_problem(error, text)
+        raise PresskitError(f"invalid TOML: {message}", path, line) from None
     config = config_from_dict(data, path)
     unknown = unknown_keys(text, data, CONFIG_KEYS, path)
     return replace(config, warnings=(*config.warnings, *unknown))

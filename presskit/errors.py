@@ -46,6 +46,21 @@ def where(path: str | Path | None, line: int | None = None, col: int | None = No
     return ":".join(parts)
 
 
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
+
+
+def toml_problem(error: Exception, text: str) -> tuple[str, int]:
+    """tomllib's message without its position, and the line it names: one reading for every
+    TOML presskit loads (front matter, presskit.toml, a Hugo config). "At end of document"
+    is the text's last line."""
+    message = str(error)
+    at = _TOML_AT.search(message)
+    if at is not None and at.group(1):
+        return message[: at.start()], int(at.group(1))
+    end = max(len(text.splitlines()), 1)
+    return (message[: at.start()] if at is not None else message), end
+
+
 # WeasyPrint's layout recurses per box and fails near 140 nested blockquotes; real posts stay
 # under 10. Counted in HTML elements (a list level is two: the list and its item). Here, not in
 # `output.sanitize`, so the pandoc filter can bound its tree without importing the HTML stage.

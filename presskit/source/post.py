@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import Diagnostic, PresskitError, toml_problem
 
 __all__ = [
     "LANGUAGE_TREE_SECTIONS",
@@ -691,7 +691,6 @@ def _plain_text(node: Any) -> Any:
 
 # --------------------------------------------------------------------------- TOML and JSON
 
-_TOML_ERROR_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
 _TOML_KEY = r"""("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)"""
 _TOML_ASSIGN = re.compile(rf"[ \t]*{_TOML_KEY}[ \t]*[=.]")
 _TOML_TABLE = re.compile(rf"[ \t]*\[\[?[ \t]*{_TOML_KEY}[ \t]*[\].]")
@@ -735,13 +734,8 @@ def _parse_toml(split: _Split, path: Path) -> _Parsed:
     try:
         meta = tomllib.loads(split.front)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        at = _TOML_ERROR_AT.search(message)
-        if at is not None and at.group(1):
-            line = split.front_line + int(at.group(1)) - 1
-        else:
-            line = split.front_line + max(split.front.count("\n") - 1, 0)
-        message = message[: at.start()] if at is not None else message
+        message, line = toml_problem(exc, split.front)
+        line = split.front_line + line - 1
         raise PresskitError(f"invalid TOML front matter: {message}", path, line=line) from None
     except RecursionError:
         raise _too_deep(path, split.open_line) from None

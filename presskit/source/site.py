@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote_plus
 
 import yaml
 
-from presskit.errors import PresskitError
+from presskit.errors import PresskitError, toml_problem
 
 __all__ = [
     "Language",
@@ -90,11 +90,8 @@ def read_structured(path: Path, what: str) -> Any:
         else:
             value = yaml.safe_load(text)
     except tomllib.TOMLDecodeError as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        message = re.sub(r"\s*\(at .*\)$", "", str(exc))
-        raise PresskitError(
-            f"invalid TOML: {message}", path, int(line.group(1)) if line else None
-        ) from None
+        message, line = toml_problem(exc, text)
+        raise PresskitError(f"invalid TOML: {message}", path, line) from None
     except json.JSONDecodeError as exc:
         raise PresskitError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
     except yaml.MarkedYAMLError as exc:
