@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from presskit.source.site import CONFIG_SUFFIXES, Site, _merge, read_structured
+from presskit.source.site import CONFIG_SUFFIXES, Site, _merge, file_stamps, read_structured
 
 __all__ = ["MAX_DATA_FILES", "boilerplate_files", "data_files", "find_boilerplate", "site_data"]
 
@@ -66,15 +66,8 @@ def site_data(site: Site | None) -> Mapping[str, Any]:
     """`.Site.Data`: a nested mapping, {} without a site or a data folder."""
     if site is None:
         return {}
-    files = data_files(site)
-    stamps = []
-    for file in files:
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        stamps.append((str(file), info.st_mtime_ns, info.st_size))
-    return _load(str(site.root), tuple(str(d) for d in data_dirs(site)), tuple(stamps))
+    stamps = file_stamps(data_files(site))
+    return _load(str(site.root), tuple(str(d) for d in data_dirs(site)), stamps)
 
 
 @lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ import re
 import stat
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -755,16 +755,21 @@ def find_site(start: Path, environment: str | None = None) -> Site | None:
 def load_site(root: Path, environment: str | None = None) -> Site:
     environment = environment or hugo_environment()
     files = _config_files(root, environment)
-    stamps = tuple((str(f), *_stamp(f)) for f in files)
+    stamps = file_stamps(files)
     return _load_site(str(root.resolve()), environment, stamps)
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (0, 0)
-    return (info.st_mtime_ns, info.st_size)
+def file_stamps(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of each file that can be stat'ed: the key of a cache that must see
+    an edit (site configs, `data/`, shortcode templates)."""
+    stamps = []
+    for file in files:
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        stamps.append((str(file), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 def _config_files(root: Path, environment: str) -> list[Path]:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from presskit.source.site import Site
+from presskit.source.site import Site, file_stamps
 
 __all__ = [
     "MAX_TEMPLATE_BYTES",
@@ -115,14 +115,9 @@ def shortcode_templates(site: Site | None) -> Mapping[str, bool]:
     if site is None:
         return {}
     files = template_files(site)
-    stamps = []
-    for name, file in files:
-        try:
-            info = file.stat()
-        except OSError:
-            continue
-        stamps.append((name, str(file), info.st_mtime_ns, info.st_size))
-    return _read(str(site.root.resolve()), tuple(stamps))
+    names = {str(file): name for name, file in files}
+    stamps = tuple((names[path], path, *rest) for path, *rest in file_stamps(f for _, f in files))
+    return _read(str(site.root.resolve()), stamps)
 
 
 @lru_cache(maxsize=16)
