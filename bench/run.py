@@ -287,6 +287,18 @@ def copy_posts(posts: list[Path], corpus: Path, target: Path) -> list[Path]:
     return copies
 
 
+def forced_builds(label: str, command: list, outdir: Path, n: int, times: int) -> Row:
+    """`times` full builds (`--force`) of the corpus rows, with the PDFs they wrote."""
+    row = Row("corpus", label, posts=n)
+    for _ in range(times):
+        row.add(run([*command, "--force"]))
+    pdfs = sorted(outdir.rglob("*.pdf"))
+    row.pdf_bytes = [p.stat().st_size for p in pdfs]
+    if len(pdfs) != n:
+        row.note = f"{len(pdfs)} PDFs for {n} posts"
+    return row
+
+
 def corpus_group(
     source: Path, posts: list[Path], work: Path, times: int, jobs: int, config: Path | None
 ) -> list[Row]:
@@ -337,14 +349,7 @@ def corpus_group(
         outdir = work / f"build-{j}"
         command = [BIN / "presskit", "build", source, "-o", outdir, *options]
         command += ["--offline", "--quiet", "--jobs", str(j)]
-        row = Row("corpus", f"presskit build --jobs {j}", posts=n)
-        for _ in range(times):
-            row.add(run([*command, "--force"]))
-        pdfs = sorted(outdir.rglob("*.pdf"))
-        row.pdf_bytes = [p.stat().st_size for p in pdfs]
-        if len(pdfs) != n:
-            row.note = f"{len(pdfs)} PDFs for {n} posts"
-        rows.append(row)
+        rows.append(forced_builds(f"presskit build --jobs {j}", command, outdir, n, times))
         if j == jobs:
             again = Row("corpus", f"presskit build --jobs {j}, no-change rebuild", posts=n)
             for _ in range(times):
@@ -356,14 +361,8 @@ def corpus_group(
         outdir = work / "build-dask"
         command = [BIN / "presskit", "build", source, "-o", outdir, *options]
         command += ["--offline", "--quiet", "--jobs", "2", "--executor", "dask-local"]
-        row = Row("corpus", "presskit build --jobs 2 --executor dask-local", posts=n)
-        for _ in range(times):
-            row.add(run([*command, "--force"]))
-        pdfs = sorted(outdir.rglob("*.pdf"))
-        row.pdf_bytes = [p.stat().st_size for p in pdfs]
-        if len(pdfs) != n:
-            row.note = f"{len(pdfs)} PDFs for {n} posts"
-        rows.append(row)
+        label = "presskit build --jobs 2 --executor dask-local"
+        rows.append(forced_builds(label, command, outdir, n, times))
     return rows
 
 
