@@ -227,3 +227,51 @@ def test_unsafe_html_cleaning_never_lets_through_scripts_handlers_or_file_urls(r
     assert not re.search(r'(href|src)="(file:|javascript:)', kept), kept
     assert not re.search(r'style="[^"]*(file:|javascript:|url\()', kept), kept
     assert "rel=" not in kept and "srcset=" not in kept, kept
+
+
+FRAMED = (
+    '<iframe src="https://www.youtube.com/embed/abc"></iframe> After the frame '
+    "<script>steal()</script>tail"
+)
+
+
+def test_text_beside_an_embedded_frame_is_kept_and_removals_are_named():
+    """A frame becomes its address where it stood; the rest of the HTML block is what it would
+    be without one (the text after `</iframe>` used to vanish with it, silently)."""
+    doc = pf.Doc(pf.RawBlock(FRAMED, "html"))
+    sanitizer = run_policy(doc, unsafe_html=True, body=FRAMED + "\n", body_line=7)
+    embed, rest = doc.content
+    assert isinstance(embed, pf.Div) and "embed" in embed.classes
+    assert "https://www.youtube.com/watch?v=abc" in pf.stringify(embed)
+    assert rest.text == " After the frame tail"
+    assert [str(w) for w in sanitizer.warnings] == ["post.md:7: removed <script> from raw HTML"]
+
+
+def test_without_unsafe_html_the_frame_is_printed_and_the_rest_reported_dropped():
+    doc = pf.Doc(pf.RawBlock(FRAMED, "html"))
+    sanitizer = run_policy(doc, body=FRAMED + "\n", body_line=7)
+    assert len(doc.content) == 1 and "embed" in doc.content[0].classes
+    assert [str(w) for w in sanitizer.warnings] == [
+        "post.md:7: raw HTML not rendered: After the frame tail (set `unsafe_html = true` in "
+        "presskit.toml to allow it)"
+    ]
+
+
+def test_frames_keep_their_place_among_the_kept_markup():
+    raw = (
+        '<div><p>one</p><iframe src="https://example.org/a"></iframe><p>two</p>'
+        '<video><source src="https://example.org/b.mp4"></video><p>three</p></div>'
+    )
+    doc = pf.Doc(pf.RawBlock(raw, "html"))
+    sanitizer = run_policy(doc, unsafe_html=True)
+    texts = [
+        e.text if isinstance(e, pf.RawBlock) else pf.stringify(e).split()[-1] for e in doc.content
+    ]
+    assert texts == [
+        "<div><p>one</p>",
+        "https://example.org/a",
+        "<p>two</p>",
+        "https://example.org/b.mp4",
+        "<p>three</p></div>",
+    ]
+    assert sanitizer.warnings == []  # both players are printed, nothing was lost

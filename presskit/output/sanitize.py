@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -302,27 +302,8 @@ def _action(elem: pf.Element, sanitizer: Sanitizer) -> pf.Element | list[pf.Elem
 def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element | list[pf.Element]:
     if elem.format.lower() not in HTML_FORMATS:
         return []  # `{=latex}` and friends never reach an HTML page anyway
-    embedded = embedded_media(elem.text)
-    if embedded:
-        at = sanitizer.line_of(elem.text)  # also keeps the search cursor in step with the post
-        block = isinstance(elem, pf.RawBlock)
-        return [
-            embed(url, block, sanitizer.lang, warn=lambda m: sanitizer.note(m, at))
-            for url in embedded
-        ]
-    line = sanitizer.line_of(elem.text)
-    if not sanitizer.unsafe_html:
-        if not _is_comment(elem.text) and not elem.text.lstrip().startswith("</"):
-            sanitizer.raw_dropped += 1
-            if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
-                return []
-            sanitizer.note(
-                f"raw HTML not rendered: {_snippet(elem.text)} "
-                "(set `unsafe_html = true` in presskit.toml to allow it)",
-                line,
-            )
-        return []
-    cleaner = _HtmlCleaner()
+    line = sanitizer.line_of(elem.text)  # also keeps the search cursor in step with the post
+    cleaner = _HtmlCleaner(max_depth=MAX_DEPTH if sanitizer.unsafe_html else None)
     try:
         cleaner.feed(elem.text)
         cleaner.close()
@@ -330,12 +311,49 @@ def _raw(elem: pf.RawBlock | pf.RawInline, sanitizer: Sanitizer) -> pf.Element |
         raise PresskitError(
             f"raw HTML nested deeper than {MAX_DEPTH} levels", sanitizer.source, line=line
         ) from None
-    for removed in sorted(set(cleaner.removed)):
-        sanitizer.note(f"removed {removed} from raw HTML", line)
-    text = cleaner.result()
-    if not text.strip():
-        return []
-    return type(elem)(text, format="html")
+    if not cleaner.embeds:
+        if not sanitizer.unsafe_html:
+            _not_rendered(elem.text, sanitizer, line)
+            return []
+        for removed in sorted(set(cleaner.removed)):
+            sanitizer.note(f"removed {removed} from raw HTML", line)
+        text = cleaner.result()
+        return type(elem)(text, format="html") if text.strip() else []
+    # A player or frame: paper prints its address (and a QR code) where it stood; the rest of
+    # the chunk is what it would be without one (`<iframe …></iframe> More text` keeps the text).
+    block = isinstance(elem, pf.RawBlock)
+    out: list[pf.Element] = []
+    rest: list[str] = []
+    for piece in cleaner.pieces():
+        if isinstance(piece, str):
+            rest.append(piece)
+            if sanitizer.unsafe_html and piece.strip():
+                out.append(type(elem)(piece, format="html"))
+            continue
+        out.extend(
+            embed(url, block, sanitizer.lang, warn=lambda m: sanitizer.note(m, line))
+            for url in player_pages(piece)
+        )
+    if not sanitizer.unsafe_html:
+        _not_rendered("".join(rest), sanitizer, line)
+    else:
+        for removed in sorted(set(cleaner.removed)):
+            sanitizer.note(f"removed {removed} from raw HTML", line)
+    return out
+
+
+def _not_rendered(text: str, sanitizer: Sanitizer, line: int | None) -> None:
+    """Hugo's default drops raw HTML; say so, once a chunk, for at most a few chunks."""
+    if not text.strip() or _is_comment(text) or text.lstrip().startswith("</"):
+        return
+    sanitizer.raw_dropped += 1
+    if sanitizer.raw_dropped > MAX_RAW_WARNINGS:
+        return
+    sanitizer.note(
+        f"raw HTML not rendered: {_snippet(text)} "
+        "(set `unsafe_html = true` in presskit.toml to allow it)",
+        line,
+    )
 
 
 def _is_comment(text: str) -> bool:
@@ -356,6 +374,7 @@ def _break_long_word(elem: pf.Str) -> pf.Str | None:
 
 # --------------------------------------------------------------------------- embeds
 
+EMBED_TAGS = frozenset({"iframe", "video", "source", "embed"})
 EMBED_SRC = re.compile(
     r"<(?:iframe|video|source|embed)\b[^>]*?\bsrc\s*=\s*[\"']?(https?://[^\"'\s>]+)", re.I
 )
@@ -374,16 +393,20 @@ def embedded_media(raw: str) -> list[str]:
 
     Paper cannot play them: where one stood, its address and a QR code are printed instead of
     nothing."""
-    urls = []
-    for match in EMBED_SRC.finditer(raw):
-        url = html.unescape(match.group(1))
+    return player_pages(html.unescape(match.group(1)) for match in EMBED_SRC.finditer(raw))
+
+
+def player_pages(urls: Iterable[str]) -> list[str]:
+    """Embed addresses as the pages a reader opens (and a phone scans), each once."""
+    pages = []
+    for url in urls:
         for player, page in PLAYER_PAGES:
             found = player.match(url)
             if found:
                 url = page.format(found.group(1))
                 break
-        urls.append(url)
-    return list(dict.fromkeys(urls))
+        pages.append(url)
+    return list(dict.fromkeys(pages))
 
 
 _RAW_LINE = (pf.RawInline, pf.Space, pf.SoftBreak, pf.LineBreak)
@@ -526,15 +549,35 @@ class _TooDeep(Exception):
 class _HtmlCleaner(HTMLParser):
     """Re-serializes an HTML fragment keeping only harmless elements and attributes."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int | None = MAX_DEPTH) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.removed: list[str] = []
         self.skipping: list[str] = []  # open elements dropped with their content
         self.depth = 0
+        self.max_depth = max_depth
+        # Players and frames met, in order: (index in `out` where one stood, its addresses).
+        self.embeds: list[tuple[int, list[str]]] = []
+        self._playing: list[str] = []  # addresses of the dropped element being skipped
 
     def result(self) -> str:
         return "".join(self.out)
+
+    def pieces(self) -> list[str | list[str]]:
+        """The output split where players stood: kept HTML, then a player's addresses, …"""
+        pieces: list[str | list[str]] = []
+        start = 0
+        for at, urls in self.embeds:
+            pieces += ["".join(self.out[start:at]), urls]
+            start = at
+        pieces.append("".join(self.out[start:]))
+        return pieces
+
+    def _player(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in EMBED_TAGS:
+            src = dict(attrs).get("src") or ""
+            if _scheme(src) in ("http", "https"):
+                self._playing.append(src.strip())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, closed=False)
@@ -544,23 +587,23 @@ class _HtmlCleaner(HTMLParser):
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
         if self.skipping:
+            self._player(tag, attrs)
             if tag == self.skipping[-1] and not closed:
                 self.skipping.append(tag)
             return
         if not TAG_NAME.fullmatch(tag):
             self.removed.append("a malformed tag")
             return
-        if tag in DROP_WITH_CONTENT:
-            self.removed.append(f"<{tag}>")
-            if not closed:
+        if tag in DROP_WITH_CONTENT or tag in DROP_VOID:
+            self._player(tag, attrs)
+            if tag in DROP_WITH_CONTENT and not closed:
                 self.skipping.append(tag)
-            return
-        if tag in DROP_VOID:
-            self.removed.append(f"<{tag}>")
+            else:
+                self._played(tag)
             return
         if tag not in VOID and not closed:
             self.depth += 1
-            if self.depth > MAX_DEPTH:
+            if self.max_depth is not None and self.depth > self.max_depth:
                 raise _TooDeep
         kept = []
         for name, value in attrs:
@@ -584,12 +627,30 @@ class _HtmlCleaner(HTMLParser):
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
+                if not self.skipping:
+                    self._played(tag)
             return
         if tag in DROP_WITH_CONTENT or tag in DROP_VOID or not TAG_NAME.fullmatch(tag):
             return
         if tag not in VOID:
             self.depth = max(self.depth - 1, 0)
         self.out.append(f"</{tag}>")
+
+    def _played(self, tag: str) -> None:
+        """A dropped element ended: a player becomes its addresses, anything else a removal."""
+        if self._playing:
+            self.embeds.append((len(self.out), self._playing))
+            self._playing = []
+        else:
+            self.removed.append(f"<{tag}>")
+
+    def close(self) -> None:
+        super().close()
+        if self.skipping:  # never closed here: it ran to the chunk's end
+            if self._playing or self.skipping[0] not in EMBED_TAGS:
+                self._played(self.skipping[0])
+            # else an inline `<video>` whose `<source src=…>` is pandoc's next raw chunk
+            self.skipping = []
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
