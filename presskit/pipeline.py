@@ -35,6 +35,7 @@ from presskit.brand import (
 )
 from presskit.errors import Collector, Diagnostic, PresskitError, capped
 from presskit.output.backends import (
+    BUILTIN,
     Job,
     OutputBackend,
     RenderResult,
@@ -315,6 +316,7 @@ class PdfBackend(OutputBackend):
     name = "pdf"
     suffix = ".pdf"
     description = "PDF laid out by WeasyPrint from the theme's HTML and CSS"
+    kit = BUILTIN["pdf"][2]  # presskit.output.pdfkit
 
     def render(self, job: Job) -> RenderResult:
         return _render(

@@ -699,6 +699,35 @@ def test_a_kit_needs_the_pdfs(site, tmp_path):
     assert result.kit_error is not None and "add pdf to --formats" in result.kit_error
 
 
+def test_the_kit_is_made_by_the_first_format_whose_backend_makes_one():
+    from presskit.batch.kit import kit_for
+    from presskit.output import backends
+    from presskit.output.backends import kit_format, no_kit_format
+    from presskit.output.pdfkit import PdfKit
+
+    assert kit_format(("docx", "pdf")) == "pdf"
+    assert kit_format(("docx",)) is None and kit_for("docx") is None
+    assert isinstance(kit_for("pdf"), PdfKit)
+    assert no_kit_format(("docx",)) == (
+        "no format of --formats docx makes a kit: add pdf to --formats (for example pdf,docx)"
+    )
+
+    class Text(backends.OutputBackend):
+        name, suffix = "txt", ".txt"
+
+        def render(self, job: backends.Job) -> backends.RenderResult:
+            raise AssertionError("not rendered here")
+
+    text = backends.register(Text())
+    try:
+        assert kit_format(("txt",)) is None
+        text.kit = "presskit.output.pdfkit:PdfKit"  # a backend names its kit writer
+        assert kit_format(("docx", "txt", "pdf")) == "txt"
+        assert isinstance(kit_for("txt"), PdfKit)
+    finally:
+        backends._loaded.pop("txt")
+
+
 def test_an_unknown_format_fails_the_batch_in_one_line(tmp_path):
     post(tmp_path, "en/a.md")
     done = run_presskit("build", str(tmp_path), "-o", str(tmp_path / "o"), "--formats", "pdf,odt")

@@ -48,7 +48,13 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import site_lang
 from presskit.errors import PresskitError
-from presskit.output.backends import known, output_paths, parse_formats
+from presskit.output.backends import (
+    kit_format,
+    known,
+    no_kit_format,
+    output_paths,
+    parse_formats,
+)
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
 from presskit.source.verdict import effective_front_matter, hugo_verdict
@@ -266,21 +272,23 @@ def build(
         # With an assembled kit, the worker rendering a post's PDF also lays out its section.
         kit_parts = None
         laid_out: set[str] = set()  # sections laid out beside their posts
-        if kit and todo and "pdf" in wanted and runner == DEFAULT_RUNNER:
+        kit_fmt = kit_format(wanted) if kit else None  # the first format that makes a kit
+        if kit_fmt and todo and runner == DEFAULT_RUNNER:
             from presskit.batch.kit import section_plan
 
-            pdf_rows = {i: p for i, p in posts.items() if documents[i].format == "pdf"}
-            kit_parts = section_plan(documents, pdf_rows, inputs, out)
+            kit_rows = {i: p for i, p in posts.items() if documents[i].format == kit_fmt}
+            kit_parts = section_plan(documents, kit_rows, inputs, out, kit_fmt)
             if kit_parts is not None:
                 kit_parts.folder.mkdir(parents=True, exist_ok=True)
 
         def section_args(i: int) -> dict[str, Any]:
-            if kit_parts is None or all(documents[row].format != "pdf" for row in todo[i]):
+            if kit_parts is None or all(documents[row].format != kit_fmt for row in todo[i]):
                 return {}
             own = documents[i].lang or kit_parts.site_lang
             return {
                 "section_out": str(kit_parts.folder / f".post-{i}.part"),
                 **kit_parts.section_args(own),
+                **({"kit_format": kit_fmt} if kit_fmt != "pdf" else {}),
             }
 
         tasks = [
@@ -321,9 +329,9 @@ def build(
                 _apply(doc, outcome.of(doc.format), posts[row].path, inputs)
                 finished.add(row)
                 section = outcome.data.get("section")
-                data = outcome.data.get("section_pdf")
-                pdf_row = doc.format == "pdf" and doc.status == "built"
-                if kit_parts is not None and pdf_row and section and data:
+                data = outcome.data.get("section_data")
+                kit_row = doc.format == kit_fmt and doc.status == "built"
+                if kit_parts is not None and kit_row and section and data:
                     # filed under the post's inputs as the manifest records them
                     own = doc.lang or kit_parts.site_lang
                     key = kit_parts.section_key(doc.inputs, own)
@@ -342,17 +350,27 @@ def build(
             except PresskitError:
                 save()  # what finished is on record before the one line goes out
                 raise
-        if kit and "pdf" not in wanted:
-            result.kit_error = "the kit is a PDF: add pdf to --formats (for example pdf,docx)"
-        elif kit:
+        if kit and kit_fmt is None:
+            result.kit_error = no_kit_format(wanted)
+        elif kit and kit_fmt:
             from presskit.batch.kit import make_kit
 
-            # The kit is laid out from the posts' PDF rows (one section per post), where the
-            # posts rendered (a kit laid out as one document renders here: it reads every
-            # post's folder).
-            pdf_posts = {i: p for i, p in posts.items() if documents[i].format == "pdf"}
+            # The kit is laid out from the posts' rows of its format (one section per post),
+            # where the posts rendered (a kit laid out as one document renders here: it reads
+            # every post's folder).
+            kit_posts = {i: p for i, p in posts.items() if documents[i].format == kit_fmt}
             make_kit(
-                result, kit, work, pdf_posts, inputs, timeout, report, previous_kit, now, laid_out
+                result,
+                kit,
+                work,
+                kit_posts,
+                inputs,
+                timeout,
+                report,
+                previous_kit,
+                now,
+                laid_out,
+                kit_fmt,
             )
 
     write_manifest(out, documents + kept, kit_record(result, kit))

@@ -1,28 +1,34 @@
-"""The press kit: every post of a batch in one PDF, plus a zip of the PDFs and the brand.
+"""The press kit: every post of a batch in one file, plus a zip of the posts' files and the brand.
 
-The kit is one HTML document (cover, contents with page numbers from CSS `target-counter`,
-one section per language, each post starting on a new page), rendered by WeasyPrint in one go.
-It is built from each post's converted body (`post_section`, run in the workers in parallel)
-rather than by gluing PDFs together, so page numbers, bookmarks and fonts are the kit's own.
-It is rebuilt only when a post in it, the brand or the theme changed.
+What is the same whatever the kit's format lives here: which posts (`kit_order`: grouped by
+language, newest first), the kit's languages, its key (rebuilt only when a post in it, the
+brand or the theme changed), each post's section cached by its inputs (`PartCache`, laid out
+beside the post when it renders: `section_plan`, `render_post_and_section`), the post's part as
+HTML (`post_section`), the zip and the manifest's record. How a section is laid out and how
+sections and the kit's own pages become one file is the format's `KitWriter`
+(`presskit.output.backends.kit_for`; the PDF's is `presskit.output.pdfkit`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
+import importlib
 import io
 import json
 import re
 import zipfile
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from presskit import __version__, extensions, i18n
 from presskit.batch.executors import clock_arg
-from presskit.batch.inputs import KIT_TEMPLATE, Inputs
+from presskit.batch.inputs import Inputs
 from presskit.batch.manifest import (
     MANIFEST,
     BuildResult,
@@ -35,6 +41,7 @@ from presskit.batch.manifest import (
 )
 from presskit.brand import Config
 from presskit.errors import PresskitError
+from presskit.output.backends import kit_spec, no_kit_format, suffix_of
 from presskit.output.pdf import write_atomic
 from presskit.source.post import Post
 
@@ -60,6 +67,53 @@ def kit_order(
     return sorted(chosen, key=key)
 
 
+class KitWriter(ABC):
+    """The format's half of a press kit: what only this format knows how to make, named by
+    its backend's `kit` ("module:Class", imported when a kit is made).
+
+    This module hands a writer a `KitJob` (the posts in kit order, their language
+    groups, the part cache, the executor) and keeps the rest. A kit is made one of two ways:
+    joined from sections, each one post laid out alone by `section` ("module:function", run in
+    a worker as `render_section` is; its file is cached under the post's inputs, so an edit
+    lays out one section again), or, when `whole_reason` gives a reason, as one document by
+    `whole`. A writer without sections (`section` empty) always makes the whole document.
+    Both write the kit's file atomically and return its page count (None for a format without
+    fixed pages), or None with `job.result.kit_error` set.
+
+    `section` is called with the keywords `path`, `out`, `config`, `theme`, `offline`, `langs`
+    (the kit's first language part, then the post's), `kit_lang` and, with a clock, `as_of`;
+    it writes `out` and returns `{"ok": True, "pages", "title", "date", "lang", …}` (the
+    record `join` finds in `job.sections`), or `{"ok": False, "error"}`."""
+
+    section: str = ""
+
+    def whole_reason(self, inputs: Inputs, config: Config) -> str | None:
+        """Why this kit cannot be joined from sections (said in the build's output), or None."""
+        return None if self.section else "this format's kit is not made of sections"
+
+    def join(self, job: KitJob) -> int | None:
+        """The kit from `job.sections` (each laid out by `section`) and the kit's own pages."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def whole(self, job: KitJob) -> int | None:
+        """The kit laid out as one document."""
+
+
+def kit_for(name: str) -> KitWriter | None:
+    """The kit writer of the format called `name`, or None when it makes no kit."""
+    spec = kit_spec(name)
+    if not spec:
+        return None
+    if spec not in _writers:
+        module, _, attribute = spec.partition(":")
+        _writers[spec] = getattr(importlib.import_module(module), attribute)()
+    return _writers[spec]
+
+
+_writers: dict[str, KitWriter] = {}
+
+
 def make_kit(
     result: BuildResult,
     name: str,
@@ -71,16 +125,23 @@ def make_kit(
     previous: dict[str, Any],
     now: dt.datetime | None = None,
     laid_out: set[str] | None = None,
+    fmt: str = "pdf",
 ) -> None:
-    """Write OUTDIR/NAME.pdf and OUTDIR/NAME.zip, or record why not in `result.kit_error`.
-    `now`: the embargo clock the posts' sections are judged by (`build --as-of`);
-    `laid_out`: the sections this build laid out beside their posts (see `section_plan`)."""
+    """Write OUTDIR/NAME.pdf (the kit in format `fmt`, by its backend's `KitWriter`) and
+    OUTDIR/NAME.zip, or record why not in `result.kit_error`.
+    `posts`: the rows of that format; `now`: the embargo clock the posts' sections are judged
+    by (`build --as-of`); `laid_out`: the sections this build laid out beside their posts
+    (see `section_plan`)."""
     order = kit_order(result.documents, posts)
     if not order:
         result.kit_error = "no post was built, so there is no kit"
         return
+    writer = kit_for(fmt)
+    if writer is None:
+        result.kit_error = no_kit_format([fmt])
+        return
     out = result.outdir
-    pdf, archive = out / f"{name}.pdf", out / f"{name}.zip"
+    pdf, archive = out / f"{name}{suffix_of(fmt)}", out / f"{name}.zip"
     first = posts[order[0]].path
     config_path = inputs.config_path(first)
     digest = hashlib.sha256(f"kit {name} {__version__}\n".encode())
@@ -92,7 +153,7 @@ def make_kit(
     for doc in result.documents:
         # the zip holds every format written (`--formats pdf,docx`): a Word file added to a
         # build, or changed, makes a new zip (a PDF-only kit keeps the key it had)
-        if doc.format != "pdf" and doc.status in ("built", "unchanged") and doc.output:
+        if doc.format != fmt and doc.status in ("built", "unchanged") and doc.output:
             digest.update(f"zip {doc.output} {doc.sha256}\n".encode())
     key = digest.hexdigest()
     result.kit_pdf, result.kit_zip = pdf, archive
@@ -106,23 +167,39 @@ def make_kit(
         report.note(f"kit {pdf.name} unchanged")
         return
 
-    why = single_document_reason(inputs, inputs.config(first))
+    cfg = inputs.config(first)
+    langs = kit_langs(result.documents, order, cfg.lang)
+    job = KitJob(
+        result,
+        name,
+        pdf,
+        pool,
+        posts,
+        inputs,
+        timeout,
+        report,
+        order,
+        now,
+        cfg,
+        inputs.config_arg(first),  # what the workers use, without searching again
+        PartCache(out, inputs, config_path, langs, cfg.lang, fmt),
+    )
+    why = single_document_reason(inputs, cfg, writer)
+    pages: int | None
     if why is None:
-        pages = assemble_kit(
-            result, name, pool, posts, inputs, timeout, report, order, laid_out or set(), now
-        )
+        pages = writer.join(job) if lay_out_sections(job, writer, laid_out or set()) else None
+        if pages is not None:
+            _prune(job.store.folder, {*job.section_keys.values(), *job.kept})
     else:
         report.note(f"kit {pdf.name}: {why}: laid out as one document")
         if pool.remote:  # that document reads every post's folder: it renders here
             from presskit.batch.workers import Pool  # the local pool: no Dask needed here
 
             with Pool(1) as local:
-                pages = single_document(
-                    result, name, local, posts, inputs, timeout, report, order, now
-                )
+                pages = writer.whole(dataclasses.replace(job, pool=local))
         else:
-            pages = single_document(result, name, pool, posts, inputs, timeout, report, order, now)
-    if pages is None:
+            pages = writer.whole(job)
+    if result.kit_error is not None:
         result.kit_pdf = result.kit_zip = None
         return
     result.kit_pages = pages
@@ -131,7 +208,7 @@ def make_kit(
     # The zip first, the manifest's record of it last: killed in between, the next build
     # finds the old record and makes the kit again.
     zipped = manifest_bytes(result.documents, kit_record(result, name))
-    write_zip(archive, out, result.documents, inputs.config(first), config_path, zipped)
+    write_zip(archive, out, result.documents, cfg, config_path, zipped)
     result.kit_zip_sha256 = _sha256(archive)
     write_manifest(out, result.documents, kit_record(result, name))
     report.note(f"kit {pdf.name}: {pages} pages, {archive.name}")
@@ -139,26 +216,15 @@ def make_kit(
 
 KIT_CACHE = ".presskit-kit"  # in OUTDIR: the kit's parts, by the digest of their inputs
 PART = ".part"  # a part's PDF: not named .pdf, which OUTDIR's readers take for a kit or a post
-FOOTER_CHUNK = 96  # footer pages per task: footers of a large kit lay out on every worker
 
 
-def single_document_reason(inputs: Inputs, config: Config) -> str | None:
-    """Why this kit cannot be assembled from parts, or None when it can."""
-    variant = inputs.settings.pdf_variant
-    if variant:
-        # A joined PDF would need one structure tree (PDF/UA) and one conformance claim over
-        # parts that each made their own (PDF/A): not done yet.
-        return f"--pdf-variant {variant}"
-    from presskit.themes import load_theme
-
-    theme = load_theme(inputs.settings.theme or config.theme, config.root)
-    for folder in theme.template_dirs:
-        template = Path(folder) / KIT_TEMPLATE
-        if template.is_file():
-            if "kit_part" not in template.read_text("utf-8", errors="replace"):
-                return f"the theme's {KIT_TEMPLATE} knows no parts (kit_part)"
-            break
-    return None
+def single_document_reason(
+    inputs: Inputs, config: Config, writer: KitWriter | None = None
+) -> str | None:
+    """Why this kit cannot be joined from sections (see `KitWriter.whole_reason`), or None."""
+    writer = writer or kit_for("pdf")
+    assert writer is not None
+    return writer.whole_reason(inputs, config)
 
 
 def kit_langs(documents: list[Document], order: list[int], default: str) -> list[str]:
@@ -182,8 +248,10 @@ class PartCache:
         config_path: Path | None,
         langs: list[str],
         site_lang: str,
+        fmt: str = "pdf",
     ) -> None:
         self.folder = out / KIT_CACHE
+        self.format = fmt  # the kit's (its writer lays the sections out)
         self.langs = langs
         self.site_lang = site_lang  # a post's without a language of its own
         self.kit_lang = i18n.html_lang(kit_language(langs, site_lang))
@@ -230,11 +298,11 @@ class PartCache:
 
 
 def section_plan(
-    documents: list[Document], posts: dict[int, Post], inputs: Inputs, out: Path
+    documents: list[Document], posts: dict[int, Post], inputs: Inputs, out: Path, fmt: str
 ) -> PartCache | None:
     """Before the posts render: where their kit sections go, so that a worker rendering a
-    post lays out its section in the same task (see `render_post_and_section`). None when
-    the kit will not be assembled."""
+    post in the kit's format `fmt` lays out its section in the same task (see
+    `render_post_and_section`). None when the kit will not be joined from sections."""
     order = kit_order(documents, posts, ("pending", "built", "unchanged"))
     if not order:
         return None
@@ -243,10 +311,11 @@ def section_plan(
         cfg = inputs.config(first)
     except PresskitError:
         return None
-    if single_document_reason(inputs, cfg) is not None:
+    writer = kit_for(fmt)
+    if writer is None or single_document_reason(inputs, cfg, writer) is not None:
         return None
     langs = kit_langs(documents, order, cfg.lang)
-    return PartCache(out, inputs, inputs.config_path(first), langs, cfg.lang)
+    return PartCache(out, inputs, inputs.config_path(first), langs, cfg.lang, fmt)
 
 
 def render_post_and_section(
@@ -261,80 +330,90 @@ def render_post_and_section(
     as_of: str | None = None,
     formats: list[str] | None = None,
     pdf_variant: str | None = None,
+    kit_format: str = "pdf",
 ) -> dict[str, Any]:
-    """A post's PDF and, from the same conversion, its kit section (whose bytes come back in
-    `section_pdf`; the parent files it under the post's final inputs). A section that fails
-    fails nothing here: the kit lays it out again and says why."""
+    """A post's files and, from the same conversion, its section of the kit in `kit_format`
+    (whose bytes come back in `section_data`; the parent files it under the post's final
+    inputs). A section that fails fails nothing here: the kit lays it out again and says why."""
     from presskit.batch.workers import render_post
     from presskit.pipeline import shared_conversion
 
+    writer = kit_for(kit_format)
+    assert writer is not None and writer.section
+    module, _, function = writer.section.partition(":")
+    lay_out = getattr(importlib.import_module(module), function)
     with shared_conversion():
         made = render_post(path, out, config, theme, offline, as_of, formats, pdf_variant)
         try:
-            section = render_section(
-                path, section_out, config, theme, offline, langs, as_of, kit_lang
+            section = lay_out(
+                path=path,
+                out=section_out,
+                config=config,
+                theme=theme,
+                offline=offline,
+                langs=langs,
+                as_of=as_of,
+                kit_lang=kit_lang,
             )
         except PresskitError:
             section = {"ok": False}
     scratch = Path(section_out)
     if section.get("ok"):
-        made["section_pdf"] = scratch.read_bytes()
+        made["section_data"] = scratch.read_bytes()
         made["section"] = {k: v for k, v in section.items() if k not in ("ok", "bytes", "sha256")}
     scratch.unlink(missing_ok=True)
     return made
 
 
-def assemble_kit(
-    result: BuildResult,
-    name: str,
-    pool: Any,
-    posts: dict[int, Post],
-    inputs: Inputs,
-    timeout: float,
-    report: Reporter,
-    order: list[int],
-    laid_out: set[str],
-    now: dt.datetime | None,
-) -> int | None:
-    """The kit joined from parts (see `presskit.batch.assemble`): each post's section from
-    the cache or laid out by the workers, then the chrome and the footers, then one PDF.
-    Returns its page count, or None with `result.kit_error` set."""
-    from presskit.batch.assemble import Part, assemble
-    from presskit.batch.executors import Result, Task, TaskFiles
-    from presskit.batch.inputs import post_files
-    from presskit.batch.workers import EXTENSIONS_ARG
+@dataclass
+class KitJob:
+    """One kit to make, as a `KitWriter` is handed it: the posts in kit order (indexes into
+    `result.documents` and `posts`), the first post's config, the executor, and for a kit
+    joined from sections, the part cache and each post's section record (what its worker
+    returned: pages, title, date, quotes, bookmarks …) under its key."""
 
-    out = result.outdir
-    pdf = out / f"{name}.pdf"
-    first = posts[order[0]].path
-    config_path = inputs.config_path(first)
-    config_arg = inputs.config_arg(first)
-    cfg = inputs.config(first)
-    settings = inputs.settings
-    declared = extensions.declared_modules()
-    store = PartCache(
-        out, inputs, config_path, kit_langs(result.documents, order, cfg.lang), cfg.lang
-    )
-    langs = store.langs
-    cache = store.folder
-    part_key, cached = store.key, store.get
+    result: BuildResult
+    name: str
+    out: Path  # the kit's file, OUTDIR/NAME + the format's suffix
+    pool: Any
+    posts: dict[int, Post]
+    inputs: Inputs
+    timeout: float
+    report: Reporter
+    order: list[int]
+    now: dt.datetime | None
+    config: Config
+    config_arg: Any
+    store: PartCache
+    lang_of: dict[int, str] = field(default_factory=dict)
+    section_keys: dict[int, str] = field(default_factory=dict)
+    sections: dict[int, dict[str, Any]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    kept: set[str] = field(default_factory=set)
 
-    shared_files = TaskFiles(
-        paths=("out", "config", "theme"),
-        output="out",
-        shared=inputs.shared_files(config_path) if pool.remote else (),
-    )
-    errors: list[str] = []
+    def shared_files(self) -> Any:
+        """What a part task that reads no post needs on a remote worker (config, theme)."""
+        from presskit.batch.executors import TaskFiles
 
-    def run(tasks: list[tuple[str, Task]]) -> dict[str, dict[str, Any]]:
-        """Run the parts' tasks; each record written after its PDF (a kill in between: the
-        part is laid out again next time)."""
+        config_path = self.inputs.config_path(self.posts[self.order[0]].path)
+        return TaskFiles(
+            paths=("out", "config", "theme"),
+            output="out",
+            shared=self.inputs.shared_files(config_path) if self.pool.remote else (),
+        )
+
+    def run(self, tasks: list[tuple[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Run parts' tasks (key, Task) whose file goes to `store.pdf(key)`: each record is
+        kept after its file (a kill in between: the part is laid out again next time); a
+        failure goes to `errors`."""
+        from presskit.batch.executors import Result, Task
+
         records: dict[str, dict[str, Any]] = {}
         keys = {task.id: key for key, task in tasks}
 
         def done(task: Task, outcome: Result) -> None:
             if not outcome.ok:
-                errors.append(outcome.error or "failed")
+                self.errors.append(outcome.error or "failed")
                 return
             record = {
                 **{k: v for k, v in outcome.data.items() if k != "pdf"},
@@ -343,46 +422,62 @@ def assemble_kit(
                 "warnings": list(outcome.warnings),
             }
             key = keys[task.id]
-            records[key] = store.put(key, record)
+            records[key] = self.store.put(key, record)
 
         if tasks:
-            pool.run([task for _, task in tasks], done)
+            self.pool.run([task for _, task in tasks], done)
         return records
 
-    # 1. sections: one per post, laid out only when its post or the kit's look changed
-    lang_of = {i: result.documents[i].lang or cfg.lang for i in order}
-    section_keys = {i: store.section_key(result.documents[i].inputs, lang_of[i]) for i in order}
-    sections: dict[int, dict[str, Any]] = {}
+    def keep(self, *keys: str) -> None:
+        """Parts of this kit besides its sections, kept in the cache for the next build."""
+        self.kept.update(keys)
+
+
+def lay_out_sections(job: KitJob, writer: KitWriter, laid_out: set[str]) -> bool:
+    """Each post's section from the cache, or laid out by the workers (`writer.section`):
+    only when its post or the kit's look changed. False with `result.kit_error` set."""
+    from presskit.batch.executors import Task, TaskFiles
+    from presskit.batch.inputs import post_files
+    from presskit.batch.workers import EXTENSIONS_ARG
+
+    result, order, posts, inputs, store = job.result, job.order, job.posts, job.inputs, job.store
+    declared = extensions.declared_modules()
+    lang_of = job.lang_of
+    lang_of.update({i: result.documents[i].lang or job.config.lang for i in order})
+    section_keys = job.section_keys
+    section_keys.update(
+        {i: store.section_key(result.documents[i].inputs, lang_of[i]) for i in order}
+    )
+    sections = job.sections
     todo: list[tuple[str, Task]] = []
     queued: set[str] = set()
     for i in order:
-        record = cached(section_keys[i])
+        record = store.get(section_keys[i])
         if record is not None:
             sections[i] = record
             continue
         if section_keys[i] in queued:
             continue  # two posts of the same text share one section (laid out once)
         queued.add(section_keys[i])
-        out_pdf = cache / f"{section_keys[i]}{PART}"
         todo.append(
             (
                 section_keys[i],
                 Task(
                     id=i,
-                    func="presskit.batch.kit:render_section",
+                    func=writer.section,
                     args={
                         "path": str(posts[i].path),
-                        "out": str(out_pdf),
-                        "config": config_arg,
+                        "out": str(store.pdf(section_keys[i])),
+                        "config": job.config_arg,
                         "theme": inputs.theme_argument(posts[i].path),
-                        "offline": settings.offline,
+                        "offline": inputs.settings.offline,
                         **store.section_args(lang_of[i]),
-                        **clock_arg(now),
+                        **clock_arg(job.now),
                         EXTENSIONS_ARG: declared,
                     },
-                    timeout=timeout,
+                    timeout=job.timeout,
                     files=post_files(posts[i].path, result.documents[i].depends, inputs)
-                    if pool.remote
+                    if job.pool.remote
                     else TaskFiles(),
                 ),
             )
@@ -391,184 +486,20 @@ def assemble_kit(
     result.kit_sections_rendered = len(todo) + beside
     result.kit_sections_reused = len(order) - result.kit_sections_rendered
     if todo:
-        report.note(f"kit {pdf.name}: laying out {_count(len(todo), 'section')}")
-    cache.mkdir(parents=True, exist_ok=True)
-    fresh = run(todo)
-    if errors:
-        result.kit_error = errors[0]
-        return None
+        job.report.note(f"kit {job.out.name}: laying out {count_of(len(todo), 'section')}")
+    store.folder.mkdir(parents=True, exist_ok=True)
+    fresh = job.run(todo)
+    if job.errors:
+        result.kit_error = job.errors[0]
+        return False
     for i in order:
         sections.setdefault(i, fresh.get(section_keys[i], {}))
         if sections[i].get("lang", "") is None:
             sections[i]["lang"] = ""
-
-    # 2. the chrome: contents page numbers from the sections' page counts
-    dividers = len(langs) > 1
-    kit_lang = kit_language(langs, cfg.lang)
-    layout_file = cache / "layout.json"
-    try:
-        contents = int(json.loads(layout_file.read_text("utf-8"))["contents"])
-    except (OSError, ValueError, KeyError, TypeError):
-        contents = 1
-    chrome: dict[str, Any] = {}
-    chrome_key = ""
-    for _attempt in range(4):
-        page = 1 + contents  # cover, contents
-        starts: dict[int, int] = {}
-        for lang in langs:
-            page += 1 if dividers else 0
-            for i in order:
-                if lang_of[i] == lang:
-                    starts[i] = page + 1
-                    page += int(sections[i]["pages"])
-        quotes = any(sections[i].get("quotes") for i in order) and cfg.quotes_sheet
-        entries = [
-            {
-                "title": sections[i]["title"],
-                "date": sections[i]["date"],
-                "lang": lang_of[i],
-                "quotes": sections[i].get("quotes", []),
-                "translations": [t["lang"] for t in result.documents[i].translations],
-                "page": starts[i],
-            }
-            for i in order
-        ]
-        what = {
-            "entries": entries,
-            "name": name,
-            "quotes_page": page + 1 if quotes else None,
-            "langs": langs,
-        }
-        chrome_key = part_key("chrome", what)
-        record = cached(chrome_key)
-        if record is None:
-            task = Task(
-                id=0,
-                func="presskit.batch.kit:render_chrome",
-                args={
-                    "entries": entries,
-                    "name": name,
-                    "out": str(cache / f"{chrome_key}{PART}"),
-                    "config": config_arg,
-                    "theme": settings.theme,
-                    "offline": settings.offline,
-                    "langs": langs,
-                    "quotes_page": what["quotes_page"],
-                    EXTENSIONS_ARG: declared,
-                },
-                timeout=timeout * (1 + len(entries) / 50),
-                files=shared_files,
-            )
-            record = run([(chrome_key, task)]).get(chrome_key)
-            if record is None:
-                result.kit_error = errors[0] if errors else "kit contents failed"
-                return None
-        chrome = record
-        parts = chrome["parts"]
-        after = [p for k, p in parts.items() if k != "pk-contents"] + [chrome["pages"]]
-        laid = min(after) - 1  # the cover is page 0; contents run up to the next part
-        if laid == contents:
-            break
-        contents = laid
-    else:
-        result.kit_error = f"{pdf}: the contents do not settle on a page count"
-        return None
-    write_atomic(layout_file, json.dumps({"contents": contents}), durable=False)
-
-    # 3. the parts in kit order, and each page's footer text
-    chrome_pdf = cache / f"{chrome_key}{PART}"
-    marks = chrome["bookmarks"]
-    quotes_at = chrome["parts"].get("kit-quotes")
-    joined: list[Part] = [
-        Part(chrome_pdf, 0, 1, marks=marks, footers=False),
-        Part(chrome_pdf, 1, contents, marks=marks),
-    ]
-    texts: list[tuple[str, int]] = [("", 1), (kit_lang, contents)]
-    for n, lang in enumerate(langs, 1):
-        if dividers:
-            at = chrome["parts"][f"pk-divider-{n}"]
-            joined.append(Part(chrome_pdf, at, 1, marks=marks))
-            texts.append((lang, 1))
-        for number, i in enumerate(order, 1):
-            if lang_of[i] != lang:
-                continue
-            count = int(sections[i]["pages"])
-            joined.append(
-                Part(
-                    cache / f"{section_keys[i]}{PART}",
-                    1,  # after the lead page
-                    count,
-                    prefix=f"post-{number}/",
-                    rename={SECTION_ANCHOR: f"post-{number}"},
-                    marks=sections[i]["bookmarks"],
-                )
-            )
-            texts.append((lang, count))
-    if quotes_at is not None:
-        count = chrome["pages"] - quotes_at
-        joined.append(Part(chrome_pdf, quotes_at, count, marks=marks))
-        texts.append((kit_lang, count))
-    total = sum(count for _, count in texts)
-    footers: list[str | None] = []
-    for lang, count in texts:
-        for _ in range(count):
-            number = len(footers) + 1
-            footers.append(
-                i18n.label(lang, "page", page=str(number), pages=str(total)) if lang else None
-            )
-
-    # 4. the footers, in chunks laid out side by side, each cached by its texts
-    chunks: list[tuple[str, int]] = []
-    todo = []
-    for start in range(0, total, FOOTER_CHUNK):
-        texts_here = footers[start : start + FOOTER_CHUNK]
-        key = part_key("footer", [langs, texts_here])
-        chunks.append((key, len(texts_here)))
-        if cached(key) is None and all(key != k for k, _ in todo):
-            todo.append(
-                (
-                    key,
-                    Task(
-                        id=start,
-                        func="presskit.batch.kit:render_footer",
-                        args={
-                            "out": str(cache / f"{key}{PART}"),
-                            "config": config_arg,
-                            "theme": settings.theme,
-                            "langs": langs,
-                            "footers": texts_here,
-                            EXTENSIONS_ARG: declared,
-                        },
-                        timeout=timeout,
-                        files=shared_files,
-                    ),
-                )
-            )
-    run(todo)
-    if errors:
-        result.kit_error = errors[0]
-        return None
-
-    # 5. one PDF
-    report.note(
-        f"kit {pdf.name}: joining {total} pages ({_count(len(order), 'section')}: "
-        f"{result.kit_sections_rendered} new, {result.kit_sections_reused} unchanged)"
-    )
-    title = kit_title(name, cfg.brand.name, kit_label(kit_lang))
-    data = assemble(
-        joined,
-        [(cache / f"{key}{PART}", count) for key, count in chunks],
-        title=title,
-        lang=i18n.html_lang(kit_lang),
-        info_from=chrome_pdf,
-    )
-    write_atomic(pdf, data)
-    keep = {*section_keys.values(), chrome_key, *(key for key, _ in chunks)}
-    _prune(cache, keep)
-    return total
+    return True
 
 
-def _count(n: int, noun: str) -> str:
+def count_of(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -591,100 +522,6 @@ def kit_language(langs: list[str], site_lang: str) -> str:
         if tag == site:
             return lang
     return langs[0]
-
-
-def single_document(
-    result: BuildResult,
-    name: str,
-    pool: Any,
-    posts: dict[int, Post],
-    inputs: Inputs,
-    timeout: float,
-    report: Reporter,
-    order: list[int],
-    now: dt.datetime | None,
-) -> int | None:
-    """The kit as one WeasyPrint document (`render_kit`): its page count, or None with
-    `result.kit_error` set. What an assembled kit cannot be yet falls back to this."""
-    from presskit.batch.executors import Result, Task
-    from presskit.batch.workers import EXTENSIONS_ARG
-
-    pdf = result.outdir / f"{name}.pdf"
-    first = posts[order[0]].path
-    report.note(f"kit {pdf.name}: preparing {len(order)} post{'' if len(order) == 1 else 's'}")
-    sections: dict[int, dict[str, Any]] = {}
-    errors: list[str] = []
-
-    def collected(task: Task, outcome: Result) -> None:
-        if outcome.ok:
-            sections[task.id] = {
-                **outcome.data,
-                "warnings": list(outcome.warnings),
-                "files": list(outcome.files),  # what the kit may read for this post
-            }
-        else:
-            errors.append(outcome.error or "failed")
-
-    settings = inputs.settings
-    config_arg = inputs.config_arg(first)  # what the workers use, without searching again
-    pool.run(
-        [
-            Task(
-                id=i,
-                func="presskit.batch.kit:post_section",
-                args={
-                    "path": str(posts[i].path),
-                    "config": config_arg,
-                    "theme": settings.theme,
-                    **clock_arg(now),
-                    EXTENSIONS_ARG: extensions.declared_modules(),
-                },
-                timeout=timeout,
-            )
-            for i in order
-        ],
-        collected,
-    )
-    if errors:
-        result.kit_error = errors[0]
-        return None
-    entries = []
-    for i in order:
-        doc = result.documents[i]
-        entries.append(
-            {
-                **sections[i],
-                "output": doc.output,
-                "translations": [t["lang"] for t in doc.translations],
-            }
-        )
-    rendered: list[Result] = []
-    report.note(f"kit {pdf.name}: rendering")
-    pool.run(
-        [
-            Task(
-                id=0,
-                func="presskit.batch.kit:render_kit",
-                args={
-                    "entries": entries,
-                    "name": name,
-                    "out": str(pdf),
-                    "config": config_arg,
-                    "theme": settings.theme,
-                    "offline": settings.offline,
-                    "variant": settings.pdf_variant,
-                    EXTENSIONS_ARG: extensions.declared_modules(),
-                },
-                timeout=timeout * (1 + len(entries) / 4),
-            )
-        ],
-        lambda _task, outcome: rendered.append(outcome),
-    )
-    outcome = rendered[0]
-    if not outcome.ok:
-        result.kit_error = outcome.error or "kit failed"
-        return None
-    return outcome.pages
 
 
 def _sha256(path: Path) -> str | None:
@@ -803,282 +640,6 @@ def post_section(
     }
 
 
-def kit_html(
-    entries: list[dict[str, Any]],
-    name: str,
-    cfg: Any,
-    theme: Any,
-    *,
-    part: str = "all",
-    langs: list[str] | None = None,
-    footers: list[str | None] | None = None,
-    quotes_page: int | None = None,
-    kit_lang: str | None = None,
-) -> str:
-    """The kit's HTML, or one `part` of it (see kit.html.j2). A part other than "all" is given
-    the whole kit's `langs` (each group's language, in order), so that a section laid out
-    alone gets the kit's language, its running heads' fonts and its group's class."""
-    from markupsafe import Markup
-
-    from presskit import i18n
-    from presskit.output.fonts import FontStacks
-    from presskit.output.page import (
-        PAGE_HEIGHTS,
-        brand_stacks,
-        environment,
-        page_css,
-        render_template,
-    )
-    from presskit.themes import builtin_root, data_uri
-
-    brand = cfg.brand
-    # the theme's templates (its own, then its parent's), then the built-in kit template;
-    # page.py's environment is cached per folder list, so a batch builds it once
-    default = (builtin_root() / "default").resolve()
-    env = environment(tuple(dict.fromkeys((*theme.template_dirs, default))))
-    groups: list[dict[str, Any]] = []
-    dates: list[dt.date] = []
-    wanted = langs if langs is not None else kit_groups(entries, cfg.lang)
-    for lang in wanted:
-        stacks = brand_stacks(lang, cfg, theme)
-        groups.append(
-            {
-                "lang": lang,
-                "html_lang": i18n.html_lang(lang),
-                "name": i18n.language_name(lang),
-                "labels": i18n.labels(lang),
-                "page_footer": i18n.page_label(lang),
-                "css_class": f"lang-{len(groups) + 1}",
-                "fonts": {
-                    "body": Markup(FontStacks.css(stacks.body)),
-                    "heading": Markup(FontStacks.css(stacks.heading)),
-                    "mono": Markup(FontStacks.css(stacks.mono)),
-                    "latin_body": Markup(FontStacks.css(stacks.latin_body)),
-                    "latin_heading": Markup(FontStacks.css(stacks.latin_heading)),
-                },
-                "posts": [],
-            }
-        )
-    by_lang = {group["lang"]: group for group in groups}
-    for number, entry in enumerate(entries, 1):
-        date = _parse_date(entry["date"])
-        if date is not None:
-            dates.append(date)
-        lang = entry["lang"] or cfg.lang
-        by_lang[lang]["posts"].append(
-            {
-                **entry,
-                "anchor": entry.get("anchor") or f"post-{number}",
-                "page": entry.get("page"),
-                "date_text": i18n.format_date(date, lang),
-                "body": Markup(entry.get("html", "")),
-                "translations": [i18n.language_name(t) for t in entry["translations"]],
-                # The kit's quotes sheet: every post's quotes, under the post they come from.
-                "quotes": [Markup(q) for q in entry["quotes"]] if cfg.quotes_sheet else [],
-            }
-        )
-    # A kit of one language speaks it, whatever presskit.toml's `lang`; a mixed kit labels
-    # each language's part in its language, and its shared parts (cover, contents, quotes
-    # sheet) in all of them, the site's language first.
-    langs = list(dict.fromkeys(group["html_lang"] for group in groups))
-    site = i18n.html_lang(cfg.lang)
-    kit_lang = kit_lang or (site if site in langs else langs[0])
-    langs.sort(key=lambda tag: tag != kit_lang)
-
-    def shared(words: dict[str, str]) -> str:
-        return " · ".join(dict.fromkeys(words[tag] for tag in langs))
-
-    labels = {
-        key: shared({tag: i18n.label(tag, key) for tag in langs})
-        for key in ("contents", "quotes_sheet", "published")
-    }
-    kind = kit_label(kit_lang)
-    template = env.get_template(KIT_TEMPLATE)
-    return render_template(
-        template,
-        dict(
-            name=name,
-            title=kit_title(name, brand.name, kind),
-            brand=brand,
-            logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-            css=Markup(page_css(theme.css)),
-            groups=groups,
-            has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
-            count=len(entries),
-            first=i18n.format_date(min(dates), kit_lang) if dates else "",
-            last=i18n.format_date(max(dates), kit_lang) if dates else "",
-            labels={**i18n.labels(kit_lang), **labels},
-            kind=shared({tag: kit_label(tag) for tag in langs}),
-            languages=i18n.label(
-                kit_lang, "languages", names=shared({tag: i18n.language_name(tag) for tag in langs})
-            )
-            if len(langs) > 1
-            else "",
-            html_lang=kit_lang,
-            page_size=cfg.page_size,
-            page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
-            page_footer=i18n.page_label(kit_lang),
-            generator="presskit",
-            kit_part=part,
-            dividers=len(groups) > 1,
-            footers=footers or [],
-            quotes_page=quotes_page,
-        ),
-    )
-
-
-def kit_groups(entries: list[dict[str, Any]], default: str) -> list[str]:
-    """Each language part's language, in the kit's order (entries come grouped by language)."""
-    return list(dict.fromkeys(entry["lang"] or default for entry in entries))
-
-
-def render_kit(
-    entries: list[dict[str, Any]],
-    name: str,
-    out: str,
-    config: str | None,
-    theme: str | None,
-    offline: bool | None,
-    variant: str | None = None,
-) -> dict[str, Any]:
-    from presskit.brand import Config
-    from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf
-    from presskit.pipeline import resolve_config
-    from presskit.themes import load_theme
-
-    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
-    theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
-    # Each post's approved files (see `absolute_sources`), never a folder: the kit reads what
-    # each post's own render reads, and the theme and brand that every post's render reads.
-    files = [Path(name) for entry in entries for name in entry.get("files", [])]
-    readable = [*theme_obj.template_dirs, theme_obj.path, cfg.brand.logo, *fonts, *files]
-    policy = FetchPolicy(
-        roots=allowed_roots(readable),
-        uncapped=frozenset(fonts),
-        offline=cfg.offline if offline is None else offline,
-        source=out,
-    )
-    try:
-        document = kit_html(entries, name, cfg, theme_obj)
-        result = render_pdf(
-            document, Path(out), base_url=Path(out).parent, policy=policy, variant=variant
-        )
-    except PresskitError as error:
-        return {"ok": False, "error": f"{out}: {error.message}"}
-    return {"ok": True, "pages": result.pages, "bytes": result.size}
-
-
-# --------------------------------------------------------------------------- the kit in parts
-# An assembled kit (`presskit.batch.assemble`) is laid out in parts, each by a worker: one
-# section per post (cached as its post's PDF is), the chrome (cover, contents, dividers,
-# quotes sheet) and the footers. Each part's PDF starts with a blank page (`.pk-lead`) that
-# assembly drops: the part's first real page is then not `@page :first` (the cover's page).
-
-SECTION_ANCHOR = "pk-post"  # a section's own anchor for its post; the kit's is "post-N"
-
-
-def _part_setup(
-    out: str, config: str | Config | None, theme: str | None, offline: bool | None, files: list[str]
-) -> tuple[Config, Any, Any]:
-    """The config, theme and fetch policy a part renders with: what `render_kit` reads."""
-    from presskit.brand import Config
-    from presskit.output.pdf import FetchPolicy, allowed_roots
-    from presskit.pipeline import resolve_config
-    from presskit.themes import load_theme
-
-    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
-    theme_obj = load_theme(theme or cfg.theme, cfg.root)
-    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
-    readable = [*theme_obj.template_dirs, theme_obj.path, cfg.brand.logo, *fonts]
-    policy = FetchPolicy(
-        roots=allowed_roots([*readable, *(Path(name) for name in files)]),
-        uncapped=frozenset(fonts),
-        offline=cfg.offline if offline is None else offline,
-        source=out,
-    )
-    return cfg, theme_obj, policy
-
-
-def _laid_out(
-    html_text: str, out: str, policy: Any, *, lead: bool = True
-) -> tuple[Any, dict[str, Any]]:
-    """Render a part to `out`: how many pages it has (after its blank lead page), their
-    bookmarks (in PDF points, where WeasyPrint's own outline puts them) and the page of each
-    anchor; pages are numbered as in the file, from 0."""
-    from presskit.output.pdf import render_pdf
-
-    seen: dict[str, Any] = {}
-
-    def inspect(document: Any) -> None:
-        marks: list[list[Any]] = []
-        anchors: dict[str, int] = {}
-        for number, page in enumerate(document.pages):
-            for level, label, (x, y), state in page.bookmarks:
-                top = (page.height - y) * 0.75
-                marks.append([level, label, number, x * 0.75, top, state != "closed"])
-            for anchor in page.anchors:
-                anchors.setdefault(anchor, number)
-        seen.update(pages=len(document.pages) - lead, bookmarks=marks, anchors=anchors)
-
-    result = render_pdf(
-        html_text,
-        Path(out),
-        base_url=Path(out).parent,
-        policy=policy,
-        durable=False,
-        inspect=inspect,
-    )
-    return result, seen
-
-
-def render_section(
-    path: str,
-    out: str,
-    config: str | Config | None,
-    theme: str | None,
-    offline: bool | None,
-    langs: list[str],
-    as_of: str | None = None,
-    kit_lang: str | None = None,
-) -> dict[str, Any]:
-    """One post's section of an assembled kit, laid out alone: everything the kit prints on
-    its pages but the page numbers. `langs` (the kit's first language part, then the post's)
-    and `kit_lang` are all it knows of the other posts; its embargo is judged as of `as_of`
-    (`build --as-of`) or now."""
-    entry = post_section(path, config, theme, as_of)
-    cfg, theme_obj, policy = _part_setup(out, config, theme, offline, entry["files"])
-    html_text = kit_html(
-        [{**entry, "translations": [], "anchor": SECTION_ANCHOR}],
-        "",
-        cfg,
-        theme_obj,
-        part="post",
-        langs=langs,
-        kit_lang=kit_lang,
-    )
-    try:
-        result, seen = _laid_out(html_text, out, policy)
-    except PresskitError as error:
-        return {"ok": False, "error": f"{path}: {error.message}"}
-    data = Path(out).read_bytes()
-    meta = {k: entry[k] for k in ("title", "lang", "date", "status")}
-    return {
-        **meta,
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bookmarks": seen["bookmarks"],
-        # the quotes sheet is laid out elsewhere, perhaps on another machine: its images
-        # travel inside the quotes
-        "quotes": [inline_sources(quote) for quote in entry["quotes"]],
-        "warnings": entry["warnings"] + [str(w) for w in result.warnings],
-        # asked for, found or not (an executor without this disk sends them on demand)
-        "files": list(dict.fromkeys(entry["files"] + entry["asked"])),
-    }
-
-
 def inline_sources(fragment: str) -> str:
     """Local images (`file:` URLs `absolute_sources` approved) as `data:` URLs."""
     import base64
@@ -1099,68 +660,6 @@ def inline_sources(fragment: str) -> str:
         return match.group(1) + f"data:{kind};base64,{encoded}" + match.group(3)
 
     return _SRC.sub(inline, fragment)
-
-
-def render_chrome(
-    entries: list[dict[str, Any]],
-    name: str,
-    out: str,
-    config: str | Config | None,
-    theme: str | None,
-    offline: bool | None,
-    langs: list[str],
-    quotes_page: int | None,
-) -> dict[str, Any]:
-    """The kit's own pages: cover, contents (each entry's `page` printed as text), the
-    language dividers and the quotes sheet, in one document that assembly cuts apart."""
-    cfg, theme_obj, policy = _part_setup(out, config, theme, offline, [])
-    html_text = kit_html(
-        entries, name, cfg, theme_obj, part="chrome", langs=langs, quotes_page=quotes_page
-    )
-    try:
-        result, seen = _laid_out(html_text, out, policy, lead=False)  # the cover is `:first`
-    except PresskitError as error:
-        return {"ok": False, "error": f"{out}: {error.message}"}
-    data = Path(out).read_bytes()
-    wanted = ("pk-contents", "kit-quotes", *(f"pk-divider-{n}" for n in range(1, len(langs) + 1)))
-    return {
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bookmarks": seen["bookmarks"],
-        "parts": {
-            anchor: seen["anchors"][anchor] for anchor in wanted if anchor in seen["anchors"]
-        },
-        "warnings": [str(w) for w in result.warnings],
-    }
-
-
-def render_footer(
-    out: str,
-    config: str | Config | None,
-    theme: str | None,
-    langs: list[str],
-    footers: list[str | None],
-) -> dict[str, Any]:
-    """Pages that carry only the kit's page footer ("Page 7 of 212"), one per text (None: a
-    page without one), laid out with the kit's CSS and fonts: stamped onto the joined pages,
-    so that no section is laid out again because an earlier one grew."""
-    cfg, theme_obj, policy = _part_setup(out, config, theme, True, [])
-    html_text = kit_html([], "", cfg, theme_obj, part="footer", langs=langs, footers=footers)
-    try:
-        _, seen = _laid_out(html_text, out, policy)
-    except PresskitError as error:
-        return {"ok": False, "error": f"{out}: {error.message}"}
-    if seen["pages"] != len(footers):
-        return {"ok": False, "error": f"{out}: {seen['pages']} footer pages for {len(footers)}"}
-    data = Path(out).read_bytes()
-    return {
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
 
 
 # The cover's kind line; kept here rather than in i18n.LABELS, which single posts never need.
@@ -1192,12 +691,3 @@ def kit_label(lang: str) -> str:
 
     tag = i18n.html_lang(lang)
     return KIT_LABELS.get(tag) or KIT_LABELS.get(tag.split("-")[0]) or KIT_LABELS["en"]
-
-
-def _parse_date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None

@@ -1,10 +1,17 @@
 """Output backends: one post into one kind of file, behind one small interface.
 
-`presskit render`, `presskit build` and the kit do not know how a PDF or a Word file is made;
-they ask `backend_for` and call `render(job)`. A backend is a class with a `name` (what
-`--to` and `--formats` say), a file `suffix`, and `render(job) -> RenderResult`. The built-in
-ones are named here by "module:Class" and imported only when used (WeasyPrint costs a second
-to import; `presskit render --to docx` never pays it); a site adds its own with `register`.
+`presskit render` and `presskit build` do not know how a PDF or a Word file is made; they ask
+`get` for a backend and call `render(job)`. A backend is a class with a `name` (what `--to`
+and `--formats` say), a file `suffix`, and `render(job) -> RenderResult`. The built-in ones are
+named here by "module:Class" and imported only when used (WeasyPrint costs a second to import;
+`presskit render --to docx` never pays it); a site adds its own with `register`.
+
+The kit (`presskit build --kit`) splits the same way, as a Sphinx builder or a Pelican writer
+does: `presskit.batch.kit` keeps what is the same for every format (which posts, their order
+and language groups, each post's section cached by its inputs, the zip, the manifest) and asks
+the kit's format for a `presskit.batch.kit.KitWriter`, which lays out one post's section and
+joins the sections and the kit's own pages (cover, contents) into one file. A backend makes a
+kit when it names its writer in `OutputBackend.kit` (`kit_spec`); the PDF backend does.
 
 Whatever the backend, a post reads only what the PDF path may read: the post's folder, the
 theme, the brand and the site's static folders, through `presskit.output.pdf.fetch_resource`, and
@@ -18,7 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from presskit.errors import Diagnostic, PresskitError
 
@@ -54,11 +61,14 @@ class RenderResult:
 
 
 class OutputBackend(ABC):
-    """One output format. Subclasses set `name` and `suffix` and implement `render`."""
+    """One output format. Subclasses set `name` and `suffix` and implement `render`; one
+    that can make a press kit names its `KitWriter` in `kit` ("module:Class", imported only
+    when a kit is made)."""
 
     name: str = ""
     suffix: str = ""
     description: str = ""
+    kit: str = ""
 
     @abstractmethod
     def render(self, job: Job) -> RenderResult:
@@ -66,10 +76,12 @@ class OutputBackend(ABC):
         read; raise `PresskitError` for anything the post or the config got wrong."""
 
 
-# Built-in backends: name → (suffix, "module:Class"), imported on first use.
-BUILTIN: dict[str, tuple[str, str]] = {
-    "pdf": (".pdf", "presskit.pipeline:PdfBackend"),
-    "docx": (".docx", "presskit.output.docx:DocxBackend"),
+# Built-in backends: name → (suffix, "module:Class", the kit writer's "module:Class" or ""),
+# imported on first use: the batch's parent asks which formats make a kit without importing
+# a backend.
+BUILTIN: dict[str, tuple[str, str, str]] = {
+    "pdf": (".pdf", "presskit.pipeline:PdfBackend", "presskit.output.pdfkit:PdfKit"),
+    "docx": (".docx", "presskit.output.docx:DocxBackend", ""),
 }
 _loaded: dict[str, OutputBackend] = {}
 
@@ -93,10 +105,22 @@ def get(name: str) -> OutputBackend:
         return _loaded[key]
     if key not in BUILTIN:
         raise PresskitError(f"unknown output format {name!r} (known: {', '.join(names())})")
-    module, _, attribute = BUILTIN[key][1].partition(":")
-    backend = getattr(importlib.import_module(module), attribute)()
+    backend = _instance(BUILTIN[key][1])
     _loaded[key] = backend
     return backend
+
+
+def _instance(spec: str) -> Any:
+    module, _, attribute = spec.partition(":")
+    return getattr(importlib.import_module(module), attribute)()
+
+
+def kit_spec(name: str) -> str:
+    """The "module:Class" of the format's kit writer, "" when the format makes no kit."""
+    key = name.strip().lower()
+    if key not in _loaded and key in BUILTIN:
+        return BUILTIN[key][2]
+    return get(key).kit
 
 
 def for_output(out: Path, to: str | None = None) -> OutputBackend:
@@ -127,6 +151,25 @@ def output_paths(out: str | Path, formats: Iterable[str]) -> dict[str, Path]:
     (`launch.pdf`, `launch.docx`). The batch names its manifest rows, the worker writes and a
     Dask worker sends back by this one rule."""
     return {fmt: Path(out).with_suffix(suffix_of(fmt)) for fmt in formats}
+
+
+def kit_format(formats: Iterable[str]) -> str | None:
+    """The format the kit is made in: the first of `formats` whose backend makes a kit.
+
+    A backend without a kit writer (Word, today) adds its files to the kit's zip and nothing
+    else; a kit asked of such formats alone is an error naming the one to add, rather than a
+    build that quietly makes no kit, or one in a format nobody asked for."""
+    return next((fmt for fmt in formats if kit_spec(fmt)), None)
+
+
+def no_kit_format(formats: Iterable[str]) -> str:
+    """The one-line error of `--kit` with formats none of which makes a kit."""
+    makers = [name for name in names() if kit_spec(name)]
+    asked = ",".join(formats)
+    return (
+        f"no format of --formats {asked} makes a kit: add {makers[0]} to --formats "
+        f"(for example {makers[0]},{asked})"
+    )
 
 
 def by_suffix(suffix: str) -> OutputBackend | None:

@@ -7,7 +7,7 @@ shared objects kept shared), writes object streams, and has what assembly needs 
 destinations) and `open_outline` (bookmarks). pypdf does all of this in pure Python, several
 times slower on a kit of 500 pages, and its overlay (`merge_page`) rewrites content streams.
 
-Each part's PDF begins with a blank page that is never copied (see `presskit.batch.kit`).
+Each part's PDF begins with a blank page that is never copied (see `presskit.output.pdfkit`).
 """
 
 from __future__ import annotations

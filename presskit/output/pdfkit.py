@@ -1,0 +1,670 @@
+"""The press kit as a PDF: the PDF backend's `KitWriter`.
+
+`presskit.batch.kit` chooses the posts, orders and groups them, caches each post's section by
+its inputs and writes the zip and the manifest; this module makes the PDF. A section is one
+post laid out alone by WeasyPrint (`render_section`, in the worker that renders the post's
+PDF when it can); the kit's own pages (cover, contents with page numbers taken from the
+sections' page counts, language dividers, quotes sheet) are one small document
+(`render_chrome`); the `Page N of M` footers another (`render_footer`), drawn over the joined
+pages; `presskit.output.pdfjoin` joins them with pikepdf. What cannot be joined yet
+(`whole_reason`) is laid out as one document (`render_kit`), as the kit used to be.
+
+Every part is the kit's HTML (`kit_html`, from the theme's kit.html.j2) with `kit_part` set.
+Each part's PDF starts with a blank page (`.pk-lead`) that joining drops: the part's first
+real page is then not `@page :first` (the cover's page).
+
+Imported by the batch's parent, which runs none of the layout: WeasyPrint and pikepdf are
+imported where they are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from presskit import extensions, i18n
+from presskit.batch.executors import clock_arg
+from presskit.batch.inputs import KIT_TEMPLATE, Inputs
+from presskit.batch.kit import (
+    KitJob,
+    KitWriter,
+    count_of,
+    inline_sources,
+    kit_label,
+    kit_language,
+    kit_title,
+    post_section,
+)
+from presskit.brand import Config
+from presskit.errors import PresskitError
+from presskit.output.pdf import write_atomic
+
+FOOTER_CHUNK = 96  # footer pages per task: footers of a large kit lay out on every worker
+SECTION_ANCHOR = "pk-post"  # a section's own anchor for its post; the kit's is "post-N"
+
+
+class PdfKit(KitWriter):
+    """Sections laid out by WeasyPrint, joined by pikepdf; one WeasyPrint document when
+    joining cannot give what is asked."""
+
+    section = "presskit.output.pdfkit:render_section"
+
+    def whole_reason(self, inputs: Inputs, config: Config) -> str | None:
+        variant = inputs.settings.pdf_variant
+        if variant:
+            # A joined PDF would need one structure tree (PDF/UA) and one conformance claim
+            # over parts that each made their own (PDF/A): not done yet.
+            return f"--pdf-variant {variant}"
+        from presskit.themes import load_theme
+
+        theme = load_theme(inputs.settings.theme or config.theme, config.root)
+        for folder in theme.template_dirs:
+            template = Path(folder) / KIT_TEMPLATE
+            if template.is_file():
+                if "kit_part" not in template.read_text("utf-8", errors="replace"):
+                    return f"the theme's {KIT_TEMPLATE} knows no parts (kit_part)"
+                break
+        return None
+
+    def join(self, job: KitJob) -> int | None:
+        """The chrome (its contents' page numbers from the sections' page counts), the
+        footers, then one PDF (`presskit.output.pdfjoin`)."""
+        from presskit.batch.executors import Task
+        from presskit.batch.workers import EXTENSIONS_ARG
+        from presskit.output.pdfjoin import Part, assemble
+
+        result, order, sections, cfg = job.result, job.order, job.sections, job.config
+        store = job.store
+        langs, lang_of, cache = store.langs, job.lang_of, store.folder
+        settings = job.inputs.settings
+        declared = extensions.declared_modules()
+        part_key, cached = store.key, store.get
+        shared_files = job.shared_files()
+
+        # 1. the chrome: contents page numbers from the sections' page counts
+        dividers = len(langs) > 1
+        kit_lang = kit_language(langs, cfg.lang)
+        layout_file = cache / "layout.json"
+        try:
+            contents = int(json.loads(layout_file.read_text("utf-8"))["contents"])
+        except (OSError, ValueError, KeyError, TypeError):
+            contents = 1
+        chrome: dict[str, Any] = {}
+        chrome_key = ""
+        for _attempt in range(4):
+            page = 1 + contents  # cover, contents
+            starts: dict[int, int] = {}
+            for lang in langs:
+                page += 1 if dividers else 0
+                for i in order:
+                    if lang_of[i] == lang:
+                        starts[i] = page + 1
+                        page += int(sections[i]["pages"])
+            quotes = any(sections[i].get("quotes") for i in order) and cfg.quotes_sheet
+            entries = [
+                {
+                    "title": sections[i]["title"],
+                    "date": sections[i]["date"],
+                    "lang": lang_of[i],
+                    "quotes": sections[i].get("quotes", []),
+                    "translations": [t["lang"] for t in result.documents[i].translations],
+                    "page": starts[i],
+                }
+                for i in order
+            ]
+            what = {
+                "entries": entries,
+                "name": job.name,
+                "quotes_page": page + 1 if quotes else None,
+                "langs": langs,
+            }
+            chrome_key = part_key("chrome", what)
+            record = cached(chrome_key)
+            if record is None:
+                task = Task(
+                    id=0,
+                    func="presskit.output.pdfkit:render_chrome",
+                    args={
+                        "entries": entries,
+                        "name": job.name,
+                        "out": str(store.pdf(chrome_key)),
+                        "config": job.config_arg,
+                        "theme": settings.theme,
+                        "offline": settings.offline,
+                        "langs": langs,
+                        "quotes_page": what["quotes_page"],
+                        EXTENSIONS_ARG: declared,
+                    },
+                    timeout=job.timeout * (1 + len(entries) / 50),
+                    files=shared_files,
+                )
+                record = job.run([(chrome_key, task)]).get(chrome_key)
+                if record is None:
+                    result.kit_error = job.errors[0] if job.errors else "kit contents failed"
+                    return None
+            chrome = record
+            parts = chrome["parts"]
+            after = [p for k, p in parts.items() if k != "pk-contents"] + [chrome["pages"]]
+            laid = min(after) - 1  # the cover is page 0; contents run up to the next part
+            if laid == contents:
+                break
+            contents = laid
+        else:
+            result.kit_error = f"{job.out}: the contents do not settle on a page count"
+            return None
+        write_atomic(layout_file, json.dumps({"contents": contents}), durable=False)
+
+        # 2. the parts in kit order, and each page's footer text
+        chrome_pdf = store.pdf(chrome_key)
+        marks = chrome["bookmarks"]
+        quotes_at = chrome["parts"].get("kit-quotes")
+        joined: list[Part] = [
+            Part(chrome_pdf, 0, 1, marks=marks, footers=False),
+            Part(chrome_pdf, 1, contents, marks=marks),
+        ]
+        texts: list[tuple[str, int]] = [("", 1), (kit_lang, contents)]
+        for n, lang in enumerate(langs, 1):
+            if dividers:
+                at = chrome["parts"][f"pk-divider-{n}"]
+                joined.append(Part(chrome_pdf, at, 1, marks=marks))
+                texts.append((lang, 1))
+            for number, i in enumerate(order, 1):
+                if lang_of[i] != lang:
+                    continue
+                count = int(sections[i]["pages"])
+                joined.append(
+                    Part(
+                        store.pdf(job.section_keys[i]),
+                        1,  # after the lead page
+                        count,
+                        prefix=f"post-{number}/",
+                        rename={SECTION_ANCHOR: f"post-{number}"},
+                        marks=sections[i]["bookmarks"],
+                    )
+                )
+                texts.append((lang, count))
+        if quotes_at is not None:
+            count = chrome["pages"] - quotes_at
+            joined.append(Part(chrome_pdf, quotes_at, count, marks=marks))
+            texts.append((kit_lang, count))
+        total = sum(count for _, count in texts)
+        footers: list[str | None] = []
+        for lang, count in texts:
+            for _ in range(count):
+                number = len(footers) + 1
+                footers.append(
+                    i18n.label(lang, "page", page=str(number), pages=str(total)) if lang else None
+                )
+
+        # 3. the footers, in chunks laid out side by side, each cached by its texts
+        chunks: list[tuple[str, int]] = []
+        todo: list[tuple[str, Task]] = []
+        for start in range(0, total, FOOTER_CHUNK):
+            texts_here = footers[start : start + FOOTER_CHUNK]
+            key = part_key("footer", [langs, texts_here])
+            chunks.append((key, len(texts_here)))
+            if cached(key) is None and all(key != k for k, _ in todo):
+                todo.append(
+                    (
+                        key,
+                        Task(
+                            id=start,
+                            func="presskit.output.pdfkit:render_footer",
+                            args={
+                                "out": str(store.pdf(key)),
+                                "config": job.config_arg,
+                                "theme": settings.theme,
+                                "langs": langs,
+                                "footers": texts_here,
+                                EXTENSIONS_ARG: declared,
+                            },
+                            timeout=job.timeout,
+                            files=shared_files,
+                        ),
+                    )
+                )
+        job.run(todo)
+        if job.errors:
+            result.kit_error = job.errors[0]
+            return None
+
+        # 4. one PDF
+        job.report.note(
+            f"kit {job.out.name}: joining {total} pages ({count_of(len(order), 'section')}: "
+            f"{result.kit_sections_rendered} new, {result.kit_sections_reused} unchanged)"
+        )
+        title = kit_title(job.name, cfg.brand.name, kit_label(kit_lang))
+        data = assemble(
+            joined,
+            [(store.pdf(key), count) for key, count in chunks],
+            title=title,
+            lang=i18n.html_lang(kit_lang),
+            info_from=chrome_pdf,
+        )
+        write_atomic(job.out, data)
+        job.keep(chrome_key, *(key for key, _ in chunks))
+        return total
+
+    def whole(self, job: KitJob) -> int | None:
+        """The kit as one WeasyPrint document (`render_kit`) from every post's `post_section`."""
+        from presskit.batch.executors import Result, Task
+        from presskit.batch.workers import EXTENSIONS_ARG
+
+        result, order, posts, pool = job.result, job.order, job.posts, job.pool
+        job.report.note(f"kit {job.out.name}: preparing {count_of(len(order), 'post')}")
+        sections: dict[int, dict[str, Any]] = {}
+        errors: list[str] = []
+
+        def collected(task: Task, outcome: Result) -> None:
+            if outcome.ok:
+                sections[task.id] = {
+                    **outcome.data,
+                    "warnings": list(outcome.warnings),
+                    "files": list(outcome.files),  # what the kit may read for this post
+                }
+            else:
+                errors.append(outcome.error or "failed")
+
+        settings = job.inputs.settings
+        pool.run(
+            [
+                Task(
+                    id=i,
+                    func="presskit.batch.kit:post_section",
+                    args={
+                        "path": str(posts[i].path),
+                        "config": job.config_arg,
+                        "theme": settings.theme,
+                        **clock_arg(job.now),
+                        EXTENSIONS_ARG: extensions.declared_modules(),
+                    },
+                    timeout=job.timeout,
+                )
+                for i in order
+            ],
+            collected,
+        )
+        if errors:
+            result.kit_error = errors[0]
+            return None
+        entries = []
+        for i in order:
+            doc = result.documents[i]
+            entries.append(
+                {
+                    **sections[i],
+                    "output": doc.output,
+                    "translations": [t["lang"] for t in doc.translations],
+                }
+            )
+        rendered: list[Result] = []
+        job.report.note(f"kit {job.out.name}: rendering")
+        pool.run(
+            [
+                Task(
+                    id=0,
+                    func="presskit.output.pdfkit:render_kit",
+                    args={
+                        "entries": entries,
+                        "name": job.name,
+                        "out": str(job.out),
+                        "config": job.config_arg,
+                        "theme": settings.theme,
+                        "offline": settings.offline,
+                        "variant": settings.pdf_variant,
+                        EXTENSIONS_ARG: extensions.declared_modules(),
+                    },
+                    timeout=job.timeout * (1 + len(entries) / 4),
+                )
+            ],
+            lambda _task, outcome: rendered.append(outcome),
+        )
+        outcome = rendered[0]
+        if not outcome.ok:
+            result.kit_error = outcome.error or "kit failed"
+            return None
+        return outcome.pages
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+def kit_html(
+    entries: list[dict[str, Any]],
+    name: str,
+    cfg: Any,
+    theme: Any,
+    *,
+    part: str = "all",
+    langs: list[str] | None = None,
+    footers: list[str | None] | None = None,
+    quotes_page: int | None = None,
+    kit_lang: str | None = None,
+) -> str:
+    """The kit's HTML, or one `part` of it (see kit.html.j2). A part other than "all" is given
+    the whole kit's `langs` (each group's language, in order), so that a section laid out
+    alone gets the kit's language, its running heads' fonts and its group's class."""
+    from markupsafe import Markup
+
+    from presskit import i18n
+    from presskit.output.fonts import FontStacks
+    from presskit.output.page import (
+        PAGE_HEIGHTS,
+        brand_stacks,
+        environment,
+        page_css,
+        render_template,
+    )
+    from presskit.themes import builtin_root, data_uri
+
+    brand = cfg.brand
+    # the theme's templates (its own, then its parent's), then the built-in kit template;
+    # page.py's environment is cached per folder list, so a batch builds it once
+    default = (builtin_root() / "default").resolve()
+    env = environment(tuple(dict.fromkeys((*theme.template_dirs, default))))
+    groups: list[dict[str, Any]] = []
+    dates: list[dt.date] = []
+    wanted = langs if langs is not None else kit_groups(entries, cfg.lang)
+    for lang in wanted:
+        stacks = brand_stacks(lang, cfg, theme)
+        groups.append(
+            {
+                "lang": lang,
+                "html_lang": i18n.html_lang(lang),
+                "name": i18n.language_name(lang),
+                "labels": i18n.labels(lang),
+                "page_footer": i18n.page_label(lang),
+                "css_class": f"lang-{len(groups) + 1}",
+                "fonts": {
+                    "body": Markup(FontStacks.css(stacks.body)),
+                    "heading": Markup(FontStacks.css(stacks.heading)),
+                    "mono": Markup(FontStacks.css(stacks.mono)),
+                    "latin_body": Markup(FontStacks.css(stacks.latin_body)),
+                    "latin_heading": Markup(FontStacks.css(stacks.latin_heading)),
+                },
+                "posts": [],
+            }
+        )
+    by_lang = {group["lang"]: group for group in groups}
+    for number, entry in enumerate(entries, 1):
+        date = _parse_date(entry["date"])
+        if date is not None:
+            dates.append(date)
+        lang = entry["lang"] or cfg.lang
+        by_lang[lang]["posts"].append(
+            {
+                **entry,
+                "anchor": entry.get("anchor") or f"post-{number}",
+                "page": entry.get("page"),
+                "date_text": i18n.format_date(date, lang),
+                "body": Markup(entry.get("html", "")),
+                "translations": [i18n.language_name(t) for t in entry["translations"]],
+                # The kit's quotes sheet: every post's quotes, under the post they come from.
+                "quotes": [Markup(q) for q in entry["quotes"]] if cfg.quotes_sheet else [],
+            }
+        )
+    # A kit of one language speaks it, whatever presskit.toml's `lang`; a mixed kit labels
+    # each language's part in its language, and its shared parts (cover, contents, quotes
+    # sheet) in all of them, the site's language first.
+    langs = list(dict.fromkeys(group["html_lang"] for group in groups))
+    site = i18n.html_lang(cfg.lang)
+    kit_lang = kit_lang or (site if site in langs else langs[0])
+    langs.sort(key=lambda tag: tag != kit_lang)
+
+    def shared(words: dict[str, str]) -> str:
+        return " · ".join(dict.fromkeys(words[tag] for tag in langs))
+
+    labels = {
+        key: shared({tag: i18n.label(tag, key) for tag in langs})
+        for key in ("contents", "quotes_sheet", "published")
+    }
+    kind = kit_label(kit_lang)
+    template = env.get_template(KIT_TEMPLATE)
+    return render_template(
+        template,
+        dict(
+            name=name,
+            title=kit_title(name, brand.name, kind),
+            brand=brand,
+            logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
+            css=Markup(page_css(theme.css)),
+            groups=groups,
+            has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
+            count=len(entries),
+            first=i18n.format_date(min(dates), kit_lang) if dates else "",
+            last=i18n.format_date(max(dates), kit_lang) if dates else "",
+            labels={**i18n.labels(kit_lang), **labels},
+            kind=shared({tag: kit_label(tag) for tag in langs}),
+            languages=i18n.label(
+                kit_lang, "languages", names=shared({tag: i18n.language_name(tag) for tag in langs})
+            )
+            if len(langs) > 1
+            else "",
+            html_lang=kit_lang,
+            page_size=cfg.page_size,
+            page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
+            page_footer=i18n.page_label(kit_lang),
+            generator="presskit",
+            kit_part=part,
+            dividers=len(groups) > 1,
+            footers=footers or [],
+            quotes_page=quotes_page,
+        ),
+    )
+
+
+def kit_groups(entries: list[dict[str, Any]], default: str) -> list[str]:
+    """Each language part's language, in the kit's order (entries come grouped by language)."""
+    return list(dict.fromkeys(entry["lang"] or default for entry in entries))
+
+
+def render_kit(
+    entries: list[dict[str, Any]],
+    name: str,
+    out: str,
+    config: str | None,
+    theme: str | None,
+    offline: bool | None,
+    variant: str | None = None,
+) -> dict[str, Any]:
+    from presskit.brand import Config
+    from presskit.output.pdf import FetchPolicy, allowed_roots, render_pdf
+    from presskit.pipeline import resolve_config
+    from presskit.themes import load_theme
+
+    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
+    theme_obj = load_theme(theme or cfg.theme, cfg.root)
+    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
+    # Each post's approved files (see `absolute_sources`), never a folder: the kit reads what
+    # each post's own render reads, and the theme and brand that every post's render reads.
+    files = [Path(name) for entry in entries for name in entry.get("files", [])]
+    readable = [*theme_obj.template_dirs, theme_obj.path, cfg.brand.logo, *fonts, *files]
+    policy = FetchPolicy(
+        roots=allowed_roots(readable),
+        uncapped=frozenset(fonts),
+        offline=cfg.offline if offline is None else offline,
+        source=out,
+    )
+    try:
+        document = kit_html(entries, name, cfg, theme_obj)
+        result = render_pdf(
+            document, Path(out), base_url=Path(out).parent, policy=policy, variant=variant
+        )
+    except PresskitError as error:
+        return {"ok": False, "error": f"{out}: {error.message}"}
+    return {"ok": True, "pages": result.pages, "bytes": result.size}
+
+
+def _part_setup(
+    out: str, config: str | Config | None, theme: str | None, offline: bool | None, files: list[str]
+) -> tuple[Config, Any, Any]:
+    """The config, theme and fetch policy a part renders with: what `render_kit` reads."""
+    from presskit.brand import Config
+    from presskit.output.pdf import FetchPolicy, allowed_roots
+    from presskit.pipeline import resolve_config
+    from presskit.themes import load_theme
+
+    cfg = resolve_config(Path(out), config) if config else Config()  # no presskit.toml found
+    theme_obj = load_theme(theme or cfg.theme, cfg.root)
+    fonts = allowed_roots(face.path for face in cfg.brand.font_files)
+    readable = [*theme_obj.template_dirs, theme_obj.path, cfg.brand.logo, *fonts]
+    policy = FetchPolicy(
+        roots=allowed_roots([*readable, *(Path(name) for name in files)]),
+        uncapped=frozenset(fonts),
+        offline=cfg.offline if offline is None else offline,
+        source=out,
+    )
+    return cfg, theme_obj, policy
+
+
+def _laid_out(
+    html_text: str, out: str, policy: Any, *, lead: bool = True
+) -> tuple[Any, dict[str, Any]]:
+    """Render a part to `out`: how many pages it has (after its blank lead page), their
+    bookmarks (in PDF points, where WeasyPrint's own outline puts them) and the page of each
+    anchor; pages are numbered as in the file, from 0."""
+    from presskit.output.pdf import render_pdf
+
+    seen: dict[str, Any] = {}
+
+    def inspect(document: Any) -> None:
+        marks: list[list[Any]] = []
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages):
+            for level, label, (x, y), state in page.bookmarks:
+                top = (page.height - y) * 0.75
+                marks.append([level, label, number, x * 0.75, top, state != "closed"])
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, number)
+        seen.update(pages=len(document.pages) - lead, bookmarks=marks, anchors=anchors)
+
+    result = render_pdf(
+        html_text,
+        Path(out),
+        base_url=Path(out).parent,
+        policy=policy,
+        durable=False,
+        inspect=inspect,
+    )
+    return result, seen
+
+
+def render_section(
+    path: str,
+    out: str,
+    config: str | Config | None,
+    theme: str | None,
+    offline: bool | None,
+    langs: list[str],
+    as_of: str | None = None,
+    kit_lang: str | None = None,
+) -> dict[str, Any]:
+    """One post's section of an assembled kit, laid out alone: everything the kit prints on
+    its pages but the page numbers. `langs` (the kit's first language part, then the post's)
+    and `kit_lang` are all it knows of the other posts; its embargo is judged as of `as_of`
+    (`build --as-of`) or now."""
+    entry = post_section(path, config, theme, as_of)
+    cfg, theme_obj, policy = _part_setup(out, config, theme, offline, entry["files"])
+    html_text = kit_html(
+        [{**entry, "translations": [], "anchor": SECTION_ANCHOR}],
+        "",
+        cfg,
+        theme_obj,
+        part="post",
+        langs=langs,
+        kit_lang=kit_lang,
+    )
+    try:
+        result, seen = _laid_out(html_text, out, policy)
+    except PresskitError as error:
+        return {"ok": False, "error": f"{path}: {error.message}"}
+    data = Path(out).read_bytes()
+    meta = {k: entry[k] for k in ("title", "lang", "date", "status")}
+    return {
+        **meta,
+        "ok": True,
+        "pages": seen["pages"],
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bookmarks": seen["bookmarks"],
+        # the quotes sheet is laid out elsewhere, perhaps on another machine: its images
+        # travel inside the quotes
+        "quotes": [inline_sources(quote) for quote in entry["quotes"]],
+        "warnings": entry["warnings"] + [str(w) for w in result.warnings],
+        # asked for, found or not (an executor without this disk sends them on demand)
+        "files": list(dict.fromkeys(entry["files"] + entry["asked"])),
+    }
+
+
+def render_chrome(
+    entries: list[dict[str, Any]],
+    name: str,
+    out: str,
+    config: str | Config | None,
+    theme: str | None,
+    offline: bool | None,
+    langs: list[str],
+    quotes_page: int | None,
+) -> dict[str, Any]:
+    """The kit's own pages: cover, contents (each entry's `page` printed as text), the
+    language dividers and the quotes sheet, in one document that assembly cuts apart."""
+    cfg, theme_obj, policy = _part_setup(out, config, theme, offline, [])
+    html_text = kit_html(
+        entries, name, cfg, theme_obj, part="chrome", langs=langs, quotes_page=quotes_page
+    )
+    try:
+        result, seen = _laid_out(html_text, out, policy, lead=False)  # the cover is `:first`
+    except PresskitError as error:
+        return {"ok": False, "error": f"{out}: {error.message}"}
+    data = Path(out).read_bytes()
+    wanted = ("pk-contents", "kit-quotes", *(f"pk-divider-{n}" for n in range(1, len(langs) + 1)))
+    return {
+        "ok": True,
+        "pages": seen["pages"],
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bookmarks": seen["bookmarks"],
+        "parts": {
+            anchor: seen["anchors"][anchor] for anchor in wanted if anchor in seen["anchors"]
+        },
+        "warnings": [str(w) for w in result.warnings],
+    }
+
+
+def render_footer(
+    out: str,
+    config: str | Config | None,
+    theme: str | None,
+    langs: list[str],
+    footers: list[str | None],
+) -> dict[str, Any]:
+    """Pages that carry only the kit's page footer ("Page 7 of 212"), one per text (None: a
+    page without one), laid out with the kit's CSS and fonts: stamped onto the joined pages,
+    so that no section is laid out again because an earlier one grew."""
+    cfg, theme_obj, policy = _part_setup(out, config, theme, True, [])
+    html_text = kit_html([], "", cfg, theme_obj, part="footer", langs=langs, footers=footers)
+    try:
+        _, seen = _laid_out(html_text, out, policy)
+    except PresskitError as error:
+        return {"ok": False, "error": f"{out}: {error.message}"}
+    if seen["pages"] != len(footers):
+        return {"ok": False, "error": f"{out}: {seen['pages']} footer pages for {len(footers)}"}
+    data = Path(out).read_bytes()
+    return {
+        "ok": True,
+        "pages": seen["pages"],
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
