@@ -294,3 +294,45 @@ def test_translations_pair_as_hugo_pairs_them(hugo_site: Path, tmp_path: Path) -
     assert ("zh/blog/same/index.md", "en/blog/same/index.md") in hugo_pairs
     assert not any(a == "en/blog/same/index.md" for a, _ in hugo_pairs)
     assert ours == hugo_pairs
+
+
+@needs_hugo
+def test_a_leaf_bundles_markdown_files_are_its_resources_not_posts(tmp_path: Path) -> None:
+    """Hugo renders a leaf bundle (`index.md`) as one page: the other Markdown beside it or
+    below it is a resource. A branch bundle (`_index.md`) has pages of its own."""
+    from presskit.batch.discover import discover
+
+    outside = tmp_path / "outside.md"
+    outside.write_text("secret\n", encoding="utf-8")
+    root = tmp_path / "site"
+    (root / "layouts").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://example.org/"\n', encoding="utf-8")
+    for name in ("single.html", "list.html", "home.html"):
+        (root / "layouts" / name).write_text(TEMPLATE, encoding="utf-8")
+    files = {
+        "news/_index.md": "Section.",
+        "news/plain.md": "A page.",
+        "news/a/index.md": "A bundle.",
+        "news/a/notes.md": "A resource.",
+        "news/a/sub/deeper.md": "Also a resource.",
+        "news/a/sub/index.md": "Below a leaf: still a resource.",
+        "boilerplates/index.md": None,  # headless
+        "boilerplates/about.md": "About us.",
+    }
+    for rel, body in files.items():
+        file = root / "content" / rel
+        file.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"title": rel} if body is not None else {"title": rel, "headless": True}
+        file.write_text(json.dumps(meta) + "\n" + (body or ""), encoding="utf-8")
+    (root / "content/boilerplates/linked.md").symlink_to(outside)  # a contributor's symlink
+
+    listed = {path for path in hugo_list(root, "all") if path.startswith("content/news")}
+    everything = rendered(root, "--buildDrafts", "--buildFuture", "--buildExpired")
+    found = {source.path for source in discover([root / "content"])}
+    assert {f"content/{s.rel}" for s in discover([root / "content"]) if "news" in s.rel.parts} == (
+        listed
+    )
+    assert {str(path.resolve()) for path in found} >= everything
+    assert found == {
+        root / "content" / rel for rel in ("news/_index.md", "news/plain.md", "news/a/index.md")
+    } | {root / "content/boilerplates/index.md"}

@@ -48,13 +48,19 @@ def output_name(rel: PurePosixPath, folder_name: str) -> PurePosixPath:
     return (parent.parent if parent.name else parent) / (stem + ".pdf")
 
 
+def is_leaf_bundle_file(name: str) -> bool:
+    match = BUNDLE_FILE.fullmatch(name)
+    return bool(match and not match.group("section"))
+
+
 def is_section(path: Path) -> bool:
     match = BUNDLE_FILE.fullmatch(path.name)
     return bool(match and match.group("section"))
 
 
 def discover(paths: Sequence[str | Path]) -> list[Source]:
-    """Every `*.md` under the folders (hidden folders skipped), and the files named directly."""
+    """Every page `*.md` under the folders (hidden folders and leaf bundles' resources skipped),
+    and the files named directly."""
     found: list[Source] = []
     for raw in paths:
         path = Path(raw)
@@ -75,6 +81,13 @@ def discover(paths: Sequence[str | Path]) -> list[Source]:
 def _walk(root: Path) -> Iterable[Path]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        leaf = sorted(name for name in files if is_leaf_bundle_file(name))
+        if leaf:
+            # A leaf bundle is one page: its other files, Markdown and subfolders included, are
+            # that page's resources (Hugo renders none of them), not posts.
+            dirs[:] = []
+            yield from (Path(folder) / name for name in leaf)
+            continue
         for name in files:
             if name.endswith(".md") and not name.startswith("."):
                 yield Path(folder) / name
