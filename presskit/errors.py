@@ -94,6 +94,12 @@ class PresskitError(Exception):
         return f"{where(self.path, self.line, self.col)}: {self.message}"
 
 
+class IncludeLoop(PresskitError):
+    """Boilerplates nested too deep. Each `{{< boilerplate >}}` it passes through places it at
+    its own line, so it ends at the line of the post being rendered, where the author can act
+    (the boilerplate file is named in the message)."""
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """A non-fatal finding, kept for the CLI and the batch manifest."""

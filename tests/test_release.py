@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES, pdftotext, run_presskit
 
 from presskit.brand import load_config
+from presskit.errors import PresskitError
 from presskit.output.page import Options
 from presskit.output.release import canonical_path, release_for
 from presskit.pipeline import prepare
@@ -260,6 +261,25 @@ def test_bad_embargo_is_one_line_error(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "embargo" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("../../../etc/localtime", "front matter `dateline_zone`: unknown time zone"),
+        ("Mars/Olympus_Mons", "front matter `dateline_zone`: unknown time zone"),
+        ("[1, 2]", "front matter `dateline_zone` must be a name like Asia/Shanghai"),
+    ],
+)
+def test_bad_dateline_zone_names_its_line(value, message):
+    post = parse_post(
+        "---\ntitle: t\ndate: 2023-07-12T09:00:00-07:00\ndateline: Shanghai\n"
+        f"dateline_zone: {value}\n---\nText.\n",
+        KIT / "content/en/x/y.md",
+    )
+    with pytest.raises(PresskitError) as error:
+        release_for(post, load_config(KIT / "presskit.toml"), now=EARLY)
+    assert error.value.line == 5 and message in str(error.value)
 
 
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])

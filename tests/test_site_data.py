@@ -140,8 +140,10 @@ def test_a_missing_or_self_including_boilerplate(istio_site: Path) -> None:
         istio_site / "content/en/blog/loop/index.md",
         "---\ntitle: L\n---\n\n{{< boilerplate loop >}}\n",
     )
-    with pytest.raises(PresskitError, match=r"loop\.md.*includes itself"):
+    with pytest.raises(PresskitError, match=r"includes itself.*boilerplates/loop\.md") as error:
         prepare(loop, None)
+    # placed where the author can act: the post's line, not the boilerplate's own file
+    assert (Path(str(error.value.path)).resolve(), error.value.line) == (loop.resolve(), 5)
 
 
 # --------------------------------------------------------------------------- inputs

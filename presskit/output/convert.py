@@ -18,7 +18,7 @@ from pathlib import Path
 
 import panflute as pf
 
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import Diagnostic, IncludeLoop, PresskitError, where
 from presskit.output.sanitize import Sanitizer, check_source_nesting, deepest_line, sanitize
 from presskit.shortcodes import filter as shortcode_filter
 from presskit.shortcodes.expand import expand_source
@@ -249,7 +249,9 @@ def convert_doc(
         if file is None:
             return None
         if depth >= MAX_INCLUDE_DEPTH:
-            raise PresskitError(f'boilerplate "{name}" includes itself, or nests too deep', file)
+            raise IncludeLoop(
+                f'boilerplate "{name}" includes itself, or nests too deep ({where(file)})', file
+            )
         part = load_post(file, default_lang=lang, site_lang=page.lang)
         included = convert_doc(
             part,

@@ -95,11 +95,17 @@ def _zone(post: Post, key: str) -> ZoneInfo | None:
     if name is None:
         return None
     if not isinstance(name, str):
-        raise PresskitError(f"front matter `{key}` must be a name like Asia/Shanghai", post.path)
+        raise PresskitError(
+            f"front matter `{key}` must be a name like Asia/Shanghai",
+            post.path,
+            line=post.line_of(key),
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise PresskitError(f"unknown time zone {name!r}", post.path) from None
+        raise PresskitError(
+            f"front matter `{key}`: unknown time zone {name!r}", post.path, line=post.line_of(key)
+        ) from None
 
 
 def _dateline_day(

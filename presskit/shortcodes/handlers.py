@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import panflute as pf
 
 from presskit import i18n
-from presskit.errors import Diagnostic, PresskitError
+from presskit.errors import Diagnostic, IncludeLoop, PresskitError
 from presskit.shortcodes import markers
 from presskit.shortcodes.declare import REGISTRY, Declaration, Param, kind_of, shortcode
 from presskit.shortcodes.expand import text_language
@@ -518,7 +518,10 @@ def boilerplate(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     """The site's boilerplate text (`content/<lang>/boilerplates/<name>*.md`, Istio's rule),
     converted as the post body is; without it, a note saying what is missing."""
     name = call.text_param("name")
-    blocks = ctx.include(name) if ctx.include is not None and name else None
+    try:
+        blocks = ctx.include(name) if ctx.include is not None and name else None
+    except IncludeLoop as error:
+        raise IncludeLoop(error.message, ctx.source, call.line, call.col) from None
     if blocks is not None:
         if call.is_block:
             return pf.Div(*blocks, classes=["boilerplate"])
