@@ -376,3 +376,76 @@ def test_the_fetcher_waits_for_weasyprint_being_imported_on_the_thread():
         "print('fetcher made')\n"
     )
     assert run_python(code).strip() == "fetcher made"
+
+
+LEADERS_HTML = (
+    "<style>li { font-size: 9.5pt; list-style: none } a::after { content: leader(dotted) "
+    '" " attr(data-page) } .zh { font-family: "Noto Sans CJK SC" }</style><ol>'
+    + "".join(
+        f"<li><a data-page='{n * 7}'>{title}</a></li>"
+        for n, title in enumerate(
+            [
+                "Announcing Istio 1.0",
+                "More community leadership: Regularly electing the Istio Technical Oversight "
+                "Committee, a title long enough to wrap onto a second line",
+                # a space before the dots: pdftotext splits the words there
+                "<span class='zh'>发布 Istio 1.20，简体中文</span> ",
+                "x" * 120,  # no room left for a dot on its line
+            ],
+            1,
+        )
+    )
+    + "</ol>"
+)
+
+
+def glyph_boxes(pdf: bytes, folder) -> list[tuple[str, float, float]]:
+    """Where each word pdftotext finds starts (points), a word of dots split into its dots."""
+    import re
+
+    path = saved(pdf, folder)
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    found = []
+    for x0, y, x1, word in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" [^>]*>([^<]*)<', out
+    ):
+        parts = list(word) if set(word) == {"."} else [word]
+        step = (float(x1) - float(x0)) / len(parts)
+        found += [(part, float(x0) + n * step, float(y)) for n, part in enumerate(parts)]
+    return found
+
+
+def test_a_leader_drawn_as_one_run_puts_its_dots_where_weasyprint_does(tmp_path, monkeypatch):
+    weasyprint = engine.import_weasyprint()
+    from weasyprint.layout import inline
+
+    if not hasattr(inline.handle_leader, "original"):
+        pytest.skip("another WeasyPrint: leaders are drawn dot by dot")
+    joined = weasyprint.HTML(string=LEADERS_HTML).write_pdf()
+    monkeypatch.setattr(inline, "handle_leader", inline.handle_leader.original)
+    own = weasyprint.HTML(string=LEADERS_HTML).write_pdf()
+    ours, theirs = glyph_boxes(joined, tmp_path / "joined"), glyph_boxes(own, tmp_path / "own")
+    assert [w for w, _, _ in ours] == [w for w, _, _ in theirs]
+    assert sum(w == "." for w, _, _ in ours) > 150  # three lines of dots, none on the fourth
+    for (_, x0, y0), (_, x1, y1) in zip(ours, theirs, strict=True):
+        # within a tenth of a point: a run advances by the font's widths in thousandths of
+        # an em, as any run WeasyPrint draws does, the dots each by their own placement
+        assert abs(x0 - x1) < 0.1 and y0 == y1
+    assert pdf_text(joined, tmp_path / "t1") == pdf_text(own, tmp_path / "t2")
+    # one text run a leader, not one a dot
+    assert text_runs(joined) < text_runs(own) / 10
+
+
+def text_runs(pdf: bytes) -> int:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return sum(
+            str(instruction.operator) == "TJ"
+            for page in doc.pages
+            for instruction in pikepdf.parse_content_stream(page)
+        )

@@ -9,6 +9,7 @@ ranges without `compact_cid_fonts`).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -90,9 +91,15 @@ def test_an_untested_weasyprint_runs_its_own_code_with_one_warning(tmp_path, sam
     state = json.loads(done.stdout.splitlines()[-1])
     assert not any(state["active"].values()), state
     assert state["own_subset"] and state["own_css"]
-    # The same document: same pages and words; only the font programs differ.
-    assert pdftotext(out) == pdftotext(sample_pdf)
+    # The same document: same pages and words; only the font programs differ. (A leader's
+    # dots are one run with `leader_one_run`, a text object each without: pdftotext sees a
+    # word break before the first dot only in the second.)
+    assert leaders_spaced(pdftotext(out)) == leaders_spaced(pdftotext(sample_pdf))
     assert out.stat().st_size > sample_pdf.stat().st_size
+
+
+def leaders_spaced(text: str) -> str:
+    return re.sub(r" ?(\.{4,})", r" \1", text)
 
 
 def test_doctor_lists_the_patches():

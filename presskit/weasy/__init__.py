@@ -104,6 +104,14 @@ PATCHES: tuple[Patch, ...] = (
         "none filed: a compression-level option in pydyf / WeasyPrint",
     ),
     Patch(
+        "leader_one_run",
+        "weasyprint.layout.inline.handle_leader",
+        "a leader is a text box per dot, each drawn as its own text object: 80 a line of the "
+        "kit's contents, half the time of its cover and contents; one box of the same dots "
+        "instead, kept only when shaped to exactly the copies' widths",
+        "none filed: WeasyPrint filling a leader with one text box of repeated glyphs",
+    ),
+    Patch(
         "cjk_line_layout",
         "weasyprint.layout.inline.justify_line, text_align, split_text_box and "
         "get_next_linebox, text.line_break.Layout.set_text",

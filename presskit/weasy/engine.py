@@ -116,6 +116,7 @@ def import_weasyprint() -> ModuleType:
                 ACTIVE["shared_font_files"] = share_font_files(weasyprint)
                 ACTIVE["footnote_layout_memo"] = measure_footnotes_once(weasyprint)
                 ACTIVE["zlib_default_level"] = compress_as_zlib_default()
+                ACTIVE["leader_one_run"] = draw_leaders_as_one_run(weasyprint)
                 ACTIVE["cjk_line_layout"] = cjk.install(weasyprint)
             else:
                 warnings.warn(str(weasy.range_warning()), weasy.UntestedWeasyPrint, stacklevel=2)
@@ -807,6 +808,69 @@ def measure_footnotes_once(weasyprint: ModuleType) -> bool:
     block.block_level_layout = layout
     LayoutContext._update_footnote_area = update
     return True
+
+
+def draw_leaders_as_one_run(weasyprint: ModuleType) -> bool:
+    """A leader (`content: leader(dotted)`) laid out as one text box of its dots, not a box
+    per dot.
+
+    WeasyPrint fills a leader with copies of its one-dot text box, each placed one advance
+    further from the line's right edge, and draws each copy as its own text object: 80 boxes
+    and 80 `BT … ET` a line of the kit's contents, half the time of the kit's cover and
+    contents. The copies are consecutive and alike, so one box of the same dots, shaped once,
+    starting where the leftmost copy starts, draws the same glyphs at the same places; when
+    shaping the run does not give exactly the copies' widths (a font that kerns or joins the
+    leader's string), WeasyPrint's copies are kept.
+    """
+    from weasyprint.layout import inline, leader
+    from weasyprint.text.line_break import split_first_line
+
+    original = getattr(inline, "handle_leader", None)
+    if (
+        original is None
+        or getattr(original, "original", None) is not None
+        or not hasattr(leader, "leader_index")
+    ):
+        return False
+
+    def handle_leader(context: Any, line: Any, containing_block: Any) -> Any:
+        result = original(context, line, containing_block)
+        _, box = leader.leader_index(line)
+        if box is not None and len(box.children) > 1:
+            _join_leader(context, box, split_first_line)
+        return result
+
+    _keep_original(handle_leader, original)
+    inline.handle_leader = handle_leader
+    return True
+
+
+def _join_leader(context: Any, box: Any, split_first_line: Any) -> None:
+    dots = sorted(box.children, key=lambda child: child.position_x)
+    first = dots[0]
+    width = first.width
+    if any(
+        type(dot) is not type(first)
+        or dot.text != first.text
+        or dot.style is not first.style
+        or dot.position_y != first.position_y
+        or abs(dot.width - width) > 1e-9
+        for dot in dots
+    ):
+        return
+    step = [b.position_x - a.position_x for a, b in itertools.pairwise(dots)]
+    if any(abs(gap - width) > 1e-6 for gap in step):
+        return
+    text = first.text * len(dots)
+    layout, length, _, run_width, _, _ = split_first_line(
+        text, first.style, context, None, first.justification_spacing, is_line_start=False
+    )
+    if length != len(text.encode()) or abs(run_width - width * len(dots)) > 1e-3:
+        return  # shaped otherwise than dot by dot: WeasyPrint's copies stay
+    joined = first.copy_with_text(text)
+    joined.width = run_width
+    joined.pango_layout = layout
+    box.children = (joined,)
 
 
 def _self_contained(box: Any) -> bool:
