@@ -46,6 +46,14 @@ def where(path: str | Path | None, line: int | None = None, col: int | None = No
     return ":".join(parts)
 
 
+def message_line(message: str, path: str | Path | None, line: int | None, col: int | None) -> str:
+    """`file:line:col: message`, controls and bidi marks escaped in the message as in the path
+    (the manifest keeps this text too, and `jq -r` must not print a live escape sequence)."""
+    if path is None and line is None:
+        return printable(message)
+    return f"{where(path, line, col)}: {printable(message)}"
+
+
 _TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$")
 
 
@@ -89,9 +97,7 @@ class PresskitError(Exception):
         return type(self)(self.message, self.path or path, line, self.col)
 
     def __str__(self) -> str:
-        if self.path is None and self.line is None:
-            return self.message
-        return f"{where(self.path, self.line, self.col)}: {self.message}"
+        return message_line(self.message, self.path, self.line, self.col)
 
 
 class IncludeLoop(PresskitError):
@@ -110,9 +116,7 @@ class Diagnostic:
     col: int | None = None
 
     def __str__(self) -> str:
-        if self.path is None and self.line is None:
-            return self.message
-        return f"{where(self.path, self.line, self.col)}: {self.message}"
+        return message_line(self.message, self.path, self.line, self.col)
 
 
 # A post can make thousands of warnings (a shortcode repeated 50,000 times); each post shows

@@ -70,7 +70,9 @@ def test_a_render_prints_nothing_a_terminal_obeys(tmp_path) -> None:
 def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:
     site = make_site(tmp_path)
     blog = site.bundle.parent
-    (blog / "odd\x1b[31m\u202eevil.md").write_text("---\ntitle: Odd\n---\n\nBody.\n", "utf-8")
+    (blog / "odd\x1b[31m\u202eevil.md").write_text(
+        "---\ntitle: Odd\n---\n\nBody ![x](nope\x1b[2J\x9b1m.png).\n", "utf-8"
+    )
     flood = 3000
     site.post.write_text(
         "---\ntitle: Flood\n---\n\n" + "{{< nosuch >}}\n\n" * flood + "End.\n", "utf-8"
@@ -87,6 +89,10 @@ def test_a_build_escapes_file_names_and_caps_warnings(tmp_path) -> None:
     rows = json.loads(manifest.read_text("utf-8"))["documents"]
     flooded = next(row for row in rows if row["source"].endswith("case/index.md"))
     assert len(flooded["warnings"]) == MAX_WARNINGS + 1
+    # warnings are kept as printed: `jq -r '.documents[].warnings[]'` prints nothing live
+    odd = next(row for row in rows if "evil" in row["source"])
+    assert any("nope\\x1b[2J\\x9b1m.png" in w for w in odd["warnings"]), odd["warnings"]
+    assert_inert("\n".join(w for row in rows for w in row["warnings"]))
     assert f"and {flood - MAX_WARNINGS:,} more warnings" in flooded["warnings"][-1]
 
 
