@@ -71,6 +71,13 @@ def make_site(root: Path, seed: int) -> None:
             for w, code in enumerate(codes, 1)
         }
         config["defaultContentLanguageInSubdir"] = rng.random() < 0.5
+    if seed % 3 == 1:  # the site config's own cascade, last in line, sometimes targeted
+        site_cascade = {k: v for k, v in _meta(rng, 99).items() if k != "title"}
+        if rng.random() < 0.5:
+            site_cascade["target"] = {
+                "path": rng.choice(["/posts/**", "/blog/**", "{/news,/news/**}"])
+            }
+        config["cascade"] = [site_cascade]
     (root / "hugo.json").write_text(json.dumps(config), encoding="utf-8")
     (root / "layouts").mkdir()
     for name in ("single.html", "list.html", "home.html"):
@@ -150,6 +157,8 @@ def test_verdicts_match_hugo_on_generated_sites(tmp_path: Path) -> None:
                     problems.append("not in `hugo list expired`")
             if state in ("headless", "not-rendered") and name in everything:
                 problems.append("rendered by hugo with every --build flag")
+            if state in ("draft", "future", "expired") and name not in everything:
+                problems.append("not rendered by hugo even with every --build flag")
             if (
                 name in everything
                 and name not in published

@@ -79,13 +79,15 @@ def hugo_verdict(
     """What plain `hugo` does with a page of this front matter (keys case-insensitive)."""
     lowered = {str(k).lower(): v for k, v in meta.items()}
     moment = now or dt.datetime.now(dt.UTC)
-    if _truthy(lowered.get("draft", False)):
-        return Verdict("draft", "draft: true")
+    # What no build flag renders comes first: a headless draft is not rendered by
+    # `hugo --buildDrafts` either, so `presskit build --drafts` must not print it.
     if _truthy(lowered.get("headless", False)):
         return Verdict("headless", "headless: true")
     render, _listed = _build_options(lowered)
     if render in ("never", "link"):
         return Verdict("not-rendered", f"build.render: {render}")
+    if _truthy(lowered.get("draft", False)):
+        return Verdict("draft", "draft: true")
     expiry, expiry_key = _first_date(lowered, _EXPIRY_KEYS, timezone)
     if expiry is not None and expiry < moment:
         return Verdict("expired", f"{expiry_key} {expiry.isoformat()}", expiry)
