@@ -509,3 +509,31 @@ def test_a_kit_that_gains_a_language_keeps_its_sections(tmp_path):
     assert len(pages) == again.kit_pages and "日本語の文章。" in "".join(pages)
     # the contents page speaks English (the site's language) and counts the new pages
     assert f"Page 2 of {len(pages)}" in pages[1] and "Text of A." in "".join(pages)
+
+
+def test_the_one_document_kit_numbers_korean_pages_as_the_assembled_one(tmp_path, monkeypatch):
+    """Korean says the total first ("12쪽 중 3쪽"): the kit laid out as one document (for
+    --pdf-variant or an old kit template) used to print "3쪽 중 12쪽" with CSS counters in the
+    English order; it now prints every page's footer as the assembled kit does."""
+    from presskit.batch import kit as kit_module
+
+    root = tmp_path / "content"
+    post(root, "en/news/launch/index.md", "Launch", "2024-06-01", "English text.")
+    post(root, "ko/news/launch/index.md", "출시", "2024-06-01", "한국어 본문입니다.")
+    joined = build([root], tmp_path / "joined", config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert joined.ok and joined.kit_error is None, joined.kit_error
+    monkeypatch.setattr(kit_module, "single_document_reason", lambda *args: "comparison")
+    whole = build([root], tmp_path / "whole", config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert whole.ok and whole.kit_error is None and whole.kit_sections_rendered == 0
+
+    def footers(pdf: Path) -> list[str]:
+        pages = pdftotext(pdf).split("\f")[:-1]
+        return [(re.findall(r"Page \d+ of \d+|\d+쪽 중 \d+쪽", page) or [""])[-1] for page in pages]
+
+    ours, theirs = footers(tmp_path / "whole/kit.pdf"), footers(tmp_path / "joined/kit.pdf")
+    total = len(ours)
+    korean = [footer for footer in ours if "쪽" in footer]
+    assert korean and all(footer.startswith(f"{total}쪽 중 ") for footer in korean)
+    english = [footer for footer in ours if footer.startswith("Page")]
+    assert english and all(footer.endswith(f" of {total}") for footer in english)
+    assert ours == theirs

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ from presskit.output.pdf import write_atomic
 
 FOOTER_CHUNK = 96  # footer pages per task: footers of a large kit lay out on every worker
 SECTION_ANCHOR = "pk-post"  # a section's own anchor for its post; the kit's is "post-N"
+# a theme's `@page body` (with its pseudo-classes) rule, which body-swap pages share
+_PAGE_BODY = re.compile(r"@page\s+body((?::[\w-]+(?:\([^)]*\))?)*)(?=\s*[{,])")
 
 
 class PdfKit(KitWriter):
@@ -423,6 +426,15 @@ def kit_html(
     }
     kind = kit_label(kit_lang)
     template = env.get_template(KIT_TEMPLATE)
+    # Page footers that say the total first (Korean) are on pages of their own name in the kit
+    # laid out as one document (the parts' footers are text, `render_footer`)
+    footer = i18n.page_label(kit_lang)
+    swapped = part == "all" and any(
+        label.first == "pages" for label in (footer, *(g["page_footer"] for g in groups))
+    )
+    css = page_css(theme.css)
+    if swapped:
+        css = _PAGE_BODY.sub(lambda m: f"{m.group(0)}, body-swap{m.group(1)}", css)
     return render_template(
         template,
         dict(
@@ -430,7 +442,7 @@ def kit_html(
             title=kit_title(name, brand.name, kind),
             brand=brand,
             logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
-            css=Markup(page_css(theme.css)),
+            css=Markup(css),
             groups=groups,
             has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
             count=len(entries),
@@ -446,7 +458,8 @@ def kit_html(
             html_lang=kit_lang,
             page_size=cfg.page_size,
             page_height=PAGE_HEIGHTS.get(cfg.page_size, "297mm"),
-            page_footer=i18n.page_label(kit_lang),
+            page_footer=footer,
+            swapped=swapped,
             generator="presskit",
             kit_part=part,
             dividers=len(groups) > 1,
