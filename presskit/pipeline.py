@@ -43,7 +43,7 @@ from presskit.output.backends import (
     known,
     known_suffix,
 )
-from presskit.output.convert import convert
+from presskit.output.convert import Conversion, convert
 from presskit.output.fonts import (
     MISSING_GLYPHS,
     ask_for_coverage,
@@ -212,15 +212,7 @@ def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) ->
         heard.append(diagnostic)
         warn(diagnostic)
 
-    body = convert(
-        post,
-        lang=post.lang,
-        base_url=cfg.base_url,
-        warn=both,
-        unsafe_html=cfg.unsafe_html,
-        unknown=cfg.unknown_shortcodes,
-        site=cfg.site,
-    )
+    body = convert(post, Conversion.of(cfg, lang=post.lang, warn=both))
     if memo is not None:
         memo[key] = (body, heard)
     return body

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from presskit.errors import PresskitError
-from presskit.output.convert import convert
+from presskit.output.convert import Conversion, convert
 from presskit.shortcodes.declare import REGISTRY
 from presskit.source.lexer import Node, Shortcode, Text, parse
 from presskit.source.post import load_post
@@ -111,7 +111,9 @@ def hugo_text_body(source: str, node: Shortcode) -> str:
 
 def check_post(path: Path) -> Report:
     post = load_post(path)
-    html = convert(post, lang=post.lang, base_url="https://istio.io", warn=lambda d: None)
+    html = convert(
+        post, Conversion(lang=post.lang, base_url="https://istio.io", warn=lambda d: None)
+    )
     reader = _Reader()
     reader.feed(html)
     shown = "".join(reader.text)

@@ -121,12 +121,12 @@ def test_its_words_follow_the_language(tmp_path, clean_registry):
 
 
 def test_generic_renderer_for_other_outputs(tmp_path, clean_registry):
-    from presskit.output.convert import convert
+    from presskit.output.convert import Conversion, convert
     from presskit.source.post import load_post
 
     post = site(tmp_path)
     extensions.load(["site_shortcodes"], source=tmp_path / "presskit.toml")
-    markdown = convert(load_post(post), lang="en", fmt="markdown")
+    markdown = convert(load_post(post), Conversion(lang="en", fmt="markdown"))
     assert "> **Aside: Context**" in markdown
     assert ".aside" not in markdown  # the HTML renderer's structure is for HTML only
 

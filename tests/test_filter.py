@@ -19,7 +19,7 @@ import pytest
 from conftest import FIXTURES, ROOT, SAMPLE_EN, SAMPLE_ZH
 from test_corpus import TOKENS, _Reader
 
-from presskit.output.convert import convert, pandoc_path
+from presskit.output.convert import Conversion, convert, pandoc_path
 from presskit.source.post import load_post
 
 SAMPLE = ROOT / "examples/content/zh/blog/2023/istio-graduates-within-cncf/index.md"
@@ -132,7 +132,9 @@ def test_plain_pandoc_matches_renderer(post: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     loaded = load_post(post)
-    ours = convert(loaded, lang=loaded.lang, base_url="https://istio.io", warn=lambda d: None)
+    ours = convert(
+        loaded, Conversion(lang=loaded.lang, base_url="https://istio.io", warn=lambda d: None)
+    )
     plain, renderer = _shape(done.stdout), _shape(ours)
     assert plain["leaks"] == renderer["leaks"] == 0
     assert plain == renderer

@@ -8,7 +8,7 @@ import pytest
 
 from presskit import extensions
 from presskit.errors import Diagnostic, PresskitError
-from presskit.output.convert import convert
+from presskit.output.convert import Conversion, convert
 from presskit.shortcodes.handlers import Context, site_path
 from presskit.source.post import load_post
 
@@ -30,7 +30,10 @@ def render(
     path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
     post = load_post(path)
     warnings: list[Diagnostic] = []
-    out = convert(post, lang=lang, base_url="https://istio.io", warn=warnings.append, fmt=fmt)
+    out = convert(
+        post,
+        Conversion(lang=lang, base_url="https://istio.io", warn=warnings.append, fmt=fmt),
+    )
     return out, warnings
 
 

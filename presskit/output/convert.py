@@ -13,8 +13,10 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import panflute as pf
 
@@ -27,6 +29,9 @@ from presskit.source.data import find_boilerplate, site_data
 from presskit.source.post import Post, load_post
 from presskit.source.site import Site
 from presskit.source.templates import shortcode_templates
+
+if TYPE_CHECKING:
+    from presskit.brand import Config
 
 # Hugo's Goldmark is CommonMark + GFM (tables, strikethrough, autolinks, task lists), with
 # typographer and definition lists on; it has no emoji codes, sub/superscript, `$` math or
@@ -179,51 +184,57 @@ def doc_to(
     )
 
 
-def convert(
-    post: Post,
-    *,
-    lang: str,
-    base_url: str | None = None,
-    warn: Callable[[Diagnostic], None] | None = None,
-    fmt: str = "html5",
-    unsafe_html: bool = False,
-    unknown: str = "keep",
-    site: Site | None = None,
-) -> str:
+@dataclass(frozen=True)
+class Conversion:
+    """How a post's body is converted: one set of choices for the HTML fragment (`convert`),
+    the AST a backend assembles itself (`convert_doc`), and the site's boilerplate a post
+    includes, converted as the post is.
+
+    `fmt` is pandoc's writer (html5, docx, plain…); `unknown` what an unknown shortcode
+    becomes (`presskit.shortcodes.markers.UNKNOWN_POLICIES`); `site` the Hugo site around the
+    post, whose templates decide shortcode pairing, whose `data/` reaches the handlers and
+    whose permalinks anchor relative links."""
+
+    lang: str
+    base_url: str | None = None
+    warn: Callable[[Diagnostic], None] | None = None
+    fmt: str = "html5"
+    unsafe_html: bool = False
+    unknown: str = "keep"
+    site: Site | None = None
+
+    @classmethod
+    def of(
+        cls, cfg: Config, *, lang: str, warn: Callable[[Diagnostic], None], fmt: str = "html5"
+    ) -> Conversion:
+        """What presskit.toml (and the Hugo site it found) says, for every backend alike."""
+        return cls(
+            lang=lang,
+            base_url=cfg.base_url,
+            warn=warn,
+            fmt=fmt,
+            unsafe_html=cfg.unsafe_html,
+            unknown=cfg.unknown_shortcodes,
+            site=cfg.site,
+        )
+
+
+def convert(post: Post, conversion: Conversion) -> str:
     """The post's body as an output-format fragment (HTML by default)."""
-    doc = convert_doc(
-        post,
-        lang=lang,
-        base_url=base_url,
-        warn=warn,
-        fmt=fmt,
-        unsafe_html=unsafe_html,
-        unknown=unknown,
-        site=site,
-    )
     return doc_to(
-        doc, fmt, source=str(post.path), largest=lambda: largest_part(post.body, post.body_line)
+        convert_doc(post, conversion),
+        conversion.fmt,
+        source=str(post.path),
+        largest=lambda: largest_part(post.body, post.body_line),
     )
 
 
-def convert_doc(
-    post: Post,
-    *,
-    lang: str,
-    base_url: str | None = None,
-    warn: Callable[[Diagnostic], None] | None = None,
-    fmt: str = "html5",
-    unsafe_html: bool = False,
-    unknown: str = "keep",
-    site: Site | None = None,
-    depth: int = 0,
-) -> pf.Doc:
-    """The post's body as a pandoc AST, shortcodes rendered for `fmt` and sanitized: what a
-    backend that assembles its document itself (Word) starts from.
-
-    With the Hugo `site` around the post, its templates decide shortcode pairing, its `data/`
-    reaches the handlers, its permalink anchors relative links, and `boilerplate` includes
-    the site's boilerplate text, converted here in the same way (`depth` bounds nesting)."""
+def convert_doc(post: Post, conversion: Conversion, depth: int = 0) -> pf.Doc:
+    """The post's body as a pandoc AST, shortcodes rendered for `conversion.fmt` and
+    sanitized: what a backend that assembles its document itself (Word) starts from. With a
+    Hugo site, `boilerplate` includes the site's boilerplate text, converted here in the same
+    way (`depth` bounds nesting)."""
+    lang, warn, site = conversion.lang, conversion.warn, conversion.site
     source = str(post.path)
     check_source_nesting(post.body, source=source, line_offset=post.body_line - 1)
     templates = shortcode_templates(site)
@@ -235,8 +246,8 @@ def convert_doc(
         site_inner=templates,
     )
     doc = markdown_to_doc(markdown, source=source, line_offset=post.body_line - 1, body=post.body)
-    policy = Sanitizer.for_post(doc, post, unsafe_html=unsafe_html, warn=warn)
-    doc.format = fmt.split("+")[0].split("-")[0]
+    policy = Sanitizer.for_post(doc, post, unsafe_html=conversion.unsafe_html, warn=warn)
+    doc.format = conversion.fmt.split("+")[0].split("-")[0]
     page = site.locate(post.path) if site is not None else None
     page_url = site_path(post.path.resolve())
     if site is not None and page is not None:
@@ -253,24 +264,13 @@ def convert_doc(
                 f'boilerplate "{name}" includes itself, or nests too deep ({where(file)})', file
             )
         part = load_post(file, default_lang=lang, site_lang=page.lang)
-        included = convert_doc(
-            part,
-            lang=lang,
-            base_url=base_url,
-            warn=warn,
-            fmt=fmt,
-            unsafe_html=unsafe_html,
-            unknown=unknown,
-            site=site,
-            depth=depth + 1,
-        )
-        return list(included.content)
+        return list(convert_doc(part, conversion, depth + 1).content)
 
     doc.presskit = Context(
         format=doc.format,
         lang=lang,
-        base_url=base_url,
-        unknown=unknown,
+        base_url=conversion.base_url,
+        unknown=conversion.unknown,
         source=source,
         in_process=True,
         page=dict(post.meta),

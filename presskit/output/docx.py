@@ -37,7 +37,7 @@ from presskit.brand import Config, Contact
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output import word, wordfonts
 from presskit.output.backends import Job, OutputBackend, RenderResult
-from presskit.output.convert import convert_doc, pandoc_bytes
+from presskit.output.convert import Conversion, convert_doc, pandoc_bytes
 from presskit.output.fonts import describe_missing, missing_glyphs
 from presskit.output.page import Options, brand_stacks, iso_date, typographic_front_matter
 from presskit.output.pdf import FetchPolicy, Refused, fetch_resource, write_atomic
@@ -111,16 +111,7 @@ def build_doc(
 ) -> pf.Doc:
     """The whole press release as one pandoc AST, ready for the docx writer."""
     lang = post.lang or cfg.lang
-    doc = convert_doc(
-        post,
-        lang=lang,
-        base_url=cfg.base_url,
-        warn=warn,
-        fmt="docx",
-        unsafe_html=cfg.unsafe_html,
-        unknown=cfg.unknown_shortcodes,
-        site=cfg.site,
-    )
+    doc = convert_doc(post, Conversion.of(cfg, lang=lang, warn=warn, fmt="docx"))
     quotes_sheet = cfg.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
     link_notes = cfg.link_notes if options.link_notes is None else options.link_notes
     word.restyle(doc)
