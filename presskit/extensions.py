@@ -27,7 +27,6 @@ parent process made (`declared_modules`), so a shortcode declared by a script th
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -53,6 +52,8 @@ def load(names: Iterable[str] = (), *, source: str | Path | None = None) -> None
     """
     global _entry_points_loaded
     if not _entry_points_loaded:
+        import importlib.metadata  # 20 ms of imports (email, zipfile): only where a post renders
+
         _entry_points_loaded = True
         for point in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda p: p.name):
             if point.module in _loaded:

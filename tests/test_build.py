@@ -545,7 +545,23 @@ NO_CHANGE = textwrap.dedent(
     from presskit.batch.builder import build
     result = build([sys.argv[1]], sys.argv[2])
     assert result.count("built") == 0, result.summary()
-    heavy = [m for m in ("weasyprint", "panflute", "presskit.pipeline") if m in sys.modules]
+    # the render's stack; the PDF stage (sockets, TLS); package metadata and the worker pool,
+    # which a build that renders nothing has no use for
+    heavy = [
+        m
+        for m in (
+            "weasyprint",
+            "panflute",
+            "presskit.pipeline",
+            "babel",
+            "jinja2",
+            "pypandoc",
+            "presskit.output.pdf",
+            "importlib.metadata",
+            "multiprocessing",
+        )
+        if m in sys.modules
+    ]
     print("heavy:", heavy)
     """
 )

@@ -34,7 +34,15 @@ from presskit.batch.discover import (
     selected,
     translation_key,
 )
-from presskit.batch.executors import Executor, Result, Task, TaskFiles, choose, clock_arg
+from presskit.batch.executors import (
+    EXTENSIONS_ARG,
+    Executor,
+    Result,
+    Task,
+    TaskFiles,
+    choose,
+    clock_arg,
+)
 from presskit.batch.inputs import Inputs, Settings, post_files
 from presskit.batch.manifest import (
     BuildResult,
@@ -57,6 +65,7 @@ from presskit.output.backends import (
 )
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
+from presskit.source.site import one_listing
 from presskit.source.verdict import effective_front_matter, hugo_verdict
 
 DEFAULT_TIMEOUT = 120.0
@@ -164,10 +173,11 @@ def build(
     kind, scheduler = choose(executor, scheduler)
     if kit is not None and not KIT_NAME.fullmatch(kit):
         raise PresskitError(f"kit name {kit!r} must be a file name without folders")
-    from presskit.output.pdf import PDF_VARIANTS
+    if pdf_variant is not None:
+        from presskit.output.pdf import PDF_VARIANTS  # the PDF stage: only when it is asked of
 
-    if pdf_variant is not None and pdf_variant not in PDF_VARIANTS:
-        raise PresskitError(f"unknown PDF variant {pdf_variant!r} ({', '.join(PDF_VARIANTS)})")
+        if pdf_variant not in PDF_VARIANTS:
+            raise PresskitError(f"unknown PDF variant {pdf_variant!r} ({', '.join(PDF_VARIANTS)})")
     report = reporter or Reporter()
     out = Path(outdir)
     settings = Settings(
@@ -192,8 +202,6 @@ def build(
     remove_stale_temp_files(out)
     previous, previous_kit = ({}, {}) if force else read_manifest(out)
 
-    from presskit.batch.workers import EXTENSIONS_ARG
-
     # Shortcodes this process declared (a script calling build) reach the workers by module.
     declared = extensions.declared_modules()
 
@@ -201,7 +209,8 @@ def build(
     # remaining posts are examined.
     # A pool the caller opened stays open (it is the caller's to close).
     chosen = pool if pool is not None else make_executor(kind, jobs or cpu_count(), scheduler)
-    with contextlib.nullcontext(chosen) if pool is not None else chosen as work:
+    # each folder listed once to tell content from the folders above it, not once per post
+    with contextlib.nullcontext(chosen) if pool is not None else chosen as work, one_listing():
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         # a post to render: the index of its first row → the rows (formats) it must write
@@ -252,8 +261,9 @@ def build(
             wanted,
             posts=len({doc.source for doc in documents}),
         )
-        untested = weasy.range_warning()
-        if untested and todo:
+        # read from WeasyPrint's package metadata: asked only when something renders
+        untested = weasy.range_warning() if todo else None
+        if untested:
             report.note(f"warning: {untested}")
         for name in extensions.undeclarable():
             report.note(

@@ -392,7 +392,7 @@ def _written(payload: dict[str, Any], target: Path) -> dict[str, Any]:
     data = payload.pop("data", None)
     if not payload.get("ok") or data is None:
         return payload
-    from presskit.output.pdf import write_atomic
+    from presskit.output.files import write_atomic
 
     try:
         # Not synced (as the local workers do): the manifest, synced after each post,

@@ -22,6 +22,7 @@ from presskit.errors import PresskitError
 
 EXECUTORS = ("local", "dask-local", "dask")
 SCHEDULER_VARIABLE = "PRESSKIT_SCHEDULER"
+EXTENSIONS_ARG = "_extensions"  # a task's modules to import first (`extensions.declared_modules`)
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ class Inputs:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._configs: dict[Path | None, Config] = {}
+        self._completed: dict[Path, Config] = {}  # a post's config with its Hugo site
         self._found: dict[tuple[Path, Path | None], Path | None] = {}
         self._ignored: dict[Path, None] = {}
         self._trees: dict[tuple[Path, bool], str] = {}
@@ -199,10 +200,12 @@ class Inputs:
 
     def config(self, post: Path) -> Config:
         """The post's presskit.toml, completed by the Hugo site around the post."""
-        path = self.config_path(post)
-        if path is not None and path not in self._configs and not path.is_file():
-            raise PresskitError("config file not found", path)
-        return with_site(self._loaded(path), post)
+        if post not in self._completed:  # asked when examined and again for its key
+            path = self.config_path(post)
+            if path is not None and path not in self._configs and not path.is_file():
+                raise PresskitError("config file not found", path)
+            self._completed[post] = with_site(self._loaded(path), post)
+        return self._completed[post]
 
     @cache  # noqa: B019 - one Inputs per batch
     def shared_digest(self, config_path: Path | None) -> str:

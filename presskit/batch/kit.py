@@ -42,7 +42,7 @@ from presskit.batch.manifest import (
 from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.output.backends import kit_spec, no_kit_format, suffix_of
-from presskit.output.pdf import write_atomic
+from presskit.output.files import write_atomic
 from presskit.source.post import Post
 
 _SRC = re.compile(r'(<(?:img|source|video|audio)\b[^>]*?\bsrc=")([^"]*)(")')

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from presskit import __version__
-from presskit.output.pdf import write_atomic
+from presskit.output.files import write_atomic
 from presskit.source.post import Post
 
 MANIFEST = "manifest.json"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
-import multiprocessing
 import signal
 import time
 import traceback
@@ -24,19 +23,19 @@ import warnings
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from presskit import extensions, weasy
-from presskit.batch.executors import Done, Executor, Result, Task
+from presskit.batch.executors import EXTENSIONS_ARG, Done, Executor, Result, Task
 from presskit.errors import PresskitError
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from presskit.brand import Config
 
 STARTUP_TIMEOUT = 120.0
-EXTENSIONS_ARG = "_extensions"  # a task's modules to import first (`extensions.declared_modules`)
 
 
 @dataclass
@@ -55,12 +54,14 @@ class Pool(Executor):
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
-        self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
 
     def _start(self) -> _Worker:
-        parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child,), daemon=True)
+        import multiprocessing  # here, not on a no-change build's path
+
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker_main, args=(child,), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -98,6 +99,8 @@ class Pool(Executor):
             worker.conn.send((task.func, task.args))
 
     def _wait(self, pending: deque[Task], done: Done) -> None:
+        from multiprocessing.connection import wait
+
         now = time.monotonic()
         deadlines = [w.deadline for w in self.workers if w.task]
         deadlines += [w.started + STARTUP_TIMEOUT for w in self.workers if not w.ready]

@@ -23,7 +23,6 @@ import posixpath
 import re
 import socket
 import ssl
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -34,6 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from presskit.errors import Diagnostic, PresskitError
+from presskit.output.files import write_atomic
 
 HTTP_TIMEOUT = 10  # seconds, per request
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024  # one image or stylesheet, local or remote
@@ -550,34 +550,6 @@ def keep_safe_links(document: Any, policy: FetchPolicy) -> None:
             or (link[0] == "external" and link_allowed(link[1]))
             or (link[0] == "attachment" and policy.attachments)
         ]
-
-
-def write_atomic(out: Path, data: bytes | str, *, durable: bool = True) -> None:
-    """Write next to the target and rename over it: readers see the old file or the new one.
-
-    `durable` also syncs the data to disk before the rename, so a crash can't leave an empty
-    file under the target's name; it costs tens of milliseconds on a busy disk."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = out.parent if str(out.parent) else Path()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise PresskitError(f"cannot write output: {error.strerror}", out) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-            stream.flush()
-            if durable:
-                os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, out)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise PresskitError(f"cannot write output: {error.strerror}", out) from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def allowed_roots(paths: Iterable[Path | None]) -> tuple[Path, ...]:

@@ -22,7 +22,9 @@ import re
 import stat
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -718,10 +720,33 @@ def is_content_folder(folder: Path) -> bool:
     """A folder post authors write: Hugo's `content`, or a page bundle (leaf or branch)."""
     if folder.name == "content":
         return True
+    known = _listed.get()
+    if known is not None and str(folder) in known:
+        return known[str(folder)]
     try:
-        return any(BUNDLE_FILE.fullmatch(entry.name) for entry in folder.iterdir())
+        found = any(BUNDLE_FILE.fullmatch(name) for name in os.listdir(folder))
     except OSError:
-        return False
+        found = False
+    if known is not None:
+        known[str(folder)] = found
+    return found
+
+
+_listed: ContextVar[dict[str, bool] | None] = ContextVar("_listed", default=None)
+
+
+@contextmanager
+def one_listing() -> Iterator[None]:
+    """Within it (a batch), each folder is listed once to tell content from the folders above.
+
+    Every post's config and site search asks this of each folder above the post, and those
+    above the content (`/tmp`, a home folder) may hold hundreds of entries: a no-change build
+    of 16 posts listed 640 folders, a third of its work."""
+    token = _listed.set({})
+    try:
+        yield
+    finally:
+        _listed.reset(token)
 
 
 def find_site(start: Path, environment: str | None = None) -> Site | None:

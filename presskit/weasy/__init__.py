@@ -15,7 +15,6 @@ never imports WeasyPrint.
 
 from __future__ import annotations
 
-import importlib.metadata
 from dataclasses import dataclass
 from functools import cache
 
@@ -128,6 +127,8 @@ PATCHES: tuple[Patch, ...] = (
 @cache
 def installed_version() -> str | None:
     """WeasyPrint's version from its package metadata (no import), or None when absent."""
+    import importlib.metadata  # 12 ms of imports (email, zipfile): not on a no-change build's path
+
     try:
         return importlib.metadata.version("weasyprint")
     except importlib.metadata.PackageNotFoundError:
