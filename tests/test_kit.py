@@ -537,3 +537,11 @@ def test_the_one_document_kit_numbers_korean_pages_as_the_assembled_one(tmp_path
     english = [footer for footer in ours if footer.startswith("Page")]
     assert english and all(footer.endswith(f" of {total}") for footer in english)
     assert ours == theirs
+
+
+def test_the_same_kit_built_again_is_the_same_bytes(kit, tmp_path):
+    """The footers' form XObjects are named by their page (pikepdf's own names are random)."""
+    _, out, root = kit
+    again = build([root], tmp_path / "again", config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
+    assert again.ok and again.kit_error is None, again.kit_error
+    assert (tmp_path / "again/press-kit.pdf").read_bytes() == (out / "press-kit.pdf").read_bytes()

@@ -3,7 +3,7 @@
 pikepdf (qpdf) rather than pypdf: the kit is hundreds of pages from hundreds of files, and
 qpdf copies pages between files in C++ (fonts and images each copied once per source file,
 shared objects kept shared), writes object streams, and has what assembly needs as API:
-`Page.add_overlay` (a page as a form XObject, for the footers), `NameTree` (named
+`Page.as_form_xobject` (a page drawn over another, for the footers), `NameTree` (named
 destinations) and `open_outline` (bookmarks). pypdf does all of this in pure Python, several
 times slower on a kit of 500 pages, and its overlay (`merge_page`) rewrites content streams.
 
@@ -90,7 +90,7 @@ def assemble(
             pdf = source(path)
             for i in range(1, 1 + count):
                 if kit_page < len(stamped) and stamped[kit_page]:
-                    kit.pages[kit_page].add_overlay(pdf.pages[i], None)
+                    _overlay(kit.pages[kit_page], pdf.pages[i], kit_page)
                 kit_page += 1
         tree = pikepdf.NameTree.new(kit)
         for name, (index, x, y) in sorted(destinations.items()):
@@ -113,6 +113,23 @@ def assemble(
         for pdf in opened.values():
             pdf.close()
         kit.close()
+
+
+def _overlay(page: pikepdf.Page, footer: pikepdf.Page, number: int) -> None:
+    """`Page.add_overlay` with a name of ours for the footer's form XObject: pikepdf's is
+    random (`Name.random`), so every build of the same kit wrote other bytes. One name per kit
+    page, as WeasyPrint's pages share one /Resources dictionary (so do their copies here)."""
+    form = footer.as_form_xobject()
+    name = page.add_resource(
+        form, pikepdf.Name.XObject, pikepdf.Name(f"/PkFooter{number}"), replace_existing=False
+    )
+    placed = page.calc_form_xobject_placement(
+        form, name, pikepdf.Rectangle(page.trimbox), allow_shrink=True, allow_expand=True
+    )
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n")
+    page.contents_add(placed)
+    page.contents_coalesce()
 
 
 def _names(pdf: pikepdf.Pdf) -> dict[str, Any]:
