@@ -337,6 +337,75 @@ def test_urls_in_running_text_can_wrap():
     assert "|" not in paper.breakable_paths("<p><code>ServiceScope</code></p>").replace(zwsp, "|")
 
 
+def test_inline_code_breaks_at_its_punctuation_in_any_language():
+    """An unbreakable `httpbin.foo:*` or `kubernetes://istio` at a line's end left the line
+    before it with word spaces of one or two ems (istio-security-2021-008, the egress post)."""
+    zwsp, joiner = "\u200b", "\u2060"
+    latin = paper.breakable_paths(
+        "<p>and <code>httpbin.foo:*</code> as <code>kubernetes://istio-egress</code></p>"
+    ).replace(zwsp, "|")
+    assert "<code>httpbin|.foo:*</code>" in latin
+    assert f"<code>kubernetes://|istio|-{joiner}egress</code>" in latin
+    cjk = paper.breakable_paths("<p>为 <code>kubernetes://istio</code></p>", cjk=True)
+    assert cjk.replace(zwsp, "|") == "<p>为 <code>kubernetes://|istio</code></p>"
+    # a short one stays whole, and so does an identifier in Latin text (`Service|Scope`: CJK)
+    assert zwsp not in paper.breakable_paths("<p><code>a.b</code> <code>ServiceScope</code></p>")
+
+
+# A paragraph of istio-security-2021-008 (Apache-2.0, the Istio authors; tests/fixtures/posts):
+# in the default theme `httpbin.foo:*` starts at the right margin and only `httpbin` fits.
+PADDED_CODE = """---
+title: "Padded code at a line's end"
+date: 2021-08-24
+---
+
+When creating a `VirtualService` or `Gateway`, Istio generates configuration matching both the
+hostname itself and the hostname with all matching ports. For instance, a `VirtualService` or
+`Gateway` for a host of `httpbin.foo` generates a config matching `httpbin.foo` and
+`httpbin.foo:*`. However, an `AuthorizationPolicy` using exact match only matches the exact
+string given for the `hosts` or `notHosts` fields.
+"""
+
+
+def _line_ends(tmp_path: Path) -> tuple[str, float]:
+    post = tmp_path / "padded.md"
+    post.write_text(PADDED_CODE, encoding="utf-8")
+    pdf = tmp_path / "padded.pdf"
+    render(post, pdf, EXAMPLE_CONFIG, theme="default", offline=True)
+    lines = [ln for ln in typemeasure.read_lines(pdf) if "host of" in ln.text]
+    assert len(lines) == 1
+    chars = lines[0].chars
+    spaces = [
+        (chars[i + 1]["x0"] - chars[i - 1]["x1"]) / typemeasure.BODY_SIZE
+        for i in range(1, len(chars) - 1)
+        if chars[i]["text"] == " " and "Mono" not in chars[i]["fontname"]
+    ]
+    return lines[0].text.rstrip(), max(spaces)
+
+
+def test_padded_inline_code_breaks_inside_itself_at_a_line_end(tmp_path):
+    """WeasyPrint offered an inline element's children its left padding as extra room, so the
+    code 'fitted', overshot the line, and the line broke before it (patched: see
+    presskit.weasy.decoration)."""
+    text, widest = _line_ends(tmp_path)
+    assert text.endswith("and httpbin"), text
+    assert widest < 0.8
+
+
+def test_without_the_patch_padded_code_goes_whole_to_the_next_line(tmp_path, monkeypatch):
+    from weasyprint.layout import inline
+
+    import presskit.weasy.engine as engine
+
+    engine.import_weasyprint()
+    if not hasattr(inline.split_inline_box, "original"):
+        pytest.skip("the patch is not installed on this WeasyPrint")
+    monkeypatch.setattr(inline, "split_inline_box", inline.split_inline_box.original)
+    text, widest = _line_ends(tmp_path)
+    assert text.endswith("matching httpbin.foo and"), text
+    assert widest > 0.9
+
+
 def test_a_url_cited_twice_has_one_note():
     fragment = (
         '<p><a href="https://a.example/x">one</a> and <a href="https://b.example/">two</a>'

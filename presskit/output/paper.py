@@ -163,8 +163,10 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
     `edition` is often wider than the room left, and the room goes to the few CJK characters
     of a line of URLs; Chinese and Japanese typesetting breaks a long Latin run anywhere
     rather than letter-space the line (Word's and WPS's "allow Latin text to wrap in the
-    middle of a word"); inline code there keeps its identifiers whole but breaks at its
-    punctuation and between the words of a camel-case name (`Service|Scope`), `/` or not.
+    middle of a word"). Inline code keeps its identifiers whole but breaks at its
+    punctuation and after a scheme's `://`, `/` or not, in any language (an unbreakable
+    `httpbin.foo:*` or `kubernetes://istio` left the line before it with word spaces of one
+    or two ems); in CJK text also between the words of a camel-case name (`Service|Scope`).
     Text between tags only, not in `<pre>`, `<style>` or `<title>`; in running text, a run
     without a `/` inside it (an English hyphenated word, a version) is left alone."""
     parts = _TAG_OR_TEXT.split(fragment)
@@ -180,11 +182,11 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
                 open_code = max(open_code + step, 0)
         elif open_verbatim:
             continue
-        elif cjk and open_code:
-            # code keeps its identifiers whole: it breaks at its punctuation and between
-            # the words of a camel-case name (`Service|Scope`), also without a `/`
+        elif open_code:
+            # code keeps its identifiers whole: it breaks at its punctuation (in CJK text
+            # also between the words of a camel-case name), also without a `/`
             text = html.unescape(part)
-            marked = _CODE_RUN.sub(_code_breaks, text)
+            marked = _CODE_RUN.sub(_code_breaks_cjk if cjk else _code_breaks, text)
             if marked != text:
                 parts[i] = html.escape(marked, quote=False)
         elif "/" in part:
@@ -212,11 +214,18 @@ def _path_breaks(match: re.Match[str]) -> str:
 
 _CODE_RUN = re.compile(r"[!-;=?-~]{10,}")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
+# After a scheme's `://` (the Chicago Manual's "after a double slash"): in a note the URL has
+# a line of its own, in running code `kubernetes://istio` is otherwise one unbreakable word.
+_SCHEME_END = re.compile(r"(?<=\w)://(?=[^/\s])")
 
 
 def _code_breaks(match: re.Match[str]) -> str:
-    run = match.group()
-    return _CAMEL.sub(ZWSP, _DOT_BREAK.sub(ZWSP + ".", url_breaks(run)))
+    run = _SCHEME_END.sub("://" + ZWSP, match.group())
+    return _DOT_BREAK.sub(ZWSP + ".", url_breaks(run))
+
+
+def _code_breaks_cjk(match: re.Match[str]) -> str:
+    return _CAMEL.sub(ZWSP, _code_breaks(match))
 
 
 def _path_breaks_cjk(match: re.Match[str]) -> str:

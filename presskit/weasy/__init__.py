@@ -121,6 +121,16 @@ PATCHES: tuple[Patch, ...] = (
         "none filed: css-text-3 `text-justify: inter-character`, `text-spacing-trim` and "
         "`hanging-punctuation: allow-end` in WeasyPrint (its justify_line's own TODO)",
     ),
+    Patch(
+        "inline_start_decoration",
+        "weasyprint.layout.inline.split_inline_box (for inline elements)",
+        "an inline element's children are offered its left padding, border and margin as "
+        "extra room: padded inline code that should break inside itself at a line's end "
+        "overshot it, and the line broke before the code instead, its word spaces an em or "
+        "more wide (presskit/weasy/decoration.py)",
+        "none filed: split_inline_box subtracting left_spacing from max_x (it already takes "
+        "the end decoration off the last child)",
+    ),
 )
 
 

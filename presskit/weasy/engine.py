@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from presskit import weasy
-from presskit.weasy import cjk
+from presskit.weasy import cjk, decoration
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -118,6 +118,7 @@ def import_weasyprint() -> ModuleType:
                 ACTIVE["zlib_default_level"] = compress_as_zlib_default()
                 ACTIVE["leader_one_run"] = draw_leaders_as_one_run(weasyprint)
                 ACTIVE["cjk_line_layout"] = cjk.install(weasyprint)
+                ACTIVE["inline_start_decoration"] = decoration.install(weasyprint)
             else:
                 warnings.warn(str(weasy.range_warning()), weasy.UntestedWeasyPrint, stacklevel=2)
             for patch in weasy.PATCHES:
