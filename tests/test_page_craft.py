@@ -338,6 +338,58 @@ def test_a_missing_markdown_image_leaves_a_placeholder_with_its_alt_text(tmp_pat
     assert len(lines) == 3, done.stderr
 
 
+RAW_IMAGES = """---
+title: Raw images
+---
+
+Text.
+
+<img src="missing.png" alt="A diagram of the mesh">
+
+Inline <img src="nologo.png" alt="the logo"> here, <img src="here.png" alt="kept"> is fine.
+
+<img src="../outside.png" alt="not ours">
+"""
+
+
+@pytest.mark.parametrize("unsafe", [True, False])
+def test_a_missing_raw_html_image_leaves_the_same_placeholder(tmp_path, unsafe):
+    """A raw `<img>` is the Markdown image it means: an absent file leaves the same box (or,
+    in a sentence, the alt text set apart) and the same warning. A path leaving the post's
+    folder keeps the fetcher's refusal, and where raw HTML is not rendered nothing changes."""
+    site = tmp_path / "content/en/news/raw"
+    site.mkdir(parents=True)
+    post = site / "index.md"
+    post.write_text(RAW_IMAGES, encoding="utf-8")
+    (site / "here.png").write_bytes(PIXEL)
+    (site.parent / "outside.png").write_bytes(PIXEL)
+    (tmp_path / "presskit.toml").write_text(f"unsafe_html = {str(unsafe).lower()}\n")
+    done = run_presskit("html", str(post), "--config", str(tmp_path / "presskit.toml"))
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    if not unsafe:
+        assert "Image not available" not in html and "data-missing-src" not in html
+        assert "raw HTML not rendered: <img src=" in done.stderr
+        return
+    assert (
+        '<figure class="image missing">\n'
+        '<div class="image-placeholder" data-missing-src="missing.png">\n'
+        "<p>Image not available: missing.png</p>\n"
+        '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
+    ) in html
+    assert (
+        '<span class="placeholder image-missing" data-missing-src="nologo.png">'
+        "<em>the logo</em></span> here"
+    ) in html
+    assert '<img src="here.png" alt="kept">' in html  # a file that is there is untouched
+    assert '<img src="../outside.png"' in html  # the fetcher's to refuse
+    assert asked_but_absent(html, site) == [site / "missing.png", site / "nologo.png"]
+    for line, url in ((7, "missing.png"), (9, "nologo.png")):
+        expected = f"raw/index.md:{line}: image {url}: file not found; a placeholder is printed"
+        assert sum(expected in w for w in done.stderr.splitlines()) == 1, done.stderr
+    assert "outside.png: file not found" not in done.stderr
+
+
 LONG_URL = (
     "https://example.org/blog/2024/a-very-long-post-slug-that-keeps-going-on-and-on"
     "/and-a-second-segment-with-more-words-in-it-than-fit/final-page-name-here-at-last"

@@ -280,6 +280,7 @@ def convert_doc(post: Post, conversion: Conversion, depth: int = 0) -> pf.Doc:
         body_line=post.body_line,
         data=site_data(site),
         include=include,
+        raw_html=conversion.unsafe_html,
     )
     shortcode_filter.main(doc)
     if warn is not None:

@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -86,6 +87,8 @@ class Context:
     data: Mapping[str, Any] = field(default_factory=dict)
     # the site's boilerplate `name` rendered as the post body is, or None when there is none
     include: Callable[[str], list[pf.Block] | None] | None = None
+    # whether the post's raw HTML reaches the page (`unsafe_html`; plain pandoc passes it on)
+    raw_html: bool = True
 
     @classmethod
     def from_doc(cls, doc: pf.Doc) -> Context:
@@ -655,9 +658,23 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
     """Markdown images (`![alt](file.png)`) whose file is missing get the `image` shortcode's
     placeholder and warning: alone in their paragraph the box, in a sentence their alt text
     set apart. Before, WeasyPrint printed the alt text as if it were body text, or nothing
-    (`![](gone.png)`), and the warning spoke of a file "not read"."""
+    (`![](gone.png)`), and the warning spoke of a file "not read".
+
+    A raw HTML `<img>` (where raw HTML is rendered) standing alone in its raw chunk is read as
+    the Markdown image it means, when its file is absent, and gets the same: before, it left
+    WeasyPrint's alt text, no box, and no dependency on the file."""
     if ctx.resource_root is None:
         return  # plain pandoc without `presskit.resource-path`: the files are not known
+
+    def raw(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
+        if not isinstance(elem, pf.RawInline | pf.RawBlock) or elem.format.lower() != "html":
+            return None
+        found = raw_image(elem.text)
+        if found is None or _markdown_image_absent(found[0], ctx) != "file not found":
+            return None  # there, refused or outside the folder: WeasyPrint and the fetcher's
+        src, alt = found
+        img = pf.Image(*text_inlines(alt), url=src)
+        return pf.Para(img) if isinstance(elem, pf.RawBlock) else img
 
     def problem(img: pf.Image) -> str | None:
         found = _markdown_image_absent(img.url, ctx)
@@ -691,8 +708,38 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
             attributes={MISSING_SRC: elem.url} if elem.url else {},
         )
 
+    if ctx.raw_html:
+        doc.walk(raw)
     doc.walk(alone)
     doc.walk(inline)
+
+
+class _ImgTag(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    handle_startendtag = handle_starttag
+
+
+_LONE_IMG = re.compile(r"\s*<img\b[^<>]*>\s*", re.I)
+
+
+def raw_image(text: str) -> tuple[str, str] | None:
+    """(src, alt) of a raw HTML chunk that is one `<img>` tag and nothing else, else None."""
+    if not _LONE_IMG.fullmatch(text):
+        return None
+    parser = _ImgTag()
+    parser.feed(text)
+    parser.close()
+    if len(parser.tags) != 1 or parser.tags[0][0] != "img":
+        return None
+    attrs = parser.tags[0][1]
+    src = attrs.get("src", "").strip()
+    return (src, attrs.get("alt", "").strip()) if src else None
 
 
 def _markdown_image_absent(link: str, ctx: Context) -> str | None:
