@@ -565,6 +565,14 @@ def _laid_out(
     return result, seen
 
 
+def _written(out: str, seen: dict[str, Any]) -> dict[str, Any]:
+    """A part's record as every part task returns it: its pages, and its file's size and hash
+    (the cache finds the file again by them)."""
+    data = Path(out).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    return {"ok": True, "pages": seen["pages"], "bytes": len(data), "sha256": digest}
+
+
 def render_section(
     path: str,
     out: str,
@@ -594,14 +602,10 @@ def render_section(
         result, seen = _laid_out(html_text, out, policy)
     except PresskitError as error:
         return {"ok": False, "error": f"{path}: {error.message}"}
-    data = Path(out).read_bytes()
     meta = {k: entry[k] for k in ("title", "lang", "date", "status")}
     return {
         **meta,
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
+        **_written(out, seen),
         "bookmarks": seen["bookmarks"],
         # the quotes sheet is laid out elsewhere, perhaps on another machine: its images
         # travel inside the quotes
@@ -632,13 +636,9 @@ def render_chrome(
         result, seen = _laid_out(html_text, out, policy, lead=False)  # the cover is `:first`
     except PresskitError as error:
         return {"ok": False, "error": f"{out}: {error.message}"}
-    data = Path(out).read_bytes()
     wanted = ("pk-contents", "kit-quotes", *(f"pk-divider-{n}" for n in range(1, len(langs) + 1)))
     return {
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
+        **_written(out, seen),
         "bookmarks": seen["bookmarks"],
         "parts": {
             anchor: seen["anchors"][anchor] for anchor in wanted if anchor in seen["anchors"]
@@ -665,13 +665,7 @@ def render_footer(
         return {"ok": False, "error": f"{out}: {error.message}"}
     if seen["pages"] != len(footers):
         return {"ok": False, "error": f"{out}: {seen['pages']} footer pages for {len(footers)}"}
-    data = Path(out).read_bytes()
-    return {
-        "ok": True,
-        "pages": seen["pages"],
-        "bytes": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+    return _written(out, seen)
 
 
 def _parse_date(text: str | None) -> dt.date | None:
