@@ -788,6 +788,62 @@ def test_a_backend_an_extension_registers_is_a_format(tmp_path):
     assert (tmp_path / "a.txt").read_text("utf-8") == "Launch day\n"
 
 
+LISTING_BACKEND = """
+from presskit.batch.kit import KitJob, KitWriter
+from presskit.output.backends import Job, OutputBackend, RenderResult, register
+from presskit.output.pdf import write_atomic
+from presskit.source.post import load_post
+
+
+class Listing(OutputBackend):
+    name, suffix, kit = "lst", ".lst", "listing_backend:ListingKit"
+
+    def render(self, job: Job) -> RenderResult:
+        post = load_post(job.post_path)
+        write_atomic(job.out, post.title)
+        return RenderResult(job.out, post, None, len(post.title.encode()), ())
+
+
+class ListingKit(KitWriter):
+    def whole(self, job: KitJob) -> int | None:
+        titles = [job.posts[i].title for i in job.order]
+        write_atomic(job.out, "\\n".join(titles) + "\\n")
+        return None
+
+
+register(Listing())
+"""
+
+
+def test_a_backend_of_an_extension_makes_the_kit_through_its_kit_writer(tmp_path):
+    """The kit module asks the format for its `KitWriter` (here one without sections, so the
+    kit is one document); posts, order, key, zip and manifest stay the kit module's."""
+    (tmp_path / "listing_backend.py").write_text(LISTING_BACKEND, "utf-8")
+    (tmp_path / "presskit.toml").write_text('extensions = ["listing_backend"]\n', "utf-8")
+    content = tmp_path / "content"
+    post(content, "en/news/a/index.md", "Older")  # one date: by title inside a language
+    post(content, "en/news/b/index.md", "Newer")
+    post(content, "zh/news/b/index.md", "较新")
+    out = tmp_path / "out"
+    notes: list[str] = []
+
+    from presskit.batch.manifest import Reporter
+
+    class Listen(Reporter):
+        def note(self, text: str) -> None:
+            notes.append(text)
+
+    first = build([content], out, formats="lst", kit="titles", jobs=1, reporter=Listen())
+    assert first.ok and first.kit_error is None, first.kit_error
+    assert (out / "titles.lst").read_text("utf-8") == "Newer\nOlder\n较新\n"
+    assert first.kit_pdf == out / "titles.lst" and first.kit_pages is None
+    with zipfile.ZipFile(out / "titles.zip") as bundle:
+        assert {"en/news/a.lst", "en/news/b.lst", "zh/news/b.lst"} <= set(bundle.namelist())
+    assert not [note for note in notes if "laid out as one document" in note]
+    again = build([content], out, formats="lst", kit="titles", jobs=1, reporter=Listen())
+    assert again.kit_error is None and "kit titles.lst unchanged" in notes
+
+
 def test_editing_an_extension_beside_the_config_rebuilds(tmp_path):
     """An extension module beside presskit.toml decides what its shortcodes print: it is an
     input of every post under that config, like the config itself (review 17b)."""

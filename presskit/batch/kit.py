@@ -191,7 +191,8 @@ def make_kit(
         if pages is not None:
             _prune(job.store.folder, {*job.section_keys.values(), *job.kept})
     else:
-        report.note(f"kit {pdf.name}: {why}: laid out as one document")
+        if writer.section:  # a format with sections falls back: say why
+            report.note(f"kit {pdf.name}: {why}: laid out as one document")
         if pool.remote:  # that document reads every post's folder: it renders here
             from presskit.batch.workers import Pool  # the local pool: no Dask needed here
 
@@ -211,7 +212,8 @@ def make_kit(
     write_zip(archive, out, result.documents, cfg, config_path, zipped)
     result.kit_zip_sha256 = _sha256(archive)
     write_manifest(out, result.documents, kit_record(result, name))
-    report.note(f"kit {pdf.name}: {pages} pages, {archive.name}")
+    size = f": {pages} pages" if pages is not None else ""  # Word-like files have none
+    report.note(f"kit {pdf.name}{size}, {archive.name}")
 
 
 KIT_CACHE = ".presskit-kit"  # in OUTDIR: the kit's parts, by the digest of their inputs
