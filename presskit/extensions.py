@@ -31,7 +31,9 @@ import os
 import re
 import sys
 from collections.abc import Iterable
+from importlib.machinery import PathFinder
 from pathlib import Path
+from typing import Any
 
 from presskit.errors import PresskitError
 
@@ -52,10 +54,8 @@ def load(names: Iterable[str] = (), *, source: str | Path | None = None) -> None
     """
     global _entry_points_loaded
     if not _entry_points_loaded:
-        import importlib.metadata  # 20 ms of imports (email, zipfile): only where a post renders
-
         _entry_points_loaded = True
-        for point in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda p: p.name):
+        for point in _entry_points():
             if point.module in _loaded:
                 continue
             where = f"entry point {point.name!r} of {GROUP}"
@@ -67,6 +67,49 @@ def load(names: Iterable[str] = (), *, source: str | Path | None = None) -> None
             sys.path.append(folder)  # after everything installed: it cannot shadow a library
     for name in names:
         _import(name, source, None)
+
+
+def _entry_points() -> list[Any]:
+    """The installed entry points of `GROUP`, by name.
+
+    `importlib.metadata` parses every installed package's metadata to answer (and its import
+    alone pulls in `email` and `zipfile`): ≈ 15 ms of every cold process, the pandoc filter's
+    included, where nothing is installed in the group. A distribution can declare an entry
+    point only in an `entry_points.txt` that names the group, so when no such file on
+    `sys.path` does, the answer is empty without asking. Read afresh in every process, never
+    cached: an extension installed a moment ago is found."""
+    if not _may_declare(GROUP):
+        return []
+    import importlib.metadata
+
+    return sorted(importlib.metadata.entry_points(group=GROUP), key=lambda p: p.name)
+
+
+def _may_declare(group: str) -> bool:
+    """Whether some installed distribution's `entry_points.txt` mentions `group`; also True
+    when distributions could come from where this does not look (a zip or an egg on
+    `sys.path`, a finder of distributions other than the standard path finder)."""
+    for finder in sys.meta_path:
+        if hasattr(finder, "find_distributions") and finder is not PathFinder:
+            return True
+    for entry in sys.path:
+        folder = entry or "."
+        if folder.lower().endswith(".egg") or os.path.isfile(folder):
+            return True
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue  # not a folder (a missing zip, an import hook's name): nothing installed
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), "rb") as points:
+                    if group.encode() in points.read():
+                        return True
+            except OSError:
+                continue  # no entry points (or an egg-info that is a file)
+    return False
 
 
 def _import(name: str, source: str | Path | None, package: str | None) -> None:

@@ -27,6 +27,13 @@ def test_the_tested_range_is_the_pinned_range():
     assert weasy.in_tested_range(weasy.installed_version())
 
 
+def test_installed_version_is_what_the_package_metadata_says():
+    """Read from the `.dist-info` folder's name, without importlib.metadata: the same answer."""
+    import importlib.metadata
+
+    assert weasy.installed_version() == importlib.metadata.version("weasyprint")
+
+
 @pytest.mark.parametrize(
     ("version", "tested"),
     [("70.0", True), ("70.2", True), ("71.0", False), ("69.1", False), ("", False), (None, False)],

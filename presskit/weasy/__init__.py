@@ -9,14 +9,17 @@ the command says so once (`UntestedWeasyPrint`). `presskit doctor` lists which p
 active. The table below says for each what it replaces, why, and what upstream change would
 let it go; the README shows the same table.
 
-Importing this module is cheap: it reads the installed version from the package metadata and
-never imports WeasyPrint.
+Importing this module is cheap: it reads the installed version from the package's
+`.dist-info` folder and never imports WeasyPrint.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from functools import cache
+from importlib.util import find_spec
 
 # The WeasyPrint versions the patches were written and tested against: the same range as
 # pyproject.toml's dependency (a test holds the two together).
@@ -136,13 +139,32 @@ PATCHES: tuple[Patch, ...] = (
 
 @cache
 def installed_version() -> str | None:
-    """WeasyPrint's version from its package metadata (no import), or None when absent."""
-    import importlib.metadata  # 12 ms of imports (email, zipfile): not on a no-change build's path
+    """WeasyPrint's version (no import), or None when absent.
+
+    The `weasyprint-VERSION.dist-info` folder beside the package that `import weasyprint` would
+    load names it (the wheel format's rule for that folder); `importlib.metadata` answers the
+    same only after importing `email` and `zipfile` (≈ 10 ms of a cold render), so it is
+    asked only when that folder is not there to read."""
+    spec = find_spec("weasyprint")
+    if spec is None or not spec.origin:
+        return None
+    folder = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        found = [_DIST_INFO.fullmatch(name) for name in os.listdir(folder)]
+    except OSError:
+        found = []
+    versions = [match.group(1) for match in found if match]
+    if len(versions) == 1:
+        return versions[0]
+    from importlib import metadata
 
     try:
-        return importlib.metadata.version("weasyprint")
-    except importlib.metadata.PackageNotFoundError:
+        return metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
         return None
+
+
+_DIST_INFO = re.compile(r"weasyprint-([^-]+)\.dist-info", re.IGNORECASE)
 
 
 def in_tested_range(version: str | None) -> bool:
