@@ -13,6 +13,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from presskit.shortcodes.markers import LATIN_APOSTROPHE_CLASS
+
 # A run of more than LONG_WORD characters with no break opportunity gets a zero-width space
 # every WORD_CHUNK characters: long enough for any URL or hash a reader copies, short enough to
 # keep line breaking linear.
@@ -64,9 +66,7 @@ QUOTE = re.compile(r'<figure\b[^>]*\bclass="[^"]*\bquote\b[^"]*"[^>]*>.*?</figur
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>")
 TAGS = re.compile(r"<[^>]+>")
 ID_ATTR = re.compile(r'\s(?:id|name)="[^"]*"')
-# An English word's apostrophe in a CJK document (`it’s`): set in the Latin face by the theme,
-# since Noto CJK draws `’` full-width. presskit.shortcodes.textflow marks the body; this, the title.
-LATIN_APOSTROPHE_CLASS = "latin-punct"
+# LATIN_APOSTROPHE_CLASS (markers): presskit.shortcodes.textflow marks the body; this, the title.
 # The call of a URL cited before: the theme prints the first note's number (target-counter).
 NOTE_AGAIN_CLASS = "note-again"
 WORD_APOSTROPHE = re.compile(r"(?<=[A-Za-z])’(?=[A-Za-z])")

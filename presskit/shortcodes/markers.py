@@ -18,6 +18,10 @@ CLASS = "hugo-shortcode"
 # a warning, or a located error (`-M presskit.unknown=`, `unknown_shortcodes` in presskit.toml).
 UNKNOWN_POLICIES = ("keep", "drop", "error")
 TEXT_CLASS = "hugo-text"  # on the code block a `text` shortcode became
+# An English word's apostrophe in a CJK document (`it’s`): set in the Latin face by the theme,
+# since Noto CJK draws `’` full-width. Here, not in `presskit.output.paper` (which marks the
+# title), so that the pandoc filter need not import the page's HTML rewriting.
+LATIN_APOSTROPHE_CLASS = "latin-punct"
 NAME = "name"
 PARAMS = "params"
 POS = "pos"
