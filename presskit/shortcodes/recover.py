@@ -27,6 +27,7 @@ from presskit.shortcodes import markers
 from presskit.shortcodes.declare import REGISTRY
 from presskit.shortcodes.expand import text_language
 from presskit.shortcodes.handlers import text_inlines
+from presskit.shortcodes.tree import descendants
 from presskit.shortcodes.unparse import BREAKS, tag_text, unparse_block, unparse_blocks
 from presskit.source.lexer import Closers, Comment, Tag, TagError, read_tag
 
@@ -64,21 +65,21 @@ def recover(doc: pf.Doc, warn: Callable[[str], None]) -> None:
     closable = {n for n in _CLOSING.findall(everything)} | set(REGISTRY.inner_names())
     state = _State(closable, warn)
     doc.content = state.blocks(list(doc.content))
-    doc.walk(state.inline_action)
+    # Children before their parent, as `walk` would (a tag is read from the inlines as its
+    # children left them), without `walk` rebuilding every list of the document.
+    for elem in reversed(list(descendants(doc))):
+        state.inline_action(elem)
     for message in state.pending.values():
         state.warn(message)
 
 
 def _all_text(doc: pf.Doc) -> str:
     parts: list[str] = []
-
-    def collect(elem: pf.Element, doc: pf.Doc) -> None:
+    for elem in descendants(doc):
         if isinstance(elem, pf.Str | pf.RawInline | pf.RawBlock):
             parts.append(elem.text)
         elif isinstance(elem, pf.Space | pf.SoftBreak | pf.LineBreak):
             parts.append(" ")
-
-    doc.walk(collect)
     return "".join(parts)
 
 
@@ -253,7 +254,7 @@ class _State:
 
     # --- inlines --------------------------------------------------------------------------
 
-    def inline_action(self, elem: pf.Element, doc: pf.Doc) -> None:
+    def inline_action(self, elem: pf.Element) -> None:
         if isinstance(elem, pf.Code | pf.CodeBlock | pf.Math | pf.RawInline | pf.RawBlock):
             return
         if not isinstance(elem, pf.Block | pf.Inline):

@@ -14,7 +14,8 @@ import unicodedata
 
 import panflute as pf
 
-from presskit.output.paper import LATIN_APOSTROPHE_CLASS
+from presskit.shortcodes.markers import LATIN_APOSTROPHE_CLASS
+from presskit.shortcodes.tree import descendants
 
 WIDE = frozenset({"W", "F"})
 CURLY_QUOTES = frozenset("‘’“”")
@@ -80,14 +81,12 @@ def _join(container: pf.ListContainer) -> None:
 def join_cjk_breaks(doc: pf.Doc) -> None:
     """Drops the soft breaks and typed spaces that would print as holes in CJK text."""
 
-    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+    for elem in descendants(doc):
         content = getattr(elem, "content", None)
         if isinstance(content, pf.ListContainer) and any(
-            isinstance(child, pf.SoftBreak | pf.Space) for child in content
+            isinstance(child, pf.SoftBreak | pf.Space) for child in content.list
         ):
             _join(content)
-
-    doc.walk(visit)
 
 
 def _split_apostrophes(text: str) -> list[pf.Inline] | None:
@@ -117,12 +116,18 @@ def mark_latin_apostrophes(doc: pf.Doc) -> None:
     Quotes around words stay as they are: full-width is right for them in CJK text.
     """
 
-    def visit(elem: pf.Element, _doc: pf.Doc) -> list[pf.Inline] | None:
-        if isinstance(elem, pf.Str) and "’" in elem.text:
-            return _split_apostrophes(elem.text)
-        return None
-
-    doc.walk(visit)
+    for elem in descendants(doc):
+        content = getattr(elem, "content", None)
+        if not isinstance(content, pf.ListContainer):
+            continue
+        items: list[pf.Element] = []
+        changed = False
+        for item in content.list:
+            parts = _split_apostrophes(item.text) if isinstance(item, pf.Str) else None
+            items.extend(parts or (item,))
+            changed = changed or parts is not None
+        if changed:
+            content[:] = items
 
 
 WORD_JOINER = "\u2060"  # no line break on either side; prints nothing
@@ -168,12 +173,14 @@ def bind_last_characters(doc: pf.Doc) -> None:
     the way of whoever reads the text back.
     """
 
-    def visit(elem: pf.Element, _doc: pf.Doc) -> None:
+    for elem in descendants(doc):
         # paragraphs and list items; captions are short and set ragged
-        block = isinstance(elem, pf.Para) or (
-            isinstance(elem, pf.Plain) and isinstance(elem.parent, pf.ListItem)
-        )
-        if block and len(pf.stringify(elem).strip()) > SHORTEST_WRAPPING:
-            _bind_end(elem.content)
-
-    doc.walk(visit)
+        if isinstance(elem, pf.Para):
+            blocks: list[pf.Element] = [elem]
+        elif isinstance(elem, pf.ListItem):
+            blocks = [block for block in elem.content.list if isinstance(block, pf.Plain)]
+        else:
+            continue
+        for block in blocks:
+            if len(pf.stringify(block).strip()) > SHORTEST_WRAPPING:
+                _bind_end(block.content)
