@@ -23,7 +23,8 @@ REPORT = (
 )
 
 
-def modules_after(code: str, *, stdin: str = "") -> set[str]:
+def modules_after(code: str, *, stdin: str = "", whole: bool = False) -> set[str]:
+    """The top-level packages imported by `code` (every module's full name with `whole`)."""
     done = subprocess.run(
         [sys.executable, "-c", REPORT + code],
         input=stdin,
@@ -35,7 +36,7 @@ def modules_after(code: str, *, stdin: str = "") -> set[str]:
     assert done.returncode == 0, done.stderr
     marker = done.stderr.rpartition("MODULES ")[2]
     assert marker.startswith("["), done.stderr
-    return {name.split(".")[0] for name in json.loads(marker)}
+    return {name if whole else name.split(".")[0] for name in json.loads(marker)}
 
 
 def last_line(code: str) -> str:
@@ -62,6 +63,21 @@ def test_filter_loads_panflute_but_no_renderer():
     )
     assert "panflute" in loaded
     assert not loaded & set(RENDERER)
+
+
+def test_filter_reads_no_package_metadata_and_no_page_code():
+    """The filter finds installed extensions without `importlib.metadata` (and the `email` and
+    `zipfile` it imports) when no installed package declares one, and leaves the page's HTML
+    rewriting (`presskit.output.paper`, markupsafe) to the renderer."""
+    loaded = modules_after(
+        "sys.argv = ['presskit-filter', 'html']\n"
+        "from presskit.shortcodes.filter import main\nmain()\n",
+        stdin=json.dumps({"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": []}),
+        whole=True,
+    )
+    assert "presskit.extensions" in loaded
+    assert not loaded & {"importlib.metadata", "email", "zipfile", "presskit.output.paper"}
+    assert "markupsafe" not in loaded
 
 
 def test_import_presskit_is_cheap():

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from itertools import accumulate
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script from a checkout: make `presskit` importable
@@ -87,17 +88,18 @@ TOO_DEEP = (
 # pandoc's JSON takes two or three levels per level of quotes, lists or divs: the renderer's
 # bound (sanitize.MAX_DEPTH, checked before anything recursive walks the tree) in JSON terms.
 MAX_JSON_DEPTH = 4 * MAX_DEPTH + 32
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no alternation per character
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def json_depth(text: str) -> int:
-    """How deeply the JSON nests, counted without recursion (json.loads would recurse)."""
-    depth = deepest = 0
-    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    """How deeply the JSON nests, counted without recursion (json.loads would recurse).
+
+    The brackets outside strings, summed as they come (in C: a Python loop over a post's
+    few thousand brackets cost a tenth of the filter's own work)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(0, max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0))
 
 
 def main(doc: pf.Doc | None = None) -> pf.Doc | None:
