@@ -545,3 +545,90 @@ def test_the_same_kit_built_again_is_the_same_bytes(kit, tmp_path):
     again = build([root], tmp_path / "again", config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
     assert again.ok and again.kit_error is None, again.kit_error
     assert (tmp_path / "again/press-kit.pdf").read_bytes() == (out / "press-kit.pdf").read_bytes()
+
+
+def _pngs(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / "p")], check=True)
+    return [png.read_bytes() for png in sorted(folder.glob("p-*.png"))]
+
+
+def test_stamped_footers_look_like_footers_laid_out_page_by_page(kit, tmp_path, monkeypatch):
+    from presskit.output import pdfjoin
+
+    _, out, root = kit
+    monkeypatch.setattr(pdfjoin, "read_stamps", lambda *args: None)
+    laid = build([root], tmp_path / "laid", config=EXAMPLE_CONFIG, kit="press-kit", jobs=1)
+    assert laid.ok and (laid.kit_pages or 0) >= 7
+    stamped = _pngs(out / "press-kit.pdf", tmp_path / "stamped")
+    assert stamped == _pngs(tmp_path / "laid/press-kit.pdf", tmp_path / "page-by-page")
+
+
+def _specimen(tmp_path: Path, langs: list[str], texts: list[str | None]) -> Path:
+    from presskit.output.pdfkit import render_footer
+
+    out = tmp_path / "footers.part"
+    done = render_footer(str(out), str(EXAMPLE_CONFIG), None, langs, texts)
+    assert done["ok"], done
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ko"])
+def test_a_stamp_draws_what_weasyprint_lays_out_for_each_number(tmp_path, lang):
+    """The specimen's stamp, given a number's digits, is the content stream WeasyPrint
+    writes for that number's footer, byte for byte (Korean says the total first)."""
+    import pikepdf
+
+    from presskit.output.pdfjoin import _stamp, read_stamps
+    from presskit.output.pdfkit import _digit_order, _fill, _footer_text
+
+    total = "345"
+    numbers = ["7", "10", "58", "100", "299", "345"]
+    texts: list[str | None] = []
+    shapes = {}
+    for digits in (1, 2, 3):
+        mixed = "1234567890"[: digits + 3]
+        order = _digit_order(lang, digits, 3)
+        shapes[digits] = (1 + len(texts), _fill(order, mixed[:digits], mixed[digits:]))
+        texts += [_footer_text(lang, str(d) * digits, str(d) * 3) for d in range(10)]
+        texts.append(_footer_text(lang, mixed[:digits], mixed[digits:]))
+    first = 1 + len(texts)
+    texts += [_footer_text(lang, n, total) for n in numbers]
+    path = _specimen(tmp_path, ["en", lang], texts)
+    stamps = read_stamps(path, shapes)
+    assert stamps is not None and len(stamps[2].glyphs) == 5
+    with pikepdf.open(path) as pdf:
+        for n, number in enumerate(numbers):
+            stream = pikepdf.parse_content_stream(pdf.pages[first + n])
+            drawn = _stamp(path, first + n, [stream, stream])
+            assert drawn is not None
+            order = _digit_order(lang, len(number), 3)
+            assert stamps[len(number)].content(_fill(order, number, total)) == drawn.content("")
+
+
+def test_footers_whose_digits_move_are_not_stamped(tmp_path):
+    """Proportional figures: "Page 111" is narrower than "Page 888", so a right-aligned
+    footer starts elsewhere; the specimen shows it and the footers are laid out page by page."""
+    from presskit.output.pdfjoin import read_stamps
+    from presskit.weasy.engine import import_weasyprint
+
+    weasyprint = import_weasyprint()
+
+    def specimen(css: str) -> Path:
+        pages = "".join(
+            f'<div class="f" data-t="Page {d * 2} of {d * 3}"></div>' for d in "0123456789"
+        )
+        pages += '<div class="f" data-t="Page 12 of 345"></div>'
+        html = (
+            f"<style>@page {{ @bottom-right {{ content: string(t); {css} }} }}"
+            ".f { break-before: page; string-set: t attr(data-t) }</style><p>lead</p>" + pages
+        )
+        path = tmp_path / f"{len(css)}.pdf"
+        path.write_bytes(weasyprint.HTML(string=html).write_pdf())
+        return path
+
+    tabular = specimen("font-family: 'Noto Sans'")
+    assert read_stamps(tabular, {"k": (1, "12345")}) is not None
+    assert read_stamps(tabular, {"k": (1, "12346")}) is None  # not what the last page shows
+    proportional = specimen("font-family: 'Noto Sans'; font-variant-numeric: proportional-nums")
+    assert read_stamps(proportional, {"k": (1, "12345")}) is None

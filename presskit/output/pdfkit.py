@@ -5,9 +5,11 @@ its inputs and writes the zip and the manifest; this module makes the PDF. A sec
 post laid out alone by WeasyPrint (`render_section`, in the worker that renders the post's
 PDF when it can); the kit's own pages (cover, contents with page numbers taken from the
 sections' page counts, language dividers, quotes sheet) are one small document
-(`render_chrome`); the `Page N of M` footers another (`render_footer`), drawn over the joined
-pages; `presskit.output.pdfjoin` joins them with pikepdf. What cannot be joined yet
-(`whole_reason`) is laid out as one document (`render_kit`), as the kit used to be.
+(`render_chrome`); the `Page N of M` footers are stamped on the joined pages from a specimen
+of each label shape, or laid out one page per kit page when stamping would not draw the same
+(`render_footer` both ways); `presskit.output.pdfjoin` joins them with pikepdf. What cannot
+be joined yet (`whole_reason`) is laid out as one document (`render_kit`), as the kit used to
+be.
 
 Every part is the kit's HTML (`kit_html`, from the theme's kit.html.j2) with `kit_part` set.
 Each part's PDF starts with a blank page (`.pk-lead`) that joining drops: the part's first
@@ -24,7 +26,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presskit import extensions, i18n
 from presskit.batch.executors import clock_arg
@@ -42,6 +44,9 @@ from presskit.batch.kit import (
 from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.output.pdf import write_atomic
+
+if TYPE_CHECKING:
+    from presskit.output.pdfjoin import Overlay, Stamped
 
 FOOTER_CHUNK = 96  # footer pages per task: footers of a large kit lay out on every worker
 SECTION_ANCHOR = "pk-post"  # a section's own anchor for its post; the kit's is "post-N"
@@ -194,45 +199,13 @@ class PdfKit(KitWriter):
             joined.append(Part(chrome_pdf, quotes_at, count, marks=marks))
             texts.append((kit_lang, count))
         total = sum(count for _, count in texts)
-        footers: list[str | None] = []
-        for lang, count in texts:
-            for _ in range(count):
-                number = len(footers) + 1
-                footers.append(
-                    i18n.label(lang, "page", page=str(number), pages=str(total)) if lang else None
-                )
 
-        # 3. the footers, in chunks laid out side by side, each cached by its texts
-        chunks: list[tuple[str, int]] = []
-        todo: list[tuple[str, Task]] = []
-        for start in range(0, total, FOOTER_CHUNK):
-            texts_here = footers[start : start + FOOTER_CHUNK]
-            key = part_key("footer", [langs, texts_here])
-            chunks.append((key, len(texts_here)))
-            if cached(key) is None and all(key != k for k, _ in todo):
-                todo.append(
-                    (
-                        key,
-                        Task(
-                            id=start,
-                            func="presskit.output.pdfkit:render_footer",
-                            args={
-                                "out": str(store.pdf(key)),
-                                "config": job.config_arg,
-                                "theme": settings.theme,
-                                "langs": langs,
-                                "footers": texts_here,
-                                EXTENSIONS_ARG: declared,
-                            },
-                            timeout=job.timeout,
-                            files=shared_files,
-                        ),
-                    )
-                )
-        job.run(todo)
-        if job.errors:
-            result.kit_error = job.errors[0]
+        # 3. the footers: stamped from one specimen page per label shape, else laid out
+        drawn = self._footers(job, texts, total)
+        if drawn is None:
+            result.kit_error = job.errors[0] if job.errors else "kit footers failed"
             return None
+        footers, footer_keys = drawn
 
         # 4. one PDF
         job.report.note(
@@ -242,14 +215,96 @@ class PdfKit(KitWriter):
         title = kit_title(job.name, cfg.brand.name, kit_label(kit_lang))
         data = assemble(
             joined,
-            [(store.pdf(key), count) for key, count in chunks],
+            footers,
             title=title,
             lang=i18n.html_lang(kit_lang),
             info_from=chrome_pdf,
         )
         write_atomic(job.out, data)
-        job.keep(chrome_key, *(key for key, _ in chunks))
+        job.keep(chrome_key, *footer_keys)
         return total
+
+    def _footers(
+        self, job: KitJob, texts: list[tuple[str, int]], total: int
+    ) -> tuple[list[Overlay | Stamped | None], list[str]] | None:
+        """What to draw over each kit page as its footer (None: nothing), from `texts`: each
+        run of pages' language ("" for none) and length; and the cache keys of the parts
+        drawn. Stamped from a specimen of each label shape (language, digits in the page
+        number) when its pages prove that only the digits' glyphs change; else each footer
+        laid out on a page of its own, in chunks side by side, cached by their texts. None,
+        with `job.errors` set, when a layout failed."""
+        from presskit.output.pdfjoin import Overlay, Stamped, read_stamps
+
+        langs = [lang for lang in dict.fromkeys(lang for lang, _ in texts) if lang]
+        width = len(str(total))
+        specimen: list[str | None] = []
+        shapes: dict[tuple[str, int], tuple[int, str]] = {}
+        for lang in langs:
+            for digits in range(1, width + 1):
+                order = _digit_order(lang, digits, width)
+                mixed = (_MIXED * 4)[: digits + width]
+                page, pages = mixed[:digits], mixed[digits:]
+                shapes[(lang, digits)] = (1 + len(specimen), _fill(order, page, pages))
+                specimen += [_footer_text(lang, str(d) * digits, str(d) * width) for d in range(10)]
+                specimen.append(_footer_text(lang, page, pages))
+        keys = self._footer_parts(job, [specimen])
+        if keys is None:
+            return None
+        stamps = read_stamps(job.store.pdf(keys[0]), shapes) if shapes else {}
+        if stamps is not None:
+            stamped: list[Overlay | Stamped | None] = []
+            for lang, count in texts:
+                for _ in range(count):
+                    number = str(len(stamped) + 1)
+                    if not lang:
+                        stamped.append(None)
+                        continue
+                    order = _digit_order(lang, len(number), width)
+                    stamp = stamps[(lang, len(number))]
+                    stamped.append(Stamped(stamp, _fill(order, number, str(total))))
+            return stamped, keys
+        langs_of = [lang for lang, count in texts for _ in range(count)]
+        footers = [
+            _footer_text(lang, str(number), str(total)) if lang else None
+            for number, lang in enumerate(langs_of, 1)
+        ]
+        chunks = [footers[start : start + FOOTER_CHUNK] for start in range(0, total, FOOTER_CHUNK)]
+        keys = self._footer_parts(job, chunks)
+        if keys is None:
+            return None
+        laid: list[Overlay | Stamped | None] = []
+        for key, chunk in zip(keys, chunks, strict=True):
+            laid += [Overlay(job.store.pdf(key), 1 + n) for n in range(len(chunk))]
+        return laid, keys
+
+    def _footer_parts(self, job: KitJob, parts: list[list[str | None]]) -> list[str] | None:
+        """The cache keys of footer pages for each list of texts, laid out side by side when
+        not cached (see `render_footer`); None when one failed (`job.errors` says why)."""
+        from presskit.batch.executors import Task
+        from presskit.batch.workers import EXTENSIONS_ARG
+
+        keys = [job.store.key("footer", [job.store.langs, footers]) for footers in parts]
+        todo: list[tuple[str, Task]] = []
+        for n, (key, footers) in enumerate(zip(keys, parts, strict=True)):
+            if job.store.get(key) is not None or any(key == k for k, _ in todo):
+                continue
+            task = Task(
+                id=n,
+                func="presskit.output.pdfkit:render_footer",
+                args={
+                    "out": str(job.store.pdf(key)),
+                    "config": job.config_arg,
+                    "theme": job.inputs.settings.theme,
+                    "langs": job.store.langs,
+                    "footers": footers,
+                    EXTENSIONS_ARG: extensions.declared_modules(),
+                },
+                timeout=job.timeout,
+                files=job.shared_files(),
+            )
+            todo.append((key, task))
+        job.run(todo)
+        return None if job.errors else keys
 
     def whole(self, job: KitJob) -> int | None:
         """The kit as one WeasyPrint document (`render_kit`) from every post's `post_section`."""
@@ -330,6 +385,26 @@ class PdfKit(KitWriter):
             result.kit_error = outcome.error or "kit failed"
             return None
         return outcome.pages
+
+
+_MIXED = "1234567890"  # the digits of a shape's last specimen page: each beside another
+
+
+def _footer_text(lang: str, page: str, pages: str) -> str:
+    return i18n.label(lang, "page", page=page, pages=pages)
+
+
+def _digit_order(lang: str, digits: int, width: int) -> str:
+    """Which number each digit of a footer's text belongs to, in text order: "p" for the
+    page's, "n" for the total's ("ppnnn": "Page 12 of 345")."""
+    text = _footer_text(lang, "\x01" * digits, "\x02" * width)
+    return "".join("p" if c == "\x01" else "n" for c in text if c in "\x01\x02")
+
+
+def _fill(order: str, page: str, pages: str) -> str:
+    """The digits of a footer in text order (see `_digit_order`)."""
+    own, total = iter(page), iter(pages)
+    return "".join(next(own) if c == "p" else next(total) for c in order)
 
 
 # --------------------------------------------------------------------------- worker side
