@@ -77,6 +77,7 @@ def test_filter_reads_no_package_metadata_and_no_page_code():
     )
     assert "presskit.extensions" in loaded
     assert not loaded & {"importlib.metadata", "email", "zipfile", "presskit.output.paper"}
+    assert "html.parser" not in loaded  # a lone raw <img> is rare: parsed when there is one
     assert "markupsafe" not in loaded
 
 
