@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import html as html_text
 import os
-import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote
+from typing import Any, NamedTuple
 
 from presskit import extensions, i18n
 from presskit.brand import (
@@ -68,6 +65,7 @@ class Prepared:
     html: str
     warnings: tuple[Diagnostic, ...]
     page: Page
+    absent: tuple[Path, ...] = ()  # files the post named that were not there (`Body.absent`)
 
 
 def resolve_config(post_path: Path, config: Config | str | Path | None) -> Config:
@@ -179,7 +177,15 @@ def post_policy(
     )
 
 
-_SHARED: contextvars.ContextVar[dict[tuple[Any, ...], tuple[str, list[Diagnostic]]] | None] = (
+class Body(NamedTuple):
+    """A post's body as HTML, and the files of its folder it named that were not there
+    (`Conversion.absent`): a render counts them among the files it asked for."""
+
+    html: str
+    absent: tuple[Path, ...] = ()
+
+
+_SHARED: contextvars.ContextVar[dict[tuple[Any, ...], tuple[Body, list[Diagnostic]]] | None] = (
     contextvars.ContextVar("presskit_shared_conversion", default=None)
 )
 
@@ -196,7 +202,7 @@ def shared_conversion() -> Iterator[None]:
         _SHARED.reset(token)
 
 
-def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> str:
+def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) -> Body:
     """The post's body as HTML under the config's rules: one place for the single PDF and the
     kit, so neither can forget a switch (raw HTML, unknown shortcodes, base URL)."""
     memo = _SHARED.get()
@@ -212,7 +218,8 @@ def convert_body(post: Post, cfg: Config, warn: Callable[[Diagnostic], None]) ->
         heard.append(diagnostic)
         warn(diagnostic)
 
-    body = convert(post, Conversion.of(cfg, lang=post.lang, warn=both))
+    conversion = Conversion.of(cfg, lang=post.lang, warn=both)
+    body = Body(convert(post, conversion), tuple(conversion.absent))
     if memo is not None:
         memo[key] = (body, heard)
     return body
@@ -239,7 +246,7 @@ def prepare(
     if not i18n.is_known(post.lang):
         warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(path)))
     body = convert_body(post, cfg, warnings.append)
-    page = build_page(post, body, cfg, theme_obj, options)
+    page = build_page(post, body.html, cfg, theme_obj, options)
     warnings.extend(Diagnostic(warning, str(path)) for warning in page.warnings)
     html = page.html()
     missing = missing_glyphs(visible_text(html))
@@ -247,7 +254,7 @@ def prepare(
         if cfg.strict_fonts:
             raise PresskitError(describe_missing(missing), path)
         warnings.append(Diagnostic(describe_missing(missing), str(path)))
-    return Prepared(post, cfg, theme_obj, html, warnings.capped(), page)
+    return Prepared(post, cfg, theme_obj, html, warnings.capped(), page, body.absent)
 
 
 def render_html(
@@ -324,16 +331,6 @@ class PdfBackend(OutputBackend):
         )
 
 
-_MISSING_SRC = re.compile(r'data-missing-src="([^"]*)"')
-
-
-def asked_but_absent(html: str, folder: Path) -> list[Path]:
-    """The files a post names that were not there (an image's placeholder says which): the
-    fetcher never saw them, yet adding one must rebuild the post like any file it read."""
-    found = (unquote(html_text.unescape(src)) for src in _MISSING_SRC.findall(html))
-    return [Path(os.path.normpath(folder / src)) for src in found if src]
-
-
 def _render(
     post_path: str | Path,
     out: str | Path,
@@ -366,7 +363,7 @@ def _render(
         durable=durable,
         split=prepared.page.split(),
     )
-    policy.read.extend(asked_but_absent(prepared.html, post_dir))
+    policy.read.extend(prepared.absent)
     pdf_warnings = result.warnings
     if any(warning.message.startswith(MISSING_GLYPHS) for warning in prepared.warnings):
         # WeasyPrint's own words for the characters we already named.

@@ -493,6 +493,23 @@ def test_real_render_records_warnings_not_failures(tmp_path):
     assert build([root], tmp_path / "out", jobs=1, runner=FAKE).count("built") == 1
 
 
+def test_a_missing_image_is_a_dependency_of_the_word_file_too(tmp_path):
+    """The conversion reports the files it named that were not there (Conversion.absent), for
+    the Word backend as for the PDF one: adding the image rebuilt the PDF but left the .docx
+    'unchanged', placeholder and all."""
+    root = tmp_path / "c"
+    post(root, "en/blog/pic/index.md", "Picture", body="![A chart](chart.png)\n\nText.\n")
+    result = build([root], tmp_path / "out", jobs=1, formats="docx")
+    [doc] = result.documents
+    assert doc.status == "built" and str(doc.output).endswith(".docx"), doc.error
+    assert any("chart.png" in w for w in doc.warnings), doc.warnings
+    assert doc.depends == ["chart.png"]
+    assert build([root], tmp_path / "out", jobs=1, formats="docx").count("unchanged") == 1
+    (root / "en/blog/pic/chart.png").write_bytes(b"now it exists")
+    again = build([root], tmp_path / "out", jobs=1, formats="docx", runner=FAKE)
+    assert again.count("built") == 1
+
+
 # --------------------------------------------------------------------------- progress
 
 

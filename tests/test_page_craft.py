@@ -17,7 +17,7 @@ from conftest import EXAMPLE_CONFIG, pdftotext, run_presskit
 
 from presskit.brand import load_config
 from presskit.output.page import build_page
-from presskit.pipeline import asked_but_absent, prepare
+from presskit.pipeline import prepare
 from presskit.source.post import parse_post
 from presskit.themes import load_theme
 
@@ -315,22 +315,19 @@ def test_a_missing_markdown_image_leaves_a_placeholder_with_its_alt_text(tmp_pat
     html = done.stdout
     assert (
         '<figure class="image missing">\n'
-        '<div class="image-placeholder" data-missing-src="missing.png">\n'
+        '<div class="image-placeholder">\n'
         "<p>Image not available: missing.png</p>\n"
         '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
     ) in html
     assert "<p>Image not available: gone away.png</p>\n</div>\n</figure>" in html
-    assert (
-        '<span class="placeholder image-missing" data-missing-src="nologo.png">'
-        "<em>the logo</em></span> here"
-    ) in html
+    assert ('<span class="placeholder image-missing"><em>the logo</em></span> here') in html
     assert '<img src="here.png"' in html  # a file that is there is untouched
     assert "missing.png" not in html.split("Image not available: missing.png")[1]
-    # each placeholder names its file, so the render counts it as asked for (a batch rebuilds
-    # the post when it appears)
-    assert asked_but_absent(html, post.parent) == [
+    # the conversion reports each file, so the render counts it as asked for (a batch
+    # rebuilds the post when it appears)
+    assert prepare(post).absent == tuple(
         post.parent / name for name in ("missing.png", "gone away.png", "nologo.png")
-    ]
+    )
     lines = done.stderr.splitlines()
     for line, url in ((7, "missing.png"), (9, "gone%20away.png"), (11, "nologo.png")):
         expected = f"images/index.md:{line}: image {url}: file not found; a placeholder is printed"
@@ -368,22 +365,20 @@ def test_a_missing_raw_html_image_leaves_the_same_placeholder(tmp_path, unsafe):
     assert done.returncode == 0, done.stderr
     html = done.stdout
     if not unsafe:
-        assert "Image not available" not in html and "data-missing-src" not in html
+        assert "Image not available" not in html
         assert "raw HTML not rendered: <img src=" in done.stderr
         return
     assert (
         '<figure class="image missing">\n'
-        '<div class="image-placeholder" data-missing-src="missing.png">\n'
+        '<div class="image-placeholder">\n'
         "<p>Image not available: missing.png</p>\n"
         '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
     ) in html
-    assert (
-        '<span class="placeholder image-missing" data-missing-src="nologo.png">'
-        "<em>the logo</em></span> here"
-    ) in html
+    assert ('<span class="placeholder image-missing"><em>the logo</em></span> here') in html
     assert '<img src="here.png" alt="kept">' in html  # a file that is there is untouched
     assert '<img src="../outside.png"' in html  # the fetcher's to refuse
-    assert asked_but_absent(html, site) == [site / "missing.png", site / "nologo.png"]
+    config = tmp_path / "presskit.toml"
+    assert prepare(post, config).absent == (site / "missing.png", site / "nologo.png")
     for line, url in ((7, "missing.png"), (9, "nologo.png")):
         expected = f"raw/index.md:{line}: image {url}: file not found; a placeholder is printed"
         assert sum(expected in w for w in done.stderr.splitlines()) == 1, done.stderr

@@ -602,7 +602,7 @@ def post_section(
     # as the post's own PDF reads it
     post = load_post(source, default_lang=cfg.lang, site_lang=site_lang(cfg, source))
     warnings: list[Diagnostic] = config_warnings(source, cfg) + list(post.warnings)
-    body = convert_body(post, cfg, warnings.append)
+    body, absent = convert_body(post, cfg, warnings.append)
     post = typographic_front_matter(post)
     release = release_for(post, cfg, now=dt.datetime.fromisoformat(as_of) if as_of else None)
     warnings += [Diagnostic(warning, path) for warning in release.warnings]
@@ -635,7 +635,7 @@ def post_section(
         "lang": post.lang,
         "date": date_text(post),
         "html": body,
-        "asked": [str(p) for p in dict.fromkeys(policy.read)],
+        "asked": [str(p) for p in dict.fromkeys([*policy.read, *absent])],
         "quotes": quotes,
         "status": release.status if release.embargoed else "",
         "warnings": [str(w) for w in warnings],

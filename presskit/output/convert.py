@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -193,7 +193,12 @@ class Conversion:
     `fmt` is pandoc's writer (html5, docx, plain…); `unknown` what an unknown shortcode
     becomes (`presskit.shortcodes.markers.UNKNOWN_POLICIES`); `site` the Hugo site around the
     post, whose templates decide shortcode pairing, whose `data/` reaches the handlers and
-    whose permalinks anchor relative links."""
+    whose permalinks anchor relative links.
+
+    `absent` is what the conversion gives back besides the document: the files of the post's
+    folder it named that were not there (a missing image's placeholder). No renderer ever
+    asks for them, yet adding one must rebuild the post like any file it read: the PDF and
+    Word backends add them to the files their render reports."""
 
     lang: str
     base_url: str | None = None
@@ -202,6 +207,7 @@ class Conversion:
     unsafe_html: bool = False
     unknown: str = "keep"
     site: Site | None = None
+    absent: list[Path] = field(default_factory=list, compare=False)
 
     @classmethod
     def of(
@@ -281,6 +287,7 @@ def convert_doc(post: Post, conversion: Conversion, depth: int = 0) -> pf.Doc:
         data=site_data(site),
         include=include,
         raw_html=conversion.unsafe_html,
+        absent=conversion.absent,  # the handlers fill the conversion's list
     )
     shortcode_filter.main(doc)
     if warn is not None:

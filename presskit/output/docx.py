@@ -111,7 +111,9 @@ def build_doc(
 ) -> pf.Doc:
     """The whole press release as one pandoc AST, ready for the docx writer."""
     lang = post.lang or cfg.lang
-    doc = convert_doc(post, Conversion.of(cfg, lang=lang, warn=warn, fmt="docx"))
+    conversion = Conversion.of(cfg, lang=lang, warn=warn, fmt="docx")
+    doc = convert_doc(post, conversion)
+    policy.read.extend(conversion.absent)  # asked for, not there: adding one rebuilds the post
     quotes_sheet = cfg.quotes_sheet if options.quotes_sheet is None else options.quotes_sheet
     link_notes = cfg.link_notes if options.link_notes is None else options.link_notes
     word.restyle(doc)

@@ -88,6 +88,8 @@ class Context:
     include: Callable[[str], list[pf.Block] | None] | None = None
     # whether the post's raw HTML reaches the page (`unsafe_html`; plain pandoc passes it on)
     raw_html: bool = True
+    # the files of `resource_root` the post names that are not there (see `note_absent`)
+    absent: list[Path] = field(default_factory=list)
 
     @classmethod
     def from_doc(cls, doc: pf.Doc) -> Context:
@@ -129,6 +131,16 @@ class Context:
 
     def warn(self, message: str, line: int | None = None, col: int | None = None) -> None:
         self.warnings.append(Diagnostic(message, self.source, line, col))
+
+    def note_absent(self, link: str) -> None:
+        """`link` names a file of the post's folder that is not there yet: the conversion
+        reports it (`Conversion.absent`), so a batch rebuilds the post when it appears, as
+        it does when a file the renderer read changes."""
+        if not link or self.resource_root is None:
+            return
+        path = os.path.normpath(self.resource_root / unquote(urlsplit(link).path))
+        if Path(path) not in self.absent:
+            self.absent.append(Path(path))
 
     def absolute_url(self, url: str, *, for_image: bool = False) -> str:
         """Links only work in a PDF when they are absolute: anchor site links on `base_url`.
@@ -634,20 +646,18 @@ def _video_page(call: Call, ctx: Context) -> str | None:
     return url
 
 
-MISSING_SRC = "data-missing-src"
-
-
 def image_placeholder(link: str, alt: str, ctx: Context, *, absent: bool = False) -> pf.Div:
     """The box a missing image leaves: "Image not available: FILE", then what the image
     shows in the author's words (its alt text), so the reader still learns it.
 
-    `absent`: the file is simply not there yet. The box then names it (`data-missing-src`),
-    so the render counts it among the files the post asked for: a batch rebuilds the post
-    when the image appears, as it did when WeasyPrint asked for the file itself."""
+    `absent`: the file is simply not there yet: the conversion reports it among the files
+    the post asked for (`Context.note_absent`), so a batch rebuilds the post when it
+    appears, as it did when WeasyPrint asked for the file itself."""
     file_name = PurePosixPath(unquote(urlsplit(link).path)).name or link or "?"
     note = text_inlines(image.label(ctx.lang, "image_missing", file=file_name))
-    attributes = {MISSING_SRC: link} if absent and link else {}
-    box = pf.Div(pf.Para(*note), classes=["image-placeholder"], attributes=attributes)
+    if absent:
+        ctx.note_absent(link)
+    box = pf.Div(pf.Para(*note), classes=["image-placeholder"])
     if alt:
         box.content.append(pf.Div(pf.Para(*text_inlines(alt)), classes=["image-alt"]))
     return box
@@ -701,11 +711,8 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
             return None
         alt = pf.stringify(elem).strip()
         words = alt or image.label(ctx.lang, "image_missing", file=PurePosixPath(elem.url).name)
-        return pf.Span(
-            pf.Emph(*text_inlines(words)),
-            classes=["placeholder", "image-missing"],
-            attributes={MISSING_SRC: elem.url} if elem.url else {},
-        )
+        ctx.note_absent(elem.url)
+        return pf.Span(pf.Emph(*text_inlines(words)), classes=["placeholder", "image-missing"])
 
     if ctx.raw_html:
         doc.walk(raw)
