@@ -66,3 +66,10 @@ def _fake_one(source: Path, out: Path, fmt: str) -> dict:
         "warnings": [],
         "files": [],
     }
+
+
+def imported(module: str) -> bool:
+    """Whether this worker process has imported `module` (for `Client.run`)."""
+    import sys
+
+    return module in sys.modules

@@ -130,6 +130,28 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
     return content, config
 
 
+def test_the_local_cluster_s_workers_are_warm_and_quiet_when_it_is_up(monkeypatch):
+    """Warm before they join (not after the client sends a plugin), and without what only a
+    dashboard would look at (the sampling profiler) or Dask's malloc tuning: the local pool's
+    conditions."""
+    import dask
+
+    from presskit.batch.cluster import DaskExecutor
+
+    monkeypatch.setenv("PRESSKIT_TEST_PARENT", "1")
+    executor = DaskExecutor(1, None)
+    with executor:
+        client = executor._ready()
+        from build_hooks import imported
+
+        assert set(client.run(imported, "weasyprint").values()) == {True}
+        profiling = client.run(dask.config.get, "distributed.worker.profile.enabled")
+        assert set(profiling.values()) == {False}
+        trim = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
+        assert set(trim.values()) == {None}
+        assert set(client.run(os.environ.get, "PRESSKIT_TEST_PARENT").values()) == {"1"}
+
+
 def test_dask_local_pdfs_are_byte_identical_to_the_local_pool(site, tmp_path):
     content, config = site
     local = build([content], tmp_path / "local", config=config, jobs=2, offline=True)
