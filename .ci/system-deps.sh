@@ -7,7 +7,7 @@ packages=(
   fonts-noto-cjk        # CJK text: Noto Sans/Serif CJK SC/TC/HK/JP/KR
   fonts-noto-core       # Noto Sans/Serif: Latin text that matches Noto CJK, many scripts
   fonts-dejavu-core     # monospace code
-  fontconfig            # fc-list: glyph-coverage check
+  fontconfig            # glyph-coverage check (libfontconfig), fc-list for doctor
   libpango-1.0-0        # WeasyPrint's text layout
   libpangoft2-1.0-0
   libharfbuzz-subset0   # fast font subsetting (1.1 s instead of 12.4 s on the sample)

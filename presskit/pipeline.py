@@ -43,8 +43,6 @@ from presskit.output.backends import (
 from presskit.output.convert import Conversion, convert
 from presskit.output.fonts import (
     MISSING_GLYPHS,
-    ask_for_coverage,
-    cancel_coverage,
     describe_missing,
     missing_glyphs,
     visible_text,
@@ -343,14 +341,7 @@ def _render(
     durable: bool = True,
 ) -> RenderResult:
     start_import()  # WeasyPrint loads on a thread while pandoc converts the post
-    ask_for_coverage()  # and fontconfig lists its fonts' glyphs in a process of its own
-    try:
-        prepared = prepare(
-            post_path, config, theme=theme, options=options, strict_fonts=strict_fonts
-        )
-    except BaseException:
-        cancel_coverage()
-        raise
+    prepared = prepare(post_path, config, theme=theme, options=options, strict_fonts=strict_fonts)
     post_dir = Path(post_path).resolve().parent
     policy = post_policy(Path(post_path), prepared.config, prepared.theme, offline)
     policy.body, policy.body_line = prepared.post.body, prepared.post.body_line
