@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, SAMPLE_EN, SAMPLE_ZH
@@ -131,25 +132,57 @@ def site(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_the_local_cluster_s_workers_are_warm_and_quiet_when_it_is_up(monkeypatch):
-    """Warm before they join (not after the client sends a plugin), and without what only a
-    dashboard would look at (the sampling profiler) or Dask's malloc tuning: the local pool's
-    conditions."""
+    """Warm before they join (not after the client sends a plugin), forked from a fork server
+    that imported what they need, without what only a dashboard would look at (the sampling
+    profiler) or Dask's malloc tuning: the local pool's conditions. Nothing is left running."""
     import dask
+    import psutil  # type: ignore[import-untyped]  # (a dependency of distributed)
+    from build_hooks import imported
 
     from presskit.batch.cluster import DaskExecutor
 
     monkeypatch.setenv("PRESSKIT_TEST_PARENT", "1")
-    executor = DaskExecutor(1, None)
+
+    def children() -> set[str]:  # multiprocessing's resource tracker lives as long as we do
+        found = psutil.Process().children(recursive=True)
+        return {" ".join(c.cmdline()) for c in found if "resource_tracker" not in str(c.cmdline())}
+
+    before = children()
+    executor = DaskExecutor(2, None)
     with executor:
         client = executor._ready()
-        from build_hooks import imported
-
         assert set(client.run(imported, "weasyprint").values()) == {True}
         profiling = client.run(dask.config.get, "distributed.worker.profile.enabled")
         assert set(profiling.values()) == {False}
         trim = client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_")
         assert set(trim.values()) == {None}
         assert set(client.run(os.environ.get, "PRESSKIT_TEST_PARENT").values()) == {"1"}
+        [server] = set(client.run(os.getppid).values())
+        assert server != os.getpid()
+        assert psutil.Process(server).ppid() == os.getpid()
+    assert children() <= before
+
+
+def test_a_fork_server_already_running_is_left_alone_and_workers_are_spawned():
+    """multiprocessing has one fork server per process: one started before the cluster is not
+    ours (its modules, its environment), so the workers are spawned by this process as they
+    were before, and that server outlives the cluster."""
+    from multiprocessing import forkserver
+
+    from presskit.batch.cluster import DaskExecutor
+
+    forkserver.ensure_running()
+    server: Any = forkserver._forkserver  # (its state is private: typeshed lists none of it)
+    theirs = server._forkserver_pid
+    try:
+        executor = DaskExecutor(1, None)
+        with executor:
+            client = executor._ready()
+            assert set(client.run(os.getppid).values()) == {os.getpid()}
+        assert server._forkserver_pid == theirs
+        os.kill(theirs, 0)  # still running
+    finally:
+        server._stop()
 
 
 def test_dask_local_pdfs_are_byte_identical_to_the_local_pool(site, tmp_path):
