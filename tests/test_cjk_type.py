@@ -329,12 +329,13 @@ def test_urls_in_running_text_can_wrap():
     # Chinese and Japanese text also breaks between letters (two a side), never after `-`
     cjk = paper.breakable_paths("<p>到 edition.cnn.com/my-health。</p>", cjk=True)
     assert cjk.replace(zwsp, "|") == f"<p>到 ed|i|t|i|on|.cnn|.com/|my|-{joiner}he|a|l|th。</p>"
-    # code there breaks at its punctuation and between the words of a camel-case name only
+    # code breaks at its punctuation and between the words of a camel-case name only
     code = paper.breakable_paths(
         "<p>用 <code>ServiceScope</code> 和 <code>a.b/cd</code></p>", cjk=True
     )
     assert code.replace(zwsp, "|") == "<p>用 <code>Service|Scope</code> 和 <code>a.b/cd</code></p>"
-    assert "|" not in paper.breakable_paths("<p><code>ServiceScope</code></p>").replace(zwsp, "|")
+    latin = paper.breakable_paths("<p><code>ServiceScope</code> and Service</p>")
+    assert latin.replace(zwsp, "|") == "<p><code>Service|Scope</code> and Service</p>"
 
 
 def test_inline_code_breaks_at_its_punctuation_in_any_language():
@@ -348,8 +349,8 @@ def test_inline_code_breaks_at_its_punctuation_in_any_language():
     assert f"<code>kubernetes://|istio|-{joiner}egress</code>" in latin
     cjk = paper.breakable_paths("<p>为 <code>kubernetes://istio</code></p>", cjk=True)
     assert cjk.replace(zwsp, "|") == "<p>为 <code>kubernetes://|istio</code></p>"
-    # a short one stays whole, and so does an identifier in Latin text (`Service|Scope`: CJK)
-    assert zwsp not in paper.breakable_paths("<p><code>a.b</code> <code>ServiceScope</code></p>")
+    # a short one stays whole
+    assert zwsp not in paper.breakable_paths("<p><code>a.b</code> <code>iptables</code></p>")
 
 
 # A paragraph of istio-security-2021-008 (Apache-2.0, the Istio authors; tests/fixtures/posts):
@@ -445,3 +446,56 @@ def test_a_paragraph_too_short_to_wrap_gets_no_joiner() -> None:
     doc = pf.Doc(pf.Para(pf.Str("警告")))
     textflow.bind_last_characters(doc)
     assert pf.stringify(doc).strip() == "警告"
+
+
+# A paragraph of the revision-tags post (Apache-2.0, the Istio authors): in the formal theme
+# ` indicates the control plane revision ` fits its line but for its final space.
+HANGING_SPACE = """---
+title: "Revision tags"
+date: 2021-06-10
+---
+
+To support this revision-based upgrade, Istio introduced the `istio.io/rev` label for
+namespaces which indicates to which control plane the workload data-plane proxies in that
+namespace should connect. For example, a label of `istio.io/rev=1-9-3` indicates the control
+plane revision `1-9-3` should inject the data plane for workloads in that namespace.
+"""
+
+
+def _connect_line(tmp_path: Path) -> tuple[str, float]:
+    post = tmp_path / "hanging.md"
+    post.write_text(HANGING_SPACE, encoding="utf-8")
+    pdf = tmp_path / "hanging.pdf"
+    render(post, pdf, EXAMPLE_CONFIG, theme="formal", offline=True)
+    [line] = [ln for ln in typemeasure.read_lines(pdf) if ln.text.startswith("should connect")]
+    chars = line.chars
+    spaces = [
+        (chars[i + 1]["x0"] - chars[i - 1]["x1"]) / typemeasure.BODY_SIZE
+        for i in range(1, len(chars) - 1)
+        if chars[i]["text"] == " " and "Mono" not in chars[i]["fontname"]
+    ]
+    return line.text.rstrip(), max(spaces)
+
+
+def test_a_text_that_fits_but_for_its_final_space_is_not_hyphenated(tmp_path):
+    """WeasyPrint hyphenated the first word of a text box whose trailing space (which Pango
+    lets hang) made it 1.8 px too wide: `… istio.io/rev=1-9-3 indic‐` with word spaces of two
+    ems (patched: presskit.weasy.hanging)."""
+    text, widest = _connect_line(tmp_path)
+    assert "indic\u2010" not in text and "indicates the control" in text, text
+    assert widest < 0.8
+
+
+def test_without_the_patch_the_first_word_is_hyphenated(tmp_path, monkeypatch):
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    import presskit.weasy.engine as engine
+
+    engine.import_weasyprint()
+    if not hasattr(line_break.split_first_line, "original"):
+        pytest.skip("the patch is not installed on this WeasyPrint")
+    monkeypatch.setattr(inline, "split_first_line", line_break.split_first_line.original)
+    text, widest = _connect_line(tmp_path)
+    assert text.endswith("indic\u2010"), text
+    assert widest > 1.5

@@ -163,10 +163,10 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
     `edition` is often wider than the room left, and the room goes to the few CJK characters
     of a line of URLs; Chinese and Japanese typesetting breaks a long Latin run anywhere
     rather than letter-space the line (Word's and WPS's "allow Latin text to wrap in the
-    middle of a word"). Inline code keeps its identifiers whole but breaks at its
-    punctuation and after a scheme's `://`, `/` or not, in any language (an unbreakable
-    `httpbin.foo:*` or `kubernetes://istio` left the line before it with word spaces of one
-    or two ems); in CJK text also between the words of a camel-case name (`Service|Scope`).
+    middle of a word"). Inline code, in any language, keeps its identifiers' words whole but
+    breaks at its punctuation, after a scheme's `://` and between the words of a camel-case
+    name (`Service|Scope`), `/` or not: an unbreakable `httpbin.foo:*`, `kubernetes://istio`
+    or `AuthorizationPolicy` left the line before it with word spaces of one or two ems.
     Text between tags only, not in `<pre>`, `<style>` or `<title>`; in running text, a run
     without a `/` inside it (an English hyphenated word, a version) is left alone."""
     parts = _TAG_OR_TEXT.split(fragment)
@@ -183,10 +183,10 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
         elif open_verbatim:
             continue
         elif open_code:
-            # code keeps its identifiers whole: it breaks at its punctuation (in CJK text
-            # also between the words of a camel-case name), also without a `/`
+            # code keeps its identifiers whole: it breaks at its punctuation and between
+            # the words of a camel-case name (`Service|Scope`), also without a `/`
             text = html.unescape(part)
-            marked = _CODE_RUN.sub(_code_breaks_cjk if cjk else _code_breaks, text)
+            marked = _CODE_RUN.sub(_code_breaks, text)
             if marked != text:
                 parts[i] = html.escape(marked, quote=False)
         elif "/" in part:
@@ -221,11 +221,7 @@ _SCHEME_END = re.compile(r"(?<=\w)://(?=[^/\s])")
 
 def _code_breaks(match: re.Match[str]) -> str:
     run = _SCHEME_END.sub("://" + ZWSP, match.group())
-    return _DOT_BREAK.sub(ZWSP + ".", url_breaks(run))
-
-
-def _code_breaks_cjk(match: re.Match[str]) -> str:
-    return _CAMEL.sub(ZWSP, _code_breaks(match))
+    return _CAMEL.sub(ZWSP, _DOT_BREAK.sub(ZWSP + ".", url_breaks(run)))
 
 
 def _path_breaks_cjk(match: re.Match[str]) -> str:

@@ -134,6 +134,16 @@ PATCHES: tuple[Patch, ...] = (
         "none filed: split_inline_box subtracting left_spacing from max_x (it already takes "
         "the end decoration off the last child)",
     ),
+    Patch(
+        "hanging_space_fit",
+        "weasyprint.text.line_break.split_first_line",
+        "a text box that fits its line but for its trailing space (which Pango lets hang) was "
+        "taken for one word too long and hyphenated at its first word: `indic-` alone on a "
+        "line justified with two-em word spaces; answered whole instead "
+        "(presskit/weasy/hanging.py)",
+        "none filed: split_first_line's step 2 comparing the width without trailing "
+        "collapsible spaces",
+    ),
 )
 
 

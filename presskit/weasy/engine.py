@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from presskit import weasy
-from presskit.weasy import cjk, decoration
+from presskit.weasy import cjk, decoration, hanging
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -119,6 +119,7 @@ def import_weasyprint() -> ModuleType:
                 ACTIVE["leader_one_run"] = draw_leaders_as_one_run(weasyprint)
                 ACTIVE["cjk_line_layout"] = cjk.install(weasyprint)
                 ACTIVE["inline_start_decoration"] = decoration.install(weasyprint)
+                ACTIVE["hanging_space_fit"] = hanging.install(weasyprint)
             else:
                 warnings.warn(str(weasy.range_warning()), weasy.UntestedWeasyPrint, stacklevel=2)
             for patch in weasy.PATCHES:
