@@ -102,6 +102,7 @@ class PdfKit(KitWriter):
             contents = 1
         chrome: dict[str, Any] = {}
         chrome_key = ""
+        footer_langs = list(dict.fromkeys([kit_lang, *langs]))  # the footers' order (step 2)
         for _attempt in range(4):
             page = 1 + contents  # cover, contents
             starts: dict[int, int] = {}
@@ -149,7 +150,11 @@ class PdfKit(KitWriter):
                     timeout=job.timeout * (1 + len(entries) / 50),
                     files=shared_files,
                 )
-                record = job.run([(chrome_key, task)]).get(chrome_key)
+                # the footers' specimen beside it, for the page count the sections make
+                # (laid out again after if the quotes sheet adds a digit to it)
+                width = len(str(page))
+                _, beside = self._footer_tasks(job, [_specimen(footer_langs, width)[0]], 1)
+                record = job.run([(chrome_key, task), *beside]).get(chrome_key)
                 if record is None:
                     result.kit_error = job.errors[0] if job.errors else "kit contents failed"
                     return None
@@ -237,16 +242,7 @@ class PdfKit(KitWriter):
 
         langs = [lang for lang in dict.fromkeys(lang for lang, _ in texts) if lang]
         width = len(str(total))
-        specimen: list[str | None] = []
-        shapes: dict[tuple[str, int], tuple[int, str]] = {}
-        for lang in langs:
-            for digits in range(1, width + 1):
-                order = _digit_order(lang, digits, width)
-                mixed = (_MIXED * 4)[: digits + width]
-                page, pages = mixed[:digits], mixed[digits:]
-                shapes[(lang, digits)] = (1 + len(specimen), _fill(order, page, pages))
-                specimen += [_footer_text(lang, str(d) * digits, str(d) * width) for d in range(10)]
-                specimen.append(_footer_text(lang, page, pages))
+        specimen, shapes = _specimen(langs, width)
         keys = self._footer_parts(job, [specimen])
         if keys is None:
             return None
@@ -280,6 +276,15 @@ class PdfKit(KitWriter):
     def _footer_parts(self, job: KitJob, parts: list[list[str | None]]) -> list[str] | None:
         """The cache keys of footer pages for each list of texts, laid out side by side when
         not cached (see `render_footer`); None when one failed (`job.errors` says why)."""
+        keys, todo = self._footer_tasks(job, parts)
+        job.run(todo)
+        return None if job.errors else keys
+
+    def _footer_tasks(
+        self, job: KitJob, parts: list[list[str | None]], first_id: int = 0
+    ) -> tuple[list[str], list[tuple[str, Any]]]:
+        """The cache keys of footer pages for each list of texts, and the tasks that lay out
+        those not cached (numbered from `first_id`: ids are unique in one `job.run`)."""
         from presskit.batch.executors import Task
         from presskit.batch.workers import EXTENSIONS_ARG
 
@@ -289,7 +294,7 @@ class PdfKit(KitWriter):
             if job.store.get(key) is not None or any(key == k for k, _ in todo):
                 continue
             task = Task(
-                id=n,
+                id=first_id + n,
                 func="presskit.output.pdfkit:render_footer",
                 args={
                     "out": str(job.store.pdf(key)),
@@ -303,8 +308,7 @@ class PdfKit(KitWriter):
                 files=job.shared_files(),
             )
             todo.append((key, task))
-        job.run(todo)
-        return None if job.errors else keys
+        return keys, todo
 
     def whole(self, job: KitJob) -> int | None:
         """The kit as one WeasyPrint document (`render_kit`) from every post's `post_section`."""
@@ -388,6 +392,25 @@ class PdfKit(KitWriter):
 
 
 _MIXED = "1234567890"  # the digits of a shape's last specimen page: each beside another
+
+
+def _specimen(
+    langs: list[str], width: int
+) -> tuple[list[str | None], dict[tuple[str, int], tuple[int, str]]]:
+    """The footer texts that show each label shape of a kit whose page count has `width`
+    digits, and for each shape (language, digits of the page number) where its pages start
+    and the digits its last page shows, in text order (`read_stamps`)."""
+    specimen: list[str | None] = []
+    shapes: dict[tuple[str, int], tuple[int, str]] = {}
+    for lang in langs:
+        for digits in range(1, width + 1):
+            order = _digit_order(lang, digits, width)
+            mixed = (_MIXED * 4)[: digits + width]
+            page, pages = mixed[:digits], mixed[digits:]
+            shapes[(lang, digits)] = (1 + len(specimen), _fill(order, page, pages))
+            specimen += [_footer_text(lang, str(d) * digits, str(d) * width) for d in range(10)]
+            specimen.append(_footer_text(lang, page, pages))
+    return specimen, shapes
 
 
 def _footer_text(lang: str, page: str, pages: str) -> str:
