@@ -57,7 +57,7 @@ def _fake_one(source: Path, out: Path, fmt: str) -> dict:
     log = os.environ.get("BUILD_HOOKS_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as stream:
-            stream.write(f"{source}\t{os.getpid()}\t{fmt}\n")
+            stream.write(f"{source}\t{os.getpid()}\t{fmt}\t{os.getppid()}\n")
     return {
         "ok": True,
         "pages": 1 if fmt == "pdf" else None,

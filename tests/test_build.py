@@ -556,6 +556,35 @@ def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
     assert len(pids) == 1 and str(os.getpid()) not in pids  # one worker rendered all three
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_from_one_server_that_stops_with_the_pool(site, tmp_path, render_log):
+    # The fork server imports and warms up once; each worker is forked from it, so the
+    # workers share a parent that is not this process. It stops when the pool closes.
+    for name in ("one", "two", "three", "four"):
+        post(site, f"en/more/{name}/index.md", name.title())
+    run(site, tmp_path / "out", jobs=2)
+    lines = [line.split("\t") for line in render_log.read_text("utf-8").splitlines()]
+    workers = {pid for _, pid, _, _ in lines}
+    servers = {int(ppid) for _, _, _, ppid in lines}
+    assert len(workers) == 2 and str(os.getpid()) not in workers
+    assert len(servers) == 1 and os.getpid() not in servers
+    with pytest.raises(ProcessLookupError):
+        os.kill(servers.pop(), 0)
+
+
+def test_a_forked_worker_has_the_environment_of_its_start(site, tmp_path, monkeypatch):
+    # The fork server keeps the environment it started with: a worker forked from it later
+    # takes the parent's, as a spawned worker does.
+    from presskit.batch.workers import Pool
+
+    log = tmp_path / "late.log"
+    with Pool(1) as pool:
+        pool.warm(1)  # the server starts before the variable exists
+        monkeypatch.setenv("BUILD_HOOKS_LOG", str(log))
+        run(site, tmp_path / "out", jobs=1, pool=pool)
+    assert len(log.read_text("utf-8").splitlines()) == 3
+
+
 NO_CHANGE = textwrap.dedent(
     """
     import sys
@@ -641,7 +670,7 @@ def test_formats_give_one_row_and_one_key_per_output(site, tmp_path, render_log)
     # one task per post: both formats rendered by the same worker process
     lines = [line.split("\t") for line in render_log.read_text("utf-8").splitlines()]
     by_post: dict[str, set[str]] = {}
-    for path, pid, _fmt in lines:
+    for path, pid, *_fields in lines:
         by_post.setdefault(path, set()).add(pid)
     assert len(lines) == 6 and all(len(pids) == 1 for pids in by_post.values())
     rows = json.loads((out / "manifest.json").read_text("utf-8"))["documents"]

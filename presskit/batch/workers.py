@@ -7,8 +7,12 @@ or `os._exit`, or runs past the per-task time limit (the parent kills it), exact
 fails, a fresh worker takes the dead one's place, and the batch goes on. (A
 `ProcessPoolExecutor` would instead break as a whole and lose track of the other tasks.)
 
-Workers are started with `spawn`: the parent may hold threads (or be a test runner), and a
-forked copy of a threaded process can deadlock.
+Workers are never forked from the parent: it may hold threads (or be a test runner), and a
+forked copy of a threaded process can deadlock. On Linux they are forked from multiprocessing's
+fork server, a fresh single-threaded process that imports and warms up the renderer once
+(`presskit.batch.preload`) while the parent examines the posts: a second worker then costs a
+fork, not another 0.4 s of imports and warm-up. Elsewhere each worker is started with `spawn`
+and warms up itself.
 """
 
 from __future__ import annotations
@@ -16,7 +20,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import os
 import signal
+import sys
+import threading
 import time
 import traceback
 import warnings
@@ -55,14 +62,34 @@ class Pool(Executor):
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self.workers: list[_Worker] = []
+        self.forks = _can_fork()
+        self.serving = False  # this pool has asked for the fork server and not closed
+
+    def _serve(self) -> None:
+        """Start the fork server if it is not running: it imports and warms up while the
+        caller goes on (a worker's start waits for it)."""
+        if self.forks and not self.serving:
+            _hold_server()
+            self.serving = True
 
     def _start(self) -> _Worker:
         import multiprocessing  # here, not on a no-change build's path
 
-        context = multiprocessing.get_context("spawn")
+        self._serve()
+        context = (
+            multiprocessing.get_context("forkserver")
+            if self.forks
+            else multiprocessing.get_context("spawn")
+        )
         parent, child = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child,), daemon=True)
-        process.start()
+        # a forked worker has the server's environment: it takes this process's, as a spawned one
+        process = context.Process(target=_worker_main, args=(child, dict(os.environ)), daemon=True)
+        try:
+            process.start()
+        except (EOFError, OSError) as error:  # the fork server is gone (killed)
+            parent.close()
+            child.close()
+            raise PresskitError(f"worker process could not start: {error!r}") from None
         child.close()
         worker = _Worker(process, parent)
         self.workers.append(worker)
@@ -77,7 +104,11 @@ class Pool(Executor):
 
     def warm(self, posts: int) -> None:
         """Start workers for `posts` posts ahead of `run`: they import WeasyPrint while the
-        caller is still deciding what else to render."""
+        caller is still deciding what else to render. Forking, the fork server does that,
+        once, and `run` forks the workers from it."""
+        if self.forks:
+            self._serve()
+            return
         while len(self.workers) < min(self.jobs, posts):
             self._start()
 
@@ -166,6 +197,57 @@ class Pool(Executor):
         for worker in list(self.workers):
             worker.process.join(max(0.0, deadline - time.monotonic()))
             self._retire(worker, kill=True)
+        if self.serving:
+            self.serving = False
+            _release_server()
+
+
+# --------------------------------------------------------------------------- the fork server
+
+PRELOAD = "presskit.batch.preload"  # what the fork server imports: the renderer, warmed up
+_server_lock = threading.Lock()
+_serving_pools = 0  # open pools that asked for the fork server: the last to close stops it
+_started_server = False  # we started it (one someone else started is theirs to stop)
+
+
+def _can_fork() -> bool:
+    """Linux only (where multiprocessing always has its fork server): elsewhere (macOS)
+    system libraries may hold threads that a fork would copy."""
+    return sys.platform == "linux"
+
+
+def _hold_server() -> None:
+    """Start the fork server unless it runs: it imports and warms up while the caller goes on
+    (starting a worker waits for it)."""
+    global _serving_pools, _started_server
+    from multiprocessing import forkserver
+
+    with _server_lock:
+        server = getattr(forkserver, "_forkserver", None)
+        if _serving_pools == 0:
+            _started_server = getattr(server, "_forkserver_pid", None) is None
+        forkserver.set_forkserver_preload([PRELOAD])
+        forkserver.ensure_running()
+        _serving_pools += 1
+
+
+def _release_server() -> None:
+    """Stop the fork server with the last pool using it, if we started it. It ends once every
+    worker it forked has ended, and waiting for it here counts those workers' CPU time among
+    this process's children, as a spawned worker's is (what `time` or a benchmark reports);
+    otherwise the server would linger until this process exits. multiprocessing has no
+    public way to stop it: `_stop` (3.8 onwards) is what its own tests use, and without it
+    the server lives on."""
+    global _serving_pools
+    from multiprocessing import forkserver
+
+    with _server_lock:
+        _serving_pools -= 1
+        if _serving_pools > 0 or not _started_server:
+            return
+        stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+        if stop is not None:
+            stop()
 
 
 def _death(worker: _Worker) -> str:
@@ -183,8 +265,14 @@ def _death(worker: _Worker) -> str:
 # --------------------------------------------------------------------------- worker side
 
 
+_warm = False
+
+
 def warm_up() -> None:
     """Pay once per worker for what every render needs: imports, pandoc, fontconfig."""
+    global _warm
+    if _warm:
+        return
     from presskit import pipeline  # noqa: F401 - imported for its side effects
     from presskit.output import convert
     from presskit.weasy.engine import HTML, font_configuration
@@ -197,6 +285,7 @@ def warm_up() -> None:
     # (the collector's share of a corpus post, 17 → 10 ms).
     gc.collect()
     gc.freeze()
+    _warm = True
 
 
 def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -221,7 +310,10 @@ def _call(func: str, args: dict[str, Any]) -> dict[str, Any]:
         }
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, environ: dict[str, str] | None = None) -> None:
+    if environ is not None and environ != os.environ:
+        os.environ.clear()
+        os.environ.update(environ)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     # An untested WeasyPrint is announced once, by the parent, not once per worker.
     warnings.simplefilter("ignore", weasy.UntestedWeasyPrint)

@@ -1,0 +1,17 @@
+"""What the local pool's fork server imports, once: each worker is forked from it warm.
+
+Imported by `multiprocessing.forkserver` (see `presskit.batch.workers`), never by presskit
+itself. A warm-up that fails here is not reported here: the server would print a traceback
+to the user's terminal and die. Each worker forked from a cold server warms up itself and
+sends the parent the one-line error it meets (`_worker_main`).
+"""
+
+import contextlib
+import warnings
+
+from presskit import weasy
+from presskit.batch import workers
+
+warnings.simplefilter("ignore", weasy.UntestedWeasyPrint)  # the parent says it, once
+with contextlib.suppress(Exception):  # met again, and reported, by every worker
+    workers.warm_up()
