@@ -30,6 +30,7 @@ from presskit.errors import Diagnostic, IncludeLoop, PresskitError
 from presskit.shortcodes import markers
 from presskit.shortcodes.declare import REGISTRY, Declaration, Param, kind_of, shortcode
 from presskit.shortcodes.expand import text_language
+from presskit.shortcodes.tree import descendants
 from presskit.shortcodes.unparse import unparse_blocks, unparse_inlines
 from presskit.source.lexer import Text, parse
 
@@ -674,6 +675,9 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
     WeasyPrint's alt text, no box, and no dependency on the file."""
     if ctx.resource_root is None:
         return  # plain pandoc without `presskit.resource-path`: the files are not known
+    kinds = {type(elem) for elem in descendants(doc)}
+    if pf.Image not in kinds and not (ctx.raw_html and kinds & {pf.RawInline, pf.RawBlock}):
+        return  # nothing to look at: spare the three walks (each rebuilds the whole tree)
 
     def raw(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
         if not isinstance(elem, pf.RawInline | pf.RawBlock) or elem.format.lower() != "html":
