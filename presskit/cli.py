@@ -240,6 +240,29 @@ def render(
     report(result.warnings)
     pages = f"{result.pages} pages, " if result.pages is not None else ""
     click.echo(printable(f"wrote {out} ({pages}{result.size / 1024:.0f} KiB)", newlines=False))
+    global _rendered
+    _rendered = True
+
+
+# Set by a `render` that wrote its output: `main` then leaves without tearing the heap down.
+_rendered = False
+
+
+def _leave_quickly() -> None:
+    """End the process the way it would end, minus freeing the heap one object at a time.
+
+    After a render the interpreter's shutdown frees WeasyPrint's boxes, styles, fonts and the
+    Pango and HarfBuzz objects behind them, each through its destructor: ≈ 0.15 s of CPU, an
+    eighth of a cold `presskit render`, for memory the OS takes back at once. The exit
+    handlers still run (logging, temporary folders, an extension's own), and the output
+    streams are flushed; only the teardown is skipped. The command line only: `presskit.render`
+    called from Python leaves its caller's process alone."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @cli.command()
@@ -599,3 +622,5 @@ def main() -> None:
         sys.exit(130)
     if isinstance(code, int) and code:  # `--help`, `--version`: click's Exit, as a number
         sys.exit(code)
+    if _rendered:
+        _leave_quickly()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, pdffonts, run_presskit
+from conftest import FIXTURES, PRESSKIT, pdffonts, run_presskit
 
 from presskit.brand import load_config
 from presskit.errors import PresskitError
@@ -197,6 +199,27 @@ def test_brand_font_files_are_embedded(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(tmp_path / "built/post.pdf"))
+
+
+def test_a_render_leaves_no_font_folder_behind(tmp_path):
+    """`presskit render` ends without freeing its heap (cli._leave_quickly), so WeasyPrint's
+    font configuration is never deleted: the temp folder its @font-face files were copied to
+    must go at exit all the same."""
+    config, post = brand_font_kit(tmp_path)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    done = subprocess.run(
+        [*PRESSKIT, "render", str(post), "-o", str(tmp_path / "out.pdf"), "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("wrote "), done.stdout  # flushed before the process ended
+    assert not list(temp.glob("weasyprint-*"))
+    assert any(row[0].endswith("+Brand-Serif") for row in pdffonts(tmp_path / "out.pdf"))
 
 
 def test_a_brand_font_larger_than_the_resource_cap_is_embedded(tmp_path):

@@ -35,11 +35,13 @@ import itertools
 import logging
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
 import threading
 import warnings
+import weakref
 import zlib
 from dataclasses import dataclass
 from functools import cache
@@ -687,9 +689,23 @@ def share_font_files(weasyprint: ModuleType) -> bool:
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _FILE_URL = re.compile(r"""url\(\s*["']?(file:[^"')\s]+)""")
 _font_configs: dict[tuple[object, ...], Any] = {}
-# Dropped before interpreter shutdown: a font configuration with @font-face fonts removes its
-# temp folder when deleted, which fails (and says so on stderr) once `shutil` is torn down.
-atexit.register(_font_configs.clear)
+_made_configs: weakref.WeakSet[Any] = weakref.WeakSet()  # every one alive, kept or not
+
+
+def _drop_font_configs() -> None:
+    """At exit, before the interpreter's shutdown: a font configuration with @font-face fonts
+    removes its temp folder when deleted, which fails (and says so on stderr) once `shutil`
+    is torn down, and never happens in a process that ends without freeing its heap
+    (`presskit render`, see `cli._leave_quickly`). Their folders go now, whoever holds them."""
+    for config in list(_made_configs):
+        folder = getattr(config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            config._folder = None  # its __del__, if it comes, has nothing left to do
+    _font_configs.clear()
+
+
+atexit.register(_drop_font_configs)
 FONT_CONFIGS = 2  # brands a worker keeps warm at once
 
 
@@ -920,6 +936,7 @@ def font_configuration(html: str) -> Any:
     config = _font_configs.pop(key, None)
     if config is None:
         config = FontConfiguration()
+        _made_configs.add(config)
         while len(_font_configs) >= FONT_CONFIGS:
             del _font_configs[next(iter(_font_configs))]
     _font_configs[key] = config  # most recently used last
