@@ -244,25 +244,9 @@ def render(
     _rendered = True
 
 
-# Set by a `render` that wrote its output: `main` then leaves without tearing the heap down.
+# Set by a `render` that wrote its output: `main` then leaves without tearing the heap down
+# (presskit.quickexit).
 _rendered = False
-
-
-def _leave_quickly() -> None:
-    """End the process the way it would end, minus freeing the heap one object at a time.
-
-    After a render the interpreter's shutdown frees WeasyPrint's boxes, styles, fonts and the
-    Pango and HarfBuzz objects behind them, each through its destructor: ≈ 0.15 s of CPU, an
-    eighth of a cold `presskit render`, for memory the OS takes back at once. The exit
-    handlers still run (logging, temporary folders, an extension's own), and the output
-    streams are flushed; only the teardown is skipped. The command line only: `presskit.render`
-    called from Python leaves its caller's process alone."""
-    import atexit
-
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 @cli.command()
@@ -623,4 +607,6 @@ def main() -> None:
     if isinstance(code, int) and code:  # `--help`, `--version`: click's Exit, as a number
         sys.exit(code)
     if _rendered:
-        _leave_quickly()
+        from presskit import quickexit
+
+        quickexit.leave()

@@ -202,7 +202,7 @@ def test_brand_font_files_are_embedded(tmp_path):
 
 
 def test_a_render_leaves_no_font_folder_behind(tmp_path):
-    """`presskit render` ends without freeing its heap (cli._leave_quickly), so WeasyPrint's
+    """`presskit render` ends without freeing its heap (presskit.quickexit), so WeasyPrint's
     font configuration is never deleted: the temp folder its @font-face files were copied to
     must go at exit all the same."""
     config, post = brand_font_kit(tmp_path)

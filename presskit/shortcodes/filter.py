@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a script from a checkout: make `presskit
 
 import panflute as pf
 
-from presskit import extensions, i18n
+from presskit import extensions, i18n, quickexit
 from presskit.errors import MAX_DEPTH, PresskitError, capped, printable
 from presskit.shortcodes import markers
 from presskit.shortcodes.handlers import Context, handle, missing_images, substitute_values
@@ -112,13 +112,13 @@ def main(doc: pf.Doc | None = None) -> pf.Doc | None:
         doc = pf.load(io.StringIO(text))
         pf.run_filter(action, prepare=prepare, finalize=finalize, doc=doc)
         pf.dump(doc)
-        return None
     except PresskitError as error:  # under pandoc: one line, no traceback, non-zero exit
         print(printable(f"presskit-filter: error: {error}"), file=sys.stderr)
         sys.exit(1)
     except RecursionError:  # what the bound above did not foresee: still one line
         print(f"presskit-filter: error: {TOO_DEEP}", file=sys.stderr)
         sys.exit(1)
+    quickexit.leave()  # the document's tree is not freed object by object
 
 
 if __name__ == "__main__":

@@ -696,7 +696,7 @@ def _drop_font_configs() -> None:
     """At exit, before the interpreter's shutdown: a font configuration with @font-face fonts
     removes its temp folder when deleted, which fails (and says so on stderr) once `shutil`
     is torn down, and never happens in a process that ends without freeing its heap
-    (`presskit render`, see `cli._leave_quickly`). Their folders go now, whoever holds them."""
+    (`presskit render`, see `presskit.quickexit`). Their folders go now, whoever holds them."""
     for config in list(_made_configs):
         folder = getattr(config, "_folder", None)
         if folder:
