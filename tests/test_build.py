@@ -734,6 +734,8 @@ def test_build_formats_on_the_command_line(site, tmp_path):
     assert "built     en/blog/2024/launch.docx (" in err and " KiB)" in err
     assert "built 6 (3 pdf, 3 docx), unchanged 0, failed 0" in err, err
     assert (out / "press.pdf").is_file()  # the kit is laid out from the PDFs
+    assert (out / "press.docx").is_file()  # and in Word from the Word files' documents
+    assert f"kit: {out / 'press.docx'}" in err
 
 
 def test_a_word_file_added_to_a_kit_build_reaches_its_zip(tmp_path):
@@ -755,23 +757,26 @@ def test_a_word_file_added_to_a_kit_build_reaches_its_zip(tmp_path):
     assert [name for name in zipped() if name.endswith(".docx")] == ["en/blog/one.docx"]
 
 
-def test_a_kit_needs_the_pdfs(site, tmp_path):
+def test_a_word_only_build_makes_a_word_kit(site, tmp_path):
     result = run(site, tmp_path / "out", formats="docx", kit="press")
     assert result.count("built") == 3
-    assert result.kit_error is not None and "add pdf to --formats" in result.kit_error
+    assert result.kit_error is None, result.kit_error
+    assert result.kit_pdf == tmp_path / "out/press.docx" and result.kit_format == "docx"
+    assert (tmp_path / "out/press.zip").is_file() and not (tmp_path / "out/press.pdf").exists()
 
 
 def test_the_kit_is_made_by_the_first_format_whose_backend_makes_one():
     from presskit.batch.kit import kit_for
     from presskit.output import backends
     from presskit.output.backends import kit_format, no_kit_format
+    from presskit.output.docxkit import DocxKit
     from presskit.output.pdfkit import PdfKit
 
-    assert kit_format(("docx", "pdf")) == "pdf"
-    assert kit_format(("docx",)) is None and kit_for("docx") is None
+    assert kit_format(("pdf", "docx")) == "pdf" and kit_format(("docx", "pdf")) == "docx"
+    assert isinstance(kit_for("docx"), DocxKit)
     assert isinstance(kit_for("pdf"), PdfKit)
-    assert no_kit_format(("docx",)) == (
-        "no format of --formats docx makes a kit: add pdf to --formats (for example pdf,docx)"
+    assert no_kit_format(("txt",)) == (
+        "no format of --formats txt makes a kit: add pdf to --formats (for example pdf,txt)"
     )
 
     class Text(backends.OutputBackend):
@@ -784,7 +789,7 @@ def test_the_kit_is_made_by_the_first_format_whose_backend_makes_one():
     try:
         assert kit_format(("txt",)) is None
         text.kit = "presskit.output.pdfkit:PdfKit"  # a backend names its kit writer
-        assert kit_format(("docx", "txt", "pdf")) == "txt"
+        assert kit_format(("txt", "docx", "pdf")) == "txt"
         assert isinstance(kit_for("txt"), PdfKit)
     finally:
         backends._loaded.pop("txt")

@@ -58,10 +58,12 @@ from presskit.brand import site_lang
 from presskit.errors import PresskitError
 from presskit.output.backends import (
     kit_format,
+    kit_spec,
     known,
     no_kit_format,
     output_paths,
     parse_formats,
+    suffix_of,
 )
 from presskit.output.release import canonical_url, embargo_moment
 from presskit.source.post import Post, load_post
@@ -77,11 +79,11 @@ class Outputs:
     write a PDF where another needs a folder (`a.pdf` and `a.pdf/b.pdf`), nor a post write
     the kit's files: each would overwrite the other while the manifest named one."""
 
-    def __init__(self, kit: str | None) -> None:
+    def __init__(self, kit: str | None, suffixes: Sequence[str] = ()) -> None:
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
         if kit:
-            for suffix in (".pdf", ".zip"):
+            for suffix in dict.fromkeys((".pdf", ".zip", *suffixes)):
                 self.files[kit + suffix] = f"the kit (--kit {kit})"
 
     def claim(self, output: str, source: str) -> str | None:
@@ -215,7 +217,8 @@ def build(
         posts: dict[int, Post] = {}
         # a post to render: the index of its first row → the rows (formats) it must write
         todo: dict[int, list[int]] = {}
-        outputs = Outputs(kit)
+        kit_formats = [fmt for fmt in wanted if kit_spec(fmt)] if kit else []
+        outputs = Outputs(kit, [suffix_of(fmt) for fmt in kit_formats])
         # Rows of posts this batch leaves out (`--include`, `--exclude`, `--lang`) stay on
         # record: a narrowed build is not a statement that the other posts are gone, and the
         # next full build still finds them unchanged.
@@ -363,7 +366,7 @@ def build(
         if kit and kit_fmt is None:
             result.kit_error = no_kit_format(wanted)
         elif kit and kit_fmt:
-            from presskit.batch.kit import make_kit
+            from presskit.batch.kit import make_kit, make_other_kit
 
             # The kit is laid out from the posts' rows of its format (one section per post),
             # where the posts rendered (a kit laid out as one document renders here: it reads
@@ -382,6 +385,13 @@ def build(
                 laid_out,
                 kit_fmt,
             )
+            # and in every other format that makes one (Word beside PDF), each failing alone
+            for other in kit_formats:
+                if other != kit_fmt:
+                    mine = {i: p for i, p in posts.items() if documents[i].format == other}
+                    make_other_kit(
+                        result, kit, work, mine, inputs, timeout, report, previous_kit, now, other
+                    )
 
     write_manifest(out, documents + kept, kit_record(result, kit))
     result.seconds = time.monotonic() - started

@@ -33,6 +33,7 @@ from presskit.batch.manifest import (
     MANIFEST,
     BuildResult,
     Document,
+    KitFile,
     Reporter,
     date_text,
     kit_record,
@@ -140,16 +141,12 @@ def make_kit(
     if writer is None:
         result.kit_error = no_kit_format([fmt])
         return
+    result.kit_format = fmt
     out = result.outdir
     pdf, archive = out / f"{name}{suffix_of(fmt)}", out / f"{name}.zip"
     first = posts[order[0]].path
     config_path = inputs.config_path(first)
-    digest = hashlib.sha256(f"kit {name} {__version__}\n".encode())
-    digest.update(inputs.shared_digest(config_path).encode() + b"\n")
-    digest.update(inputs.theme_digest(inputs.theme_path(config_path), kit=True).encode())
-    for i in order:
-        doc = result.documents[i]
-        digest.update(f"{doc.output} {doc.inputs} {doc.sha256}\n".encode())
+    digest = kit_digest(result, name, inputs, config_path, order)
     for doc in result.documents:
         # the zip holds every format written (`--formats pdf,docx`): a Word file added to a
         # build, or changed, makes a new zip (a PDF-only kit keeps the key it had)
@@ -167,39 +164,8 @@ def make_kit(
         report.note(f"kit {pdf.name} unchanged")
         return
 
-    cfg = inputs.config(first)
-    langs = kit_langs(result.documents, order, cfg.lang)
-    job = KitJob(
-        result,
-        name,
-        pdf,
-        pool,
-        posts,
-        inputs,
-        timeout,
-        report,
-        order,
-        now,
-        cfg,
-        inputs.config_arg(first),  # what the workers use, without searching again
-        PartCache(out, inputs, config_path, langs, cfg.lang, fmt),
-    )
-    why = single_document_reason(inputs, cfg, writer)
-    pages: int | None
-    if why is None:
-        pages = writer.join(job) if lay_out_sections(job, writer, laid_out or set()) else None
-        if pages is not None:
-            _prune(job.store.folder, {*job.section_keys.values(), *job.kept})
-    else:
-        if writer.section:  # a format with sections falls back: say why
-            report.note(f"kit {pdf.name}: {why}: laid out as one document")
-        if pool.remote:  # that document reads every post's folder: it renders here
-            from presskit.batch.workers import Pool  # the local pool: no Dask needed here
-
-            with Pool(1) as local:
-                pages = writer.whole(dataclasses.replace(job, pool=local))
-        else:
-            pages = writer.whole(job)
+    job = _kit_job(result, name, pdf, pool, posts, inputs, timeout, report, order, now, fmt)
+    pages = _write_kit(job, writer, laid_out or set())
     if result.kit_error is not None:
         result.kit_pdf = result.kit_zip = None
         return
@@ -209,11 +175,136 @@ def make_kit(
     # The zip first, the manifest's record of it last: killed in between, the next build
     # finds the old record and makes the kit again.
     zipped = manifest_bytes(result.documents, kit_record(result, name))
-    write_zip(archive, out, result.documents, cfg, config_path, zipped)
+    write_zip(archive, out, result.documents, job.config, config_path, zipped)
     result.kit_zip_sha256 = _sha256(archive)
     write_manifest(out, result.documents, kit_record(result, name))
     size = f": {pages} pages" if pages is not None else ""  # Word-like files have none
     report.note(f"kit {pdf.name}{size}, {archive.name}")
+
+
+def make_other_kit(
+    result: BuildResult,
+    name: str,
+    pool: Any,
+    posts: dict[int, Post],
+    inputs: Inputs,
+    timeout: float,
+    report: Reporter,
+    previous: dict[str, Any],
+    now: dt.datetime | None,
+    fmt: str,
+) -> None:
+    """The kit in a further format of --formats (OUTDIR/NAME.docx beside NAME.pdf), from the
+    rows of that format: its own key and record (`result.kits[fmt]`, the manifest's
+    "formats"), not rewritten while its key and file are the ones recorded. It fails alone:
+    its error goes to its record, an older file stays, the first format's kit and the zip
+    are `make_kit`'s."""
+    record = result.kits.setdefault(fmt, KitFile())
+    order = kit_order(result.documents, posts)
+    writer = kit_for(fmt)
+    if not order or writer is None:
+        record.error = "no post was built, so there is no kit" if order else no_kit_format([fmt])
+        return
+    out_file = result.outdir / f"{name}{suffix_of(fmt)}"
+    config_path = inputs.config_path(posts[order[0]].path)
+    key = kit_digest(result, name, inputs, config_path, order).hexdigest()
+    record.path = out_file
+    formats = previous.get("formats")
+    earlier = formats.get(fmt) if isinstance(formats, dict) else None
+    if (
+        previous.get("name") == name
+        and isinstance(earlier, dict)
+        and earlier.get("inputs") == key
+        and earlier.get("sha256") is not None
+        and earlier.get("sha256") == _sha256(out_file)
+    ):
+        record.inputs, record.pages, record.sha256 = key, earlier.get("pages"), earlier["sha256"]
+        report.note(f"kit {out_file.name} unchanged")
+        return
+    job = _kit_job(result, name, out_file, pool, posts, inputs, timeout, report, order, now, fmt)
+    # the writer reports a failure in result.kit_error (the first kit's): borrowed, and given back
+    first_error, result.kit_error = result.kit_error, None
+    try:
+        pages = _write_kit(job, writer, set())
+    except PresskitError as error:
+        result.kit_error = str(error)
+    finally:
+        record.error, result.kit_error = result.kit_error, first_error
+    if record.error is not None:
+        return
+    record.pages, record.inputs, record.sha256 = pages, key, _sha256(out_file)
+    size = f": {pages} pages" if pages is not None else ""
+    report.note(f"kit {out_file.name}{size}")
+
+
+def kit_digest(
+    result: BuildResult, name: str, inputs: Inputs, config_path: Path | None, order: list[int]
+) -> Any:
+    """What a kit is made from: its name, the brand, the theme, its posts' files (a sha256
+    object: `make_kit` adds the zip's other files)."""
+    digest = hashlib.sha256(f"kit {name} {__version__}\n".encode())
+    digest.update(inputs.shared_digest(config_path).encode() + b"\n")
+    digest.update(inputs.theme_digest(inputs.theme_path(config_path), kit=True).encode())
+    for i in order:
+        doc = result.documents[i]
+        digest.update(f"{doc.output} {doc.inputs} {doc.sha256}\n".encode())
+    return digest
+
+
+def _kit_job(
+    result: BuildResult,
+    name: str,
+    out_file: Path,
+    pool: Any,
+    posts: dict[int, Post],
+    inputs: Inputs,
+    timeout: float,
+    report: Reporter,
+    order: list[int],
+    now: dt.datetime | None,
+    fmt: str,
+) -> KitJob:
+    first = posts[order[0]].path
+    config_path = inputs.config_path(first)
+    cfg = inputs.config(first)
+    langs = kit_langs(result.documents, order, cfg.lang)
+    return KitJob(
+        result,
+        name,
+        out_file,
+        pool,
+        posts,
+        inputs,
+        timeout,
+        report,
+        order,
+        now,
+        cfg,
+        inputs.config_arg(first),  # what the workers use, without searching again
+        PartCache(result.outdir, inputs, config_path, langs, cfg.lang, fmt),
+    )
+
+
+def _write_kit(job: KitJob, writer: KitWriter, laid_out: set[str]) -> int | None:
+    """Joined from sections, or laid out as one document (`KitWriter`)."""
+    why = single_document_reason(job.inputs, job.config, writer)
+    pages: int | None
+    if why is None:
+        ok = lay_out_sections(job, writer, laid_out)
+        pages = writer.join(job) if ok else None
+        if pages is not None:
+            _prune(job.store.folder, {*job.section_keys.values(), *job.kept})
+    else:
+        if writer.section:  # a format with sections falls back: say why
+            job.report.note(f"kit {job.out.name}: {why}: laid out as one document")
+        if job.pool.remote:  # that document reads every post's folder: it renders here
+            from presskit.batch.workers import Pool  # the local pool: no Dask needed here
+
+            with Pool(1) as local:
+                pages = writer.whole(dataclasses.replace(job, pool=local))
+        else:
+            pages = writer.whole(job)
+    return pages
 
 
 KIT_CACHE = ".presskit-kit"  # in OUTDIR: the kit's parts, by the digest of their inputs

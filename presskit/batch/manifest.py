@@ -60,6 +60,18 @@ class Document:
 
 
 @dataclass
+class KitFile:
+    """The kit in a further format of `--formats` (`pdf,docx --kit`: the Word kit beside the
+    PDF one, whose record is `BuildResult.kit_pdf` and the fields after it)."""
+
+    path: Path | None = None
+    pages: int | None = None
+    error: str | None = None
+    inputs: str | None = None
+    sha256: str | None = None
+
+
+@dataclass
 class BuildResult:
     documents: list[Document]
     outdir: Path
@@ -77,6 +89,10 @@ class BuildResult:
     # an assembled kit's sections: laid out by this build, and taken from its cache
     kit_sections_rendered: int = 0
     kit_sections_reused: int = 0
+    # the format of the kit above (the first of --formats that makes one), and the kits in
+    # the other formats that make one, each failing alone
+    kit_format: str | None = None
+    kits: dict[str, KitFile] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(1 for doc in self.documents if doc.status == status)
@@ -87,7 +103,8 @@ class BuildResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and self.kit_error is None
+        kits_ok = all(kit.error is None for kit in self.kits.values())
+        return not self.failed and self.kit_error is None and kits_ok
 
     def summary(self) -> str:
         """`built 4, unchanged 2, failed 0 in 1.2 s`; with several formats, each count says
@@ -215,9 +232,11 @@ def date_text(post: Post) -> str | None:
 
 
 def kit_record(result: BuildResult, kit: str | None) -> dict[str, Any] | None:
+    """The manifest's "kit": the first kit format's file under "pdf" (the key it had when
+    the kit was a PDF alone, whatever the format), and every format's record under "formats"."""
     if not kit:
         return None
-    return {
+    record: dict[str, Any] = {
         "name": kit,
         "pdf": result.kit_pdf.name if result.kit_pdf else None,
         "zip": result.kit_zip.name if result.kit_zip else None,
@@ -227,3 +246,23 @@ def kit_record(result: BuildResult, kit: str | None) -> dict[str, Any] | None:
         "pdf_sha256": result.kit_pdf_sha256,
         "zip_sha256": result.kit_zip_sha256,
     }
+    if result.kit_format is not None:
+        first = KitFile(
+            result.kit_pdf,
+            result.kit_pages,
+            result.kit_error,
+            result.kit_inputs,
+            result.kit_pdf_sha256,
+        )
+        kits = {result.kit_format: first, **result.kits}
+        record["formats"] = {
+            fmt: {
+                "file": one.path.name if one.path else None,
+                "pages": one.pages,
+                "error": one.error,
+                "inputs": one.inputs,
+                "sha256": one.sha256,
+            }
+            for fmt, one in kits.items()
+        }
+    return record

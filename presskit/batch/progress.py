@@ -112,6 +112,11 @@ def summarize(result: BuildResult, write: Callable[[str], object]) -> None:
     elif result.kit_pdf is not None:
         pages = f" ({result.kit_pages} pages)" if result.kit_pages else ""
         write(f"kit: {result.kit_pdf}{pages}, {result.kit_zip}")
+    for fmt, kit in result.kits.items():  # the kit in the other formats (Word beside PDF)
+        if kit.error:
+            write(f"{fmt} kit not written: {kit.error}")
+        elif kit.path is not None:
+            write(f"kit: {kit.path}")
 
 
 def reporter_for(stream: TextIO, *, quiet: bool) -> Reporter:

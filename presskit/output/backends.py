@@ -11,7 +11,8 @@ does: `presskit.batch.kit` keeps what is the same for every format (which posts,
 and language groups, each post's section cached by its inputs, the zip, the manifest) and asks
 the kit's format for a `presskit.batch.kit.KitWriter`, which lays out one post's section and
 joins the sections and the kit's own pages (cover, contents) into one file. A backend makes a
-kit when it names its writer in `OutputBackend.kit` (`kit_spec`); the PDF backend does.
+kit when it names its writer in `OutputBackend.kit` (`kit_spec`); the PDF and Word backends do,
+and `build --kit` makes one in each such format of `--formats`.
 
 Whatever the backend, a post reads only what the PDF path may read: the post's folder, the
 theme, the brand and the site's static folders, through `presskit.output.pdf.fetch_resource`, and
@@ -81,7 +82,7 @@ class OutputBackend(ABC):
 # a backend.
 BUILTIN: dict[str, tuple[str, str, str]] = {
     "pdf": (".pdf", "presskit.pipeline:PdfBackend", "presskit.output.pdfkit:PdfKit"),
-    "docx": (".docx", "presskit.output.docx:DocxBackend", ""),
+    "docx": (".docx", "presskit.output.docx:DocxBackend", "presskit.output.docxkit:DocxKit"),
 }
 _loaded: dict[str, OutputBackend] = {}
 
@@ -154,11 +155,12 @@ def output_paths(out: str | Path, formats: Iterable[str]) -> dict[str, Path]:
 
 
 def kit_format(formats: Iterable[str]) -> str | None:
-    """The format the kit is made in: the first of `formats` whose backend makes a kit.
+    """The kit's first format: the first of `formats` whose backend makes a kit (its kit
+    has the manifest's "pdf" key and the zip; the others' kits are made beside it).
 
-    A backend without a kit writer (Word, today) adds its files to the kit's zip and nothing
-    else; a kit asked of such formats alone is an error naming the one to add, rather than a
-    build that quietly makes no kit, or one in a format nobody asked for."""
+    A backend without a kit writer adds its files to the kit's zip and nothing else; a kit
+    asked of such formats alone is an error naming the one to add, rather than a build that
+    quietly makes no kit, or one in a format nobody asked for."""
     return next((fmt for fmt in formats if kit_spec(fmt)), None)
 
 

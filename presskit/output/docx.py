@@ -25,7 +25,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
@@ -36,7 +36,7 @@ from presskit import i18n
 from presskit.brand import Config, Contact
 from presskit.errors import Diagnostic, PresskitError
 from presskit.output import word, wordfonts
-from presskit.output.backends import Job, OutputBackend, RenderResult
+from presskit.output.backends import BUILTIN, Job, OutputBackend, RenderResult
 from presskit.output.convert import Conversion, convert_doc, pandoc_bytes
 from presskit.output.fonts import describe_missing, missing_glyphs
 from presskit.output.page import Options, brand_stacks, iso_date, typographic_front_matter
@@ -55,31 +55,17 @@ class DocxBackend(OutputBackend):
     name = "docx"
     suffix = ".docx"
     description = "Word document styled by a reference document in the brand's fonts and colours"
+    kit = BUILTIN["docx"][2]  # presskit.output.docxkit
 
     def render(self, job: Job) -> RenderResult:
         if job.pdf_variant:
             raise PresskitError("--pdf-variant applies to PDF output only", job.post_path)
-        cfg = resolve_config(job.post_path, job.config)
-        if job.strict_fonts is not None:
-            cfg = replace(cfg, strict_fonts=job.strict_fonts)
-        theme = load_theme(job.theme or cfg.theme, cfg.root)
-        warnings = config_warnings(job.post_path, cfg)
-        post = load_post(job.post_path, default_lang=cfg.lang)
-        warnings.extend(post.warnings)
-        if not i18n.is_known(post.lang):
-            warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(post.path)))
-        policy = post_policy(job.post_path, cfg, theme, job.offline)
-        policy.body, policy.body_line = post.body, post.body_line  # refusals name their line
-        options = job.options or Options()
-        release = release_for(post, cfg, now=options.now, ignore_embargo=options.ignore_embargo)
-        doc = build_doc(post, cfg, options, release, policy, warnings.append)
-        missing = missing_glyphs(pf.stringify(doc))
-        if missing:
-            if cfg.strict_fonts:
-                raise PresskitError(describe_missing(missing), job.post_path)
-            warnings.append(Diagnostic(describe_missing(missing), str(job.post_path)))
-        look = look_for(post, cfg, theme, release)
-        data = write_docx(doc, look, source=str(post.path))
+        made = prepare(
+            job.post_path, job.config, job.theme, job.offline, job.options, job.strict_fonts
+        )
+        post, cfg, warnings = made.post, made.cfg, made.warnings
+        look = look_for(post, cfg, made.theme, made.release)
+        data = write_docx(made.doc, look, source=str(post.path))
         faces = wordfonts.faces(
             cfg.brand.font_files,
             look.families(),
@@ -93,9 +79,56 @@ class DocxBackend(OutputBackend):
             post=post,
             pages=None,
             size=len(data),
-            warnings=tuple(dict.fromkeys([*warnings, *policy.refused])),
-            files=tuple(dict.fromkeys(policy.read)),
+            warnings=tuple(dict.fromkeys([*warnings, *made.policy.refused])),
+            files=tuple(dict.fromkeys(made.policy.read)),
         )
+
+
+@dataclass
+class Prepared:
+    """One post as its Word file holds it, before pandoc writes it: the single .docx and the
+    Word kit (`presskit.output.docxkit`) are made from this one preparation."""
+
+    post: Post
+    cfg: Config
+    theme: Theme
+    release: Release
+    doc: pf.Doc
+    policy: FetchPolicy
+    warnings: list[Diagnostic]
+
+
+def prepare(
+    path: Path,
+    config: Config | str | Path | None,
+    theme_name: str | None,
+    offline: bool | None,
+    options: Options | None = None,
+    strict_fonts: bool | None = None,
+) -> Prepared:
+    """The post read, converted and framed (head, body, About, contacts, quotes), its images
+    fetched through its own policy (`post_policy`: its folder, the theme, the brand, the
+    network only when allowed)."""
+    cfg = resolve_config(path, config)
+    if strict_fonts is not None:
+        cfg = replace(cfg, strict_fonts=strict_fonts)
+    theme = load_theme(theme_name or cfg.theme, cfg.root)
+    warnings = config_warnings(path, cfg)
+    post = load_post(path, default_lang=cfg.lang)
+    warnings.extend(post.warnings)
+    if not i18n.is_known(post.lang):
+        warnings.append(Diagnostic(i18n.unknown_language_warning(post.lang), str(post.path)))
+    policy = post_policy(path, cfg, theme, offline)
+    policy.body, policy.body_line = post.body, post.body_line  # refusals name their line
+    options = options or Options()
+    release = release_for(post, cfg, now=options.now, ignore_embargo=options.ignore_embargo)
+    doc = build_doc(post, cfg, options, release, policy, warnings.append)
+    missing = missing_glyphs(pf.stringify(doc))
+    if missing:
+        if cfg.strict_fonts:
+            raise PresskitError(describe_missing(missing), path)
+        warnings.append(Diagnostic(describe_missing(missing), str(path)))
+    return Prepared(post, cfg, theme, release, doc, policy, warnings)
 
 
 # --------------------------------------------------------------------------- the document
@@ -397,7 +430,12 @@ def svg_reaches_out(data: bytes) -> str | None:
 
 
 def look_for(post: Post, cfg: Config, theme: Theme, release: Release) -> Look:
-    lang = post.lang or cfg.lang
+    status = release.status if release.embargoed else ""
+    return look_of(post.lang or cfg.lang, cfg, theme, status)
+
+
+def look_of(lang: str, cfg: Config, theme: Theme, status: str = "") -> Look:
+    """The reference document's look for a document in `lang` (a post, or a kit's language)."""
     stacks = brand_stacks(lang, cfg, theme)
     region = i18n.cjk_font_suffix(lang)
     sans_cjk = f"Noto Sans CJK {region}"
@@ -415,7 +453,7 @@ def look_for(post: Post, cfg: Config, theme: Theme, release: Release) -> Look:
         cjk=i18n.is_cjk(lang),
         page_size=cfg.page_size,
         brand_name=cfg.brand.name,
-        status=release.status if release.embargoed else "",
+        status=status,
         page_label=i18n.page_label(lang),
     )
 
@@ -458,16 +496,29 @@ def finish(data: bytes, post: Post, faces: Sequence[wordfonts.Face] = ()) -> byt
     (title, authors, date) filled in, no copy of each image's bytes in its description
     (pandoc writes the image's source there, which for us is the whole `data:` URL), and the
     brand's fonts embedded (`wordfonts`)."""
+    properties = {
+        "dc:title": post.title,
+        "dc:creator": ", ".join(post.authors),
+        "dc:description": post.description or "",
+        "cp:keywords": ", ".join(post.keywords),
+    }
+    return finish_parts(data, properties, iso_date(post), faces)
+
+
+def finish_parts(
+    data: bytes, properties: dict[str, str], date: str | None, faces: Sequence[wordfonts.Face]
+) -> bytes:
+    """`finish` for any document (a post, a kit): `properties` by their core.xml tag."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = {info.filename: source.read(info.filename) for info in source.infolist()}
-    stamp = iso_date(post) or "1980-01-01T00:00:00Z"
+    stamp = date or "1980-01-01T00:00:00Z"
     if len(stamp) == 10:
         stamp += "T00:00:00Z"
     if "word/document.xml" in parts:
         parts["word/document.xml"] = _DATA_DESCRIPTION.sub(rb"\1\2", parts["word/document.xml"])
     if "docProps/core.xml" in parts:
         core = parts["docProps/core.xml"].decode("utf-8")
-        parts["docProps/core.xml"] = _core(core, post, stamp).encode("utf-8")
+        parts["docProps/core.xml"] = _core(core, properties, stamp).encode("utf-8")
     wordfonts.embed(parts, faces)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
@@ -478,13 +529,7 @@ def finish(data: bytes, post: Post, faces: Sequence[wordfonts.Face] = ()) -> byt
     return buffer.getvalue()
 
 
-def _core(xml: str, post: Post, stamp: str) -> str:
-    values = {
-        "dc:title": post.title,
-        "dc:creator": ", ".join(post.authors),
-        "dc:description": post.description or "",
-        "cp:keywords": ", ".join(post.keywords),
-    }
+def _core(xml: str, values: dict[str, str], stamp: str) -> str:
     for tag, value in values.items():
         field = _CORE_FIELD.format(tag=tag, value=escape(value))
         pattern = re.compile(rf"<{tag}>.*?</{tag}>|<{tag}\s*/>", re.S)

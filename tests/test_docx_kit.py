@@ -1,0 +1,274 @@
+"""`presskit build --formats pdf,docx --kit NAME`: the kit in Word too (NAME.docx), made of
+the posts as their own .docx files have them, behind a cover and a contents page."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE_CONFIG, pdftotext
+from test_docx import DEJAVU, Docx, W, brand_font, libreoffice_pdf
+
+from presskit.batch.builder import build
+from presskit.batch.manifest import Reporter
+from presskit.errors import PresskitError
+
+QUOTE = '{{{{< quote caption="{who}" >}}}}\n{words}\n{{{{< /quote >}}}}'
+
+
+def post(root: Path, rel: str, title: str, date: str, body: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", "utf-8")
+    return path
+
+
+def three_posts(root: Path) -> None:
+    post(
+        root,
+        "en/blog/2023/older/index.md",
+        "Older English news",
+        "2023-03-01",
+        "Old text with a [link](https://example.com/x).\n\n## Details\n\nMore.",
+    )
+    post(
+        root,
+        "en/blog/2024/launch/index.md",
+        "Launch day",
+        "2024-06-01",
+        "New text.\n\n" + QUOTE.format(who="Ann Lee, CEO", words="We are thrilled."),
+    )
+    post(
+        root,
+        "zh/blog/2024/launch/index.md",
+        "发布日",
+        "2024-06-01",
+        "新的文字。\n\n"
+        + QUOTE.format(who="李安，首席执行官", words="我们非常高兴。")
+        + "\n\n## Details\n\n更多内容。",
+    )
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("wordkit")
+    root = base / "content"
+    three_posts(root)
+    out = base / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", formats="pdf,docx", jobs=2)
+    return result, out, root
+
+
+def test_the_word_kit_holds_every_post_in_kit_order(kit):
+    result, out, _ = kit
+    assert result.ok, (result.kit_error, result.kits, [d.error for d in result.failed])
+    assert (out / "press-kit.pdf").is_file() and (out / "press-kit.zip").is_file()
+    docx = Docx.open(out / "press-kit.docx")
+    text = docx.text
+    # cover, contents, then the posts as the PDF kit orders them: en (newest first), zh
+    assert docx.styled("KitTitle") == ["Istio press kit"]
+    assert docx.styled("KitLanguages") == ["Languages: English · 简体中文"]
+    assert docx.styled("ContentsTitle") == ["Contents · 目录"]
+    assert docx.styled("ContentsGroup") == ["English", "简体中文"]
+    assert [p.split(" · ")[0] for p in docx.styled("ContentsEntry")] == [
+        "Launch day",
+        "Older English news",
+        "发布日",
+    ]
+    assert docx.styled("Title") == ["Launch day", "Older English news", "发布日"]
+    # each post opens a page: its brand line's style breaks the page before it
+    assert len(docx.styled("KitPostStart")) == 3
+    styles = docx.xml("word/styles.xml")
+    start = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "KitPostStart")
+    assert start.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    # no shortcode leaks; quotes keep their captions, each post's sheet too; CJK intact
+    assert "{{<" not in text and "caption=" not in text and "/quote" not in text
+    assert docx.styled("QuoteCaption").count("— Ann Lee, CEO") == 2  # the body and its sheet
+    captions = [caption.replace("\u2060", "") for caption in docx.styled("QuoteCaption")]
+    assert captions.count("——李安，首席执行官") == 2  # (the last characters bound: U+2060)
+    plain = text.replace("\u2060", "")
+    assert "我们非常高兴。" in plain and "新的文字。" in plain
+    # labels in each post's language: the zh post's status, kind and About are Chinese
+    assert docx.styled("DocumentKind") == [
+        "Press kit · 新闻资料包",
+        *["Press release"] * 2,
+        "新闻稿",
+    ]
+    assert "关于 Istio" in plain and "About Istio" in plain
+    assert docx.footnotes == ["https://example.com/x"]
+    # the contents link to their posts (bookmarks in the titles)
+    document = docx.xml("word/document.xml")
+    anchors = [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
+    marks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    assert anchors[:3] == ["kit-post-1", "kit-post-2", "kit-post-3"]
+    assert set(anchors[:3]) <= marks
+    # the Chinese post is marked Chinese (spelling, line breaking), the English ones English
+    langs = [(lang.get(f"{W}val"), lang.get(f"{W}eastAsia")) for lang in document.iter(f"{W}lang")]
+    assert any("zh" in str(value) for pair in langs for value in pair), langs
+
+
+def test_the_manifest_records_a_kit_per_format_and_keeps_the_pdf_key(kit):
+    _, out, _ = kit
+    record = json.loads((out / "manifest.json").read_text("utf-8"))["kit"]
+    assert record["pdf"] == "press-kit.pdf" and record["zip"] == "press-kit.zip"
+    assert set(record["formats"]) == {"pdf", "docx"}
+    word = record["formats"]["docx"]
+    assert word["file"] == "press-kit.docx" and word["error"] is None and word["pages"] is None
+    assert record["formats"]["pdf"]["sha256"] == record["pdf_sha256"]
+
+
+def test_an_unchanged_word_kit_is_not_rewritten_and_an_edit_rewrites_it(tmp_path):
+    root = tmp_path / "content"
+    three_posts(root)
+    out = tmp_path / "out"
+
+    class Notes(Reporter):
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def note(self, text: str) -> None:
+            self.lines.append(text)
+
+    options: dict[str, Any] = {
+        "config": EXAMPLE_CONFIG,
+        "kit": "press-kit",
+        "formats": "pdf,docx",
+        "jobs": 1,
+    }
+    assert build([root], out, **options).ok
+    kit = out / "press-kit.docx"
+    first = kit.read_bytes()
+    stamp = kit.stat().st_mtime_ns
+    notes = Notes()
+    again = build([root], out, reporter=notes, **options)
+    assert again.ok and kit.stat().st_mtime_ns == stamp
+    assert (
+        "kit press-kit.docx unchanged" in notes.lines
+        and "kit press-kit.pdf unchanged" in notes.lines
+    )
+    post(root, "en/blog/2024/launch/index.md", "Launch day, revised", "2024-06-01", "Other text.")
+    edited = build([root], out, **options)
+    assert edited.ok
+    assert kit.read_bytes() != first
+    assert "Launch day, revised" in Docx.open(kit).styled("Title")
+
+
+def test_a_word_kit_that_fails_leaves_the_older_file_and_fails_alone(tmp_path, monkeypatch):
+    import presskit.output.docxkit as docxkit
+
+    root = tmp_path / "content"
+    three_posts(root)
+    out = tmp_path / "out"
+    options: dict[str, Any] = {
+        "config": EXAMPLE_CONFIG,
+        "kit": "press-kit",
+        "formats": "pdf,docx",
+        "jobs": 1,
+    }
+    assert build([root], out, **options).ok
+    older = (out / "press-kit.docx").read_bytes()
+    post(root, "en/blog/2024/new/index.md", "Another", "2024-07-01", "Text.")
+
+    def broken(job: object) -> bytes:
+        raise PresskitError("pandoc failed", "somewhere.md")
+
+    monkeypatch.setattr(docxkit, "kit_docx", broken)
+    result = build([root], out, **options)
+    assert not result.ok and result.kit_error is None  # the PDF kit is made
+    assert "Another" in pdftotext(out / "press-kit.pdf", layout=False)
+    assert result.kits["docx"].error is not None and "pandoc failed" in result.kits["docx"].error
+    assert (out / "press-kit.docx").read_bytes() == older
+    record = json.loads((out / "manifest.json").read_text("utf-8"))["kit"]
+    assert "pandoc failed" in record["formats"]["docx"]["error"]
+    monkeypatch.undo()
+    assert build([root], out, **options).ok  # and the next build makes it
+    assert "Another" in Docx.open(out / "press-kit.docx").styled("Title")
+
+
+def test_the_word_kit_reads_what_each_post_may_read_only(tmp_path):
+    """The kit's posts go through their own fetch policy: a picture outside a post's tree
+    stays out, an SVG naming an address is refused, as in the post's own .docx."""
+    root = tmp_path / "site/content"
+    secret = tmp_path / "site/secret.png"
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(png)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image width="5" height="5" '
+        'xlink:href="http://127.0.0.1:9/beacon.png"/></svg>'
+    )
+    data = base64.b64encode(svg.encode()).decode()
+    post(
+        root,
+        "en/a/index.md",
+        "A",
+        "2024-01-01",
+        f"![outside](../../../secret.png)\n\n![beacon](data:image/svg+xml;base64,{data})",
+    )
+    (root / "en/b").mkdir(parents=True)
+    (root / "en/b/own.png").write_bytes(png)
+    post(root, "en/b/index.md", "B", "2024-01-02", "![own](own.png)")
+    out = tmp_path / "out"
+    result = build(
+        [root], out, config=EXAMPLE_CONFIG, kit="k", formats="pdf,docx", jobs=1, offline=True
+    )
+    assert result.kits["docx"].error is None, result.kits
+    docx = Docx.open(out / "k.docx")
+    assert len(docx.media) == 1  # B's own picture; not the secret, not the SVG
+    assert b"127.0.0.1" not in b"".join(docx.parts.values())
+
+
+def test_brand_fonts_are_embedded_in_the_word_kit(tmp_path):
+    if not DEJAVU.is_file():
+        pytest.skip("DejaVu Serif (fonts-dejavu-core) is not installed")
+    brand = tmp_path / "brand"
+    brand_font(DEJAVU, brand / "fonts/Body-Regular.ttf")
+    config = brand / "presskit.toml"
+    config.write_text(
+        '[brand]\nname = "B"\n[brand.fonts]\nbody = "Presskit Test Serif"\n'
+        '[[brand.font_files]]\nfamily = "Presskit Test Serif"\npath = "fonts/Body-Regular.ttf"\n',
+        "utf-8",
+    )
+    root = tmp_path / "content"
+    post(root, "en/a/index.md", "A", "2024-01-01", "Words.")
+    post(root, "en/b/index.md", "B", "2024-01-02", "More words.")
+    out = tmp_path / "out"
+    result = build([root], out, config=config, kit="k", formats="pdf,docx", jobs=1)
+    assert result.ok, result.kits
+    docx = Docx.open(out / "k.docx")
+    assert [n for n in docx.parts if n.startswith("word/fonts/")] == ["word/fonts/font1.odttf"]
+    assert b"<w:embedTrueTypeFonts/>" in docx.parts["word/settings.xml"]
+
+
+def test_libreoffice_prints_the_word_kit_a_page_per_post(kit, tmp_path):
+    _, out, _ = kit
+    pdf = libreoffice_pdf(out / "press-kit.docx", tmp_path)
+    pages = pdftotext(pdf, layout=False).split("\f")
+    assert "Istio press kit" in pages[0] and "Contents" not in pages[0]
+    assert "Contents · 目录" in pages[1]
+    titles = ("Launch day", "Older English news", "发布日")
+    opened = {
+        title: next(n for n, page in enumerate(pages[2:], 2) if f"\n{title}\n" in f"\n{page}")
+        for title in titles
+    }
+    assert opened["Launch day"] < opened["Older English news"] < opened["发布日"]
+    for title, n in opened.items():  # each post's head opens its page: nothing of another
+        head = pages[n][: pages[n].index(title)]
+        assert "Istio" in head and not any(other in head for other in titles), head
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    assert "CJK" in fonts.stdout  # the Chinese post in the CJK face, not boxes
+
+
+def test_the_zip_still_holds_the_posts_files(kit):
+    _, out, _ = kit
+    with zipfile.ZipFile(out / "press-kit.zip") as archive:
+        names = archive.namelist()
+    assert "en/blog/2024/launch.docx" in names and "en/blog/2024/launch.pdf" in names
