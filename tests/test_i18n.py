@@ -200,3 +200,31 @@ def test_korean_says_the_total_first_in_the_word_footer():
     xml = footer_xml(look).decode()
     # {pages}쪽 중 {page}쪽
     assert xml.index("NUMPAGES") < xml.index("쪽 중") < xml.index(" PAGE ")
+
+
+def test_each_dateline_locale_spells_its_cities_in_one_script():
+    """place_zone skips a locale whose cities are all spelt in another script than the place
+    (no English data loaded for `上海`): that holds only if each locale's exemplar cities all
+    hold a Latin letter, or none does, as `_LATIN_CITIES` says."""
+    for code in i18n.DATELINE_LOCALES:
+        cities = list(i18n._cldr_towns(code))
+        assert cities, code
+        latin = [i18n._has_latin_letter(city) for city in cities]
+        assert all(latin) if i18n._LATIN_CITIES[code] else not any(latin), code
+
+
+@pytest.mark.parametrize(
+    ("place", "zone"),
+    [
+        ("上海", "Asia/Shanghai"),
+        ("東京", "Asia/Tokyo"),
+        ("서울", "Asia/Seoul"),
+        ("Москва", "Europe/Moscow"),
+        ("SHANGHAI", "Asia/Shanghai"),
+        ("San Francisco", "America/Los_Angeles"),
+        ("Zürich", "Europe/Zurich"),
+        ("Nowhere-on-Sea", None),
+    ],
+)
+def test_place_zone_in_any_script(place, zone):
+    assert i18n.place_zone(place) == zone
