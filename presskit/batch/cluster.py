@@ -74,7 +74,7 @@ FORK_PRELOAD = (
     "presskit.batch.remote",
     "presskit.batch.workers",
     "presskit.pipeline",
-    "presskit.weasy.engine",
+    "presskit.weasy.preload",
 )
 
 
@@ -83,10 +83,11 @@ def _fork_server() -> Callable[[], None] | None:
     when the workers must be spawned as before.
 
     A worker spawned from nothing imports `distributed` (0.45 s of CPU) and presskit with
-    WeasyPrint (0.35 s) before it can warm up, and only once the parent has imported
+    WeasyPrint (0.55 s) before it can warm up, and only once the parent has imported
     `distributed` itself to start its nanny. The fork server does those imports once, in its
     own process, while the parent imports `distributed`; each worker is a fork of it (a
-    single-threaded process: the parent's threads are not copied) and only warms up its fonts.
+    single-threaded process: the parent's threads are not copied) and only warms up its fonts
+    (0.075 s: fontconfig stays per worker, initialised after the fork).
 
     The server is multiprocessing's, one per process: one already running is someone else's
     (with their modules, and the environment of when they started it), so the workers are then
