@@ -9,6 +9,7 @@ sends the parent the one-line error it meets (`_worker_main`).
 import contextlib
 import warnings
 
+import presskit.cli  # noqa: F401 - a worker runs the parent's main script again: presskit's
 from presskit import weasy
 from presskit.batch import workers
 
