@@ -233,8 +233,8 @@ def make_other_kit(
     if record.error is not None:
         return
     record.pages, record.inputs, record.sha256 = pages, key, _sha256(out_file)
-    size = f": {pages} pages" if pages is not None else ""
-    report.note(f"kit {out_file.name}{size}")
+    size = f"{pages} pages, " if pages is not None else ""  # Word lays out its pages on opening
+    report.note(f"kit {out_file.name}: {size}{count_of(len(order), 'post')}")
 
 
 def kit_digest(
