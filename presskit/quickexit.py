@@ -14,10 +14,15 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 from typing import NoReturn
+
+_MAIN = threading.main_thread()
 
 
 def leave(code: int = 0) -> NoReturn:
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not _MAIN):
+        sys.exit(code)  # a thread still at work (an extension's): the usual exit waits for it
     atexit._run_exitfuncs()
     sys.stdout.flush()
     sys.stderr.flush()
