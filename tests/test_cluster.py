@@ -163,10 +163,10 @@ def test_the_local_cluster_s_workers_are_warm_and_quiet_when_it_is_up(monkeypatc
     assert children() <= before
 
 
-def test_a_fork_server_already_running_is_left_alone_and_workers_are_spawned():
+def test_a_fork_server_already_running_is_used_and_left_running(monkeypatch):
     """multiprocessing has one fork server per process: one started before the cluster is not
-    ours (its modules, its environment), so the workers are spawned by this process as they
-    were before, and that server outlives the cluster."""
+    ours to stop, and its environment is older than the build's: the workers still get the
+    build's (the nanny hands it over)."""
     from multiprocessing import forkserver
 
     from presskit.batch.cluster import DaskExecutor
@@ -174,11 +174,13 @@ def test_a_fork_server_already_running_is_left_alone_and_workers_are_spawned():
     forkserver.ensure_running()
     server: Any = forkserver._forkserver  # (its state is private: typeshed lists none of it)
     theirs = server._forkserver_pid
+    monkeypatch.setenv("PRESSKIT_TEST_LATER", "1")
     try:
         executor = DaskExecutor(1, None)
         with executor:
             client = executor._ready()
-            assert set(client.run(os.getppid).values()) == {os.getpid()}
+            assert set(client.run(os.getppid).values()) == {theirs}
+            assert set(client.run(os.environ.get, "PRESSKIT_TEST_LATER").values()) == {"1"}
         assert server._forkserver_pid == theirs
         os.kill(theirs, 0)  # still running
     finally:

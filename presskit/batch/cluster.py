@@ -27,12 +27,13 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from presskit import __version__
+from presskit.batch import workers
 from presskit.batch.executors import Done, Executor, Result, Task, TaskFiles
 from presskit.errors import PresskitError
 
@@ -67,45 +68,10 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
 }
 
 
-# What every worker of our LocalCluster imports, imported once in the process they are forked
-# from (`_fork_server`) instead of once per worker after it is spawned.
-FORK_PRELOAD = (
-    "distributed",
-    "presskit.batch.remote",
-    "presskit.batch.workers",
-    "presskit.pipeline",
-    "presskit.weasy.preload",
-)
-
-
-def _fork_server() -> Callable[[], None] | None:
-    """Start a fork server for our LocalCluster's workers; the function that stops it, or None
-    when the workers must be spawned as before.
-
-    A worker spawned from nothing imports `distributed` (0.45 s of CPU) and presskit with
-    WeasyPrint (0.55 s) before it can warm up, and only once the parent has imported
-    `distributed` itself to start its nanny. The fork server does those imports once, in its
-    own process, while the parent imports `distributed`; each worker is a fork of it (a
-    single-threaded process: the parent's threads are not copied) and only warms up its fonts
-    (0.075 s: fontconfig stays per worker, initialised after the fork).
-
-    The server is multiprocessing's, one per process: one already running is someone else's
-    (with their modules, and the environment of when they started it), so the workers are then
-    spawned. Ours is stopped, and waited for, when the cluster closes (`ForkServer._stop`, the
-    only way the standard library has, its test suite's: without it the server would outlive
-    the build, keep the environment of its start for a later cluster, and the CPU of the
-    workers it forked and reaped would never be counted as this process's children).
-    """
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    server = getattr(forkserver, "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if stop is None or getattr(server, "_forkserver_pid", True) is not None:
-        return None
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(FORK_PRELOAD))
-    forkserver.ensure_running()
-    return stop
+# What our LocalCluster's workers import beyond what the local pool's fork server imports
+# and warms up (`presskit.batch.workers.hold_fork_server`): forked from it, a worker spends
+# none of the 0.45 s of CPU that importing `distributed` takes, nor presskit's warm-up.
+FORK_PRELOAD = ("distributed", "presskit.batch.remote")
 
 
 def _dask_loggers() -> list[logging.Logger]:
@@ -147,7 +113,7 @@ class DaskExecutor(Executor):
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
         self._log_levels: dict[logging.Logger, int] = {}
-        self._stop_fork_server: Callable[[], None] | None = None
+        self._forking = False  # holding the fork server our LocalCluster's workers fork from
 
     @property
     def remote(self) -> bool:
@@ -186,8 +152,11 @@ class DaskExecutor(Executor):
         return self.client
 
     def _start(self) -> None:
-        if self.scheduler is None:  # first: it imports while this process imports Dask
-            self._stop_fork_server = _fork_server()
+        if self.scheduler is None and workers.can_fork():
+            # First: the server imports while this process imports Dask. Each worker is a fork
+            # of it (a single-threaded process: this one's threads are not copied), warm.
+            workers.hold_fork_server(FORK_PRELOAD)
+            self._forking = True
         import dask
         from distributed import Client, LocalCluster
 
@@ -204,7 +173,7 @@ class DaskExecutor(Executor):
             # worker warms up as it starts, before it joins the scheduler (`plugins`), not
             # after the client has connected and sent the plugin: the cluster is up when its
             # workers can render, and a worker the nanny restarts warms up again the same way.
-            method = "forkserver" if self._stop_fork_server else "spawn"
+            method = "forkserver" if self._forking else "spawn"
             with (
                 warnings.catch_warnings(),
                 dask.config.set(LOCAL_CLUSTER_CONFIG),
@@ -249,9 +218,9 @@ class DaskExecutor(Executor):
             with contextlib.suppress(Exception):
                 self.cluster.close(timeout=10)
             self.cluster = None
-        if self._stop_fork_server is not None:
-            stop, self._stop_fork_server = self._stop_fork_server, None
-            stop()
+        if self._forking:  # after the cluster: the server ends once its workers have
+            self._forking = False
+            workers.release_fork_server()
         for logger, level in self._log_levels.items():
             logger.setLevel(level)
         self._log_levels.clear()

@@ -28,7 +28,7 @@ import time
 import traceback
 import warnings
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,14 +62,14 @@ class Pool(Executor):
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self.workers: list[_Worker] = []
-        self.forks = _can_fork()
+        self.forks = can_fork()
         self.serving = False  # this pool has asked for the fork server and not closed
 
     def _serve(self) -> None:
         """Start the fork server if it is not running: it imports and warms up while the
         caller goes on (a worker's start waits for it)."""
         if self.forks and not self.serving:
-            _hold_server()
+            hold_fork_server()
             self.serving = True
 
     def _start(self) -> _Worker:
@@ -199,7 +199,7 @@ class Pool(Executor):
             self._retire(worker, kill=True)
         if self.serving:
             self.serving = False
-            _release_server()
+            release_fork_server()
 
 
 # --------------------------------------------------------------------------- the fork server
@@ -210,15 +210,16 @@ _serving_pools = 0  # open pools that asked for the fork server: the last to clo
 _started_server = False  # we started it (one someone else started is theirs to stop)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """Linux only (where multiprocessing always has its fork server): elsewhere (macOS)
     system libraries may hold threads that a fork would copy."""
     return sys.platform == "linux"
 
 
-def _hold_server() -> None:
+def hold_fork_server(preload: Sequence[str] = ()) -> None:
     """Start the fork server unless it runs: it imports and warms up while the caller goes on
-    (starting a worker waits for it)."""
+    (starting a worker waits for it). `preload`: modules it imports first (the Dask executor's
+    workers also need `distributed`); a server already running keeps what it has."""
     global _serving_pools, _started_server
     from multiprocessing import forkserver
 
@@ -226,12 +227,12 @@ def _hold_server() -> None:
         server = getattr(forkserver, "_forkserver", None)
         if _serving_pools == 0:
             _started_server = getattr(server, "_forkserver_pid", None) is None
-        forkserver.set_forkserver_preload([PRELOAD])
+        forkserver.set_forkserver_preload([*preload, PRELOAD])
         forkserver.ensure_running()
         _serving_pools += 1
 
 
-def _release_server() -> None:
+def release_fork_server() -> None:
     """Stop the fork server with the last pool using it, if we started it. It ends once every
     worker it forked has ended, and waiting for it here counts those workers' CPU time among
     this process's children, as a spawned worker's is (what `time` or a benchmark reports);
