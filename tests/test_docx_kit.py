@@ -272,3 +272,22 @@ def test_the_zip_still_holds_the_posts_files(kit):
     with zipfile.ZipFile(out / "press-kit.zip") as archive:
         names = archive.namelist()
     assert "en/blog/2024/launch.docx" in names and "en/blog/2024/launch.pdf" in names
+
+
+def test_a_chinese_kit_speaks_chinese_in_word(tmp_path):
+    root = tmp_path / "content"
+    post(root, "zh/blog/2024/a/index.md", "第一篇", "2024-06-01", "第一篇的文字。")
+    post(root, "zh/blog/2024/b/index.md", "第二篇", "2024-05-01", "第二篇的文字。")
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", formats="docx", jobs=1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    docx = Docx.open(out / "press-kit.docx")
+    assert docx.styled("DocumentKind")[0] == "新闻资料包"
+    assert docx.styled("ContentsTitle") == ["目录"] and docx.styled("ContentsGroup") == []
+    assert docx.styled("KitLanguages") == ["简体中文"]
+    assert docx.styled("Title") == ["第一篇", "第二篇"]  # newest first
+    footer = docx.parts["word/presskit-footer.xml"]
+    assert "第".encode() in footer and b"Page" not in footer  # 第 2 页，共 9 页
+    styles = docx.xml("word/styles.xml")
+    lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang is not None and lang.get(f"{W}eastAsia") == "zh-CN"
