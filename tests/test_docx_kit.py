@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLE_CONFIG, pdftotext
-from test_docx import DEJAVU, Docx, W, brand_font, libreoffice_pdf
+from test_docx import DEJAVU, R_NS, Docx, W, brand_font, found, libreoffice_pdf
 
 from presskit.batch.builder import build
 from presskit.batch.manifest import Reporter
@@ -81,11 +82,20 @@ def test_the_word_kit_holds_every_post_in_kit_order(kit):
         "发布日",
     ]
     assert docx.styled("Title") == ["Launch day", "Older English news", "发布日"]
-    # each post opens a page: its brand line's style breaks the page before it
+    # each post opens a page: a Word section of its own (cover and contents one, each post
+    # one), a new page each (no w:type: nextPage), its own header and footer; notes numbered
+    # through (LibreOffice prints 0 for every note numbered again in each section)
     assert len(docx.styled("KitPostStart")) == 3
-    styles = docx.xml("word/styles.xml")
-    start = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "KitPostStart")
-    assert start.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    document = docx.xml("word/document.xml")
+    sections = list(document.iter(f"{W}sectPr"))
+    assert len(sections) == 4 and all(s.find(f"{W}type") is None for s in sections)
+    assert not [s for s in sections if s.find(f"{W}footnotePr") is not None]
+    footers = [found(s, f"{W}footerReference").get(f"{{{R_NS}}}id") for s in sections]
+    assert len(set(footers)) == 4
+    rels = docx.parts["word/_rels/document.xml.rels"].decode()
+    last = docx.parts["word/presskit-kit-footer3.xml"].decode()  # the Chinese post's
+    assert "第" in last and "Page" not in last and str(footers[3]) in rels
+    assert "Page" in docx.parts["word/presskit-kit-footer1.xml"].decode()
     # no shortcode leaks; quotes keep their captions, each post's sheet too; CJK intact
     assert "{{<" not in text and "caption=" not in text and "/quote" not in text
     assert docx.styled("QuoteCaption").count("— Ann Lee, CEO") == 2  # the body and its sheet
@@ -102,7 +112,6 @@ def test_the_word_kit_holds_every_post_in_kit_order(kit):
     assert "关于 Istio" in plain and "About Istio" in plain
     assert docx.footnotes == ["https://example.com/x"]
     # the contents link to their posts (bookmarks in the titles)
-    document = docx.xml("word/document.xml")
     anchors = [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]
     marks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
     assert anchors[:3] == ["kit-post-1", "kit-post-2", "kit-post-3"]
@@ -263,6 +272,9 @@ def test_libreoffice_prints_the_word_kit_a_page_per_post(kit, tmp_path):
     for title, n in opened.items():  # each post's head opens its page: nothing of another
         head = pages[n][: pages[n].index(title)]
         assert "Istio" in head and not any(other in head for other in titles), head
+    assert "第" in pages[opened["发布日"]] and "Page" not in pages[opened["发布日"]]
+    assert "Page" in pages[opened["Launch day"]]  # each post's footer in its language
+    assert re.search(r"\n1\n+https://example.com/x", "\n".join(pages))  # its number, not 0
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     assert "CJK" in fonts.stdout  # the Chinese post in the CJK face, not boxes
 

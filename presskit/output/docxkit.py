@@ -7,11 +7,15 @@ quotes sheet, its images fetched through its own policy and its SVGs policed), a
 those pandoc documents one after the other behind a cover and a contents page, written once by
 pandoc in its sandbox with the brand's reference document, its fonts embedded as a post's are.
 
-What Word does not do by itself is said here: every post opens a page (its brand line in the
-"Kit Post Start" style, which breaks the page before it, so no empty paragraph tops a page);
-each post's ids are its own (`p3-…`), so two posts' headings of the same text do not share
-a bookmark; each post's text carries its language (`w:lang`, from pandoc's `lang` on a Div), so
-a spelling checker and the East Asian line breaking know a Chinese post in an English kit.
+What Word does not do by itself is said here: every post is a Word section of its own, which
+opens a page and has the post's running head (the brand, and its embargo while it holds, as
+its own .docx), a footer in the post's language ("第 3 页，共 12 页" in a Chinese post of an
+English kit); its brand line is in the "Kit Post Start" style (an editor finds where each
+post begins). Each post's ids are its own (`p3-…`), so two posts' headings of the same text
+do not share a bookmark; each post's text carries its language (`w:lang`, from pandoc's
+`lang` on a Div), so a spelling checker and the East Asian line breaking know a Chinese post
+in an English kit. Notes are numbered through the kit (see `_RESTART`).
+
 The contents are a plain list of titles linked to their posts, not a Word TOC field: a field
 is empty until Word updates it (LibreOffice converting the file prints nothing for it), and the
 titles are what a reader of an editable kit needs; the pages are Word's to number.
@@ -22,6 +26,9 @@ shared parts (cover, contents) in all of them, the site's language first, as the
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from typing import TYPE_CHECKING
 
 import panflute as pf
@@ -40,6 +47,16 @@ from presskit.output.docx import (
 )
 from presskit.output.files import write_atomic
 from presskit.output.page import Options, iso_date
+from presskit.output.reference import (
+    CONTENT_TYPE,
+    FOOTER_REL,
+    HEADER_REL,
+    REL_TYPE,
+    Look,
+    footer_xml,
+    header_xml,
+    section_xml,
+)
 from presskit.shortcodes.handlers import text_inlines
 
 if TYPE_CHECKING:
@@ -80,15 +97,21 @@ def kit_docx(job: KitJob) -> bytes:
         *cover_blocks(job.name, cfg, langs, kit_lang, made),
         *contents_blocks(langs, tags, made),
     ]
+    look = look_of(kit_lang, cfg, made[0].theme)
+    # a Word section per post: its running head (the brand, its embargo), its footer's
+    # words ("第 3 页，共 12 页" in a Chinese post of an English kit), its notes from 1
+    looks = [look]
     for n, (one, tag) in enumerate(zip(made, tags, strict=True), start=1):
+        blocks.append(pf.RawBlock(section_break(look, n - 1), format="openxml"))
         blocks.append(post_blocks(one, tag, n))
+        status = one.release.status if one.release.embargoed else ""
+        looks.append(look_of(one.post.lang or one.cfg.lang, one.cfg, made[0].theme, status))
     doc = made[0].doc  # its pandoc API version; its content is in the kit's now
     doc.content = blocks
     doc.metadata = {}
     doc.metadata["lang"] = pf.MetaString(kit_lang)
 
-    look = look_of(kit_lang, cfg, made[0].theme)
-    data = write_docx(doc, look, source=str(job.out))
+    data = with_sections(write_docx(doc, look, source=str(job.out)), looks)
     warnings: list[str] = []
     faces = wordfonts.faces(cfg.brand.font_files, look.families(), font_roots(cfg), warnings.append)
     for warning in dict.fromkeys(warnings):
@@ -101,6 +124,63 @@ def kit_docx(job: KitJob) -> bytes:
         "cp:keywords": "",
     }
     return finish_parts(data, properties, max(dates) if dates else None, faces)
+
+
+def _ids(section: int) -> tuple[str, str]:
+    return f"rIdPkKitHeader{section}", f"rIdPkKitFooter{section}"
+
+
+def section_break(look: Look, section: int) -> str:
+    """The paragraph that ends section `section` (0: cover and contents; n: post n) and
+    starts the next on a new page; its header and footer are added by `with_sections`."""
+    header, footer = _ids(section)
+    sect = section_xml(look).replace(HEADER_REL, header).replace(FOOTER_REL, footer)
+    return f"<w:p><w:pPr>{sect.replace(_RESTART, '')}</w:pPr></w:p>"
+
+
+# Notes numbered from 1 in each section: LibreOffice (7.4) opens a document of several such
+# sections with every note numbered 0, so the kit numbers its notes through.
+_RESTART = '<w:footnotePr><w:numRestart w:val="eachSect"/></w:footnotePr>'
+
+
+def with_sections(data: bytes, looks: list[Look]) -> bytes:
+    """The kit's .docx with a header and a footer per section (`looks[k]` for section k): the
+    breaks name them; the last section is the body's own, which pandoc copied from the
+    reference document, pointed at the last post's."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    rels, types = [], []
+    last = len(looks) - 1
+    for k, look in enumerate(looks):
+        for kind, rel, xml in (
+            ("header", _ids(k)[0], header_xml(look)),
+            ("footer", _ids(k)[1], footer_xml(look)),
+        ):
+            name = f"presskit-kit-{kind}{k}.xml"
+            parts[f"word/{name}"] = xml
+            rels.append(f'<Relationship Id="{rel}" Type="{REL_TYPE}{kind}" Target="{name}"/>')
+            types.append(
+                f'<Override PartName="/word/{name}" ContentType="{CONTENT_TYPE}{kind}+xml"/>'
+            )
+    document = parts["word/document.xml"].decode("utf-8")
+    head, found, tail = document.rpartition("<w:sectPr")
+    if not found:
+        raise PresskitError("pandoc wrote the kit's Word file without a section")
+    header, footer = _ids(last)
+    tail = tail.replace(f'"{HEADER_REL}"', f'"{header}"').replace(f'"{FOOTER_REL}"', f'"{footer}"')
+    tail = re.sub(r"<w:footnotePr>.*?</w:footnotePr>\s*", "", tail, flags=re.S)  # pandoc's
+    parts["word/document.xml"] = (head + found + tail).encode("utf-8")
+    key = "word/_rels/document.xml.rels"
+    parts[key] = parts[key].replace(
+        b"</Relationships>", "".join(rels).encode() + b"</Relationships>"
+    )
+    key = "[Content_Types].xml"
+    parts[key] = parts[key].replace(b"</Types>", "".join(types).encode() + b"</Types>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return buffer.getvalue()
 
 
 def _para(style: str, text: str) -> pf.Div:

@@ -322,16 +322,9 @@ def styles(look: Look) -> list[str]:
             custom=True,
             ppr=_ppr(keep_next=True, page_break=True, before=0),
         ),
-        # The Word kit's (presskit.output.docxkit): each post opens a page with its brand line,
-        # the contents page has its title and one entry per post
-        _style(
-            "paragraph",
-            "KitPostStart",
-            "Kit Post Start",
-            based="BrandLine",
-            custom=True,
-            ppr=_ppr(page_break=True, border=_border("bottom", primary, 12, 4), after=120),
-        ),
+        # The Word kit's (presskit.output.docxkit): each post's brand line (the post is a
+        # section of its own, which opens a page), the contents' title and entries
+        _style("paragraph", "KitPostStart", "Kit Post Start", based="BrandLine", custom=True),
         _style(
             "paragraph",
             "KitTitle",
