@@ -289,7 +289,7 @@ def test_the_zip_still_holds_the_posts_files(kit):
 def test_a_chinese_kit_speaks_chinese_in_word(tmp_path):
     root = tmp_path / "content"
     post(root, "zh/blog/2024/a/index.md", "第一篇", "2024-06-01", "第一篇的文字。")
-    post(root, "zh/blog/2024/b/index.md", "第二篇", "2024-05-01", "第二篇的文字。")
+    post(root, "zh/blog/2024/b/index.md", "第二篇", "2024-05-01T10:00:00+08:00", "第二篇的文字。")
     out = tmp_path / "out"
     result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", formats="docx", jobs=1)
     assert result.ok, (result.kit_error, [d.error for d in result.failed])
@@ -298,6 +298,8 @@ def test_a_chinese_kit_speaks_chinese_in_word(tmp_path):
     assert docx.styled("ContentsTitle") == ["目录"] and docx.styled("ContentsGroup") == []
     assert docx.styled("KitLanguages") == ["简体中文"]
     assert docx.styled("Title") == ["第一篇", "第二篇"]  # newest first
+    # a day and a moment on one cover (they do not compare as they are)
+    assert docx.styled("ReleaseMeta")[0] == "发布日期：2024年5月1日 – 2024年6月1日"
     footer = docx.parts["word/presskit-footer.xml"]
     assert "第".encode() in footer and b"Page" not in footer  # 第 2 页，共 9 页
     styles = docx.xml("word/styles.xml")

@@ -26,6 +26,7 @@ shared parts (cover, contents) in all of them, the site's language first, as the
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -205,7 +206,11 @@ def cover_blocks(
     names = _shared({tag: i18n.language_name(tag) for tag in langs}, langs)
     languages = i18n.label(kit_lang, "languages", names=names) if len(langs) > 1 else names
     blocks.append(_para("Kit Languages", languages))
-    dates = sorted(one.post.date for one in made if one.post.date is not None)
+    # a post's date is a day or a moment (`2024-06-01`, `2024-06-01T10:00:00+08:00`)
+    dates = sorted(
+        (one.post.date for one in made if one.post.date is not None),
+        key=lambda when: when.date() if isinstance(when, dt.datetime) else when,
+    )
     if dates:
         first = i18n.format_date(dates[0], kit_lang)
         last = i18n.format_date(dates[-1], kit_lang)
