@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,29 @@ def test_a_chinese_kit_speaks_chinese_in_word(tmp_path):
     styles = docx.xml("word/styles.xml")
     lang = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert lang is not None and lang.get(f"{W}eastAsia") == "zh-CN"
+
+
+NO_CHANGE_KIT = """
+import sys
+from pathlib import Path
+from presskit.batch.builder import build
+result = build([sys.argv[1]], Path(sys.argv[2]), config=Path(sys.argv[3]), kit="press-kit",
+               formats="pdf,docx", jobs=1)
+assert result.count("built") == 0 and result.ok, result.summary()
+print("loaded:", [m for m in ("presskit.output.docxkit", "panflute") if m in sys.modules])
+"""
+
+
+def test_an_unchanged_word_kit_is_checked_without_loading_word(kit):
+    """The no-change build (a preview's save of nothing, `build --watch`) does not import the
+    Word kit's writer, the docx backend and panflute to learn that the kit is unchanged."""
+    _, out, root = kit
+    done = subprocess.run(
+        [sys.executable, "-c", NO_CHANGE_KIT, str(root), str(out), str(EXAMPLE_CONFIG)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout

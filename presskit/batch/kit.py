@@ -201,9 +201,10 @@ def make_other_kit(
     are `make_kit`'s."""
     record = result.kits.setdefault(fmt, KitFile())
     order = kit_order(result.documents, posts)
-    writer = kit_for(fmt)
-    if not order or writer is None:
-        record.error = "no post was built, so there is no kit" if order else no_kit_format([fmt])
+    if not order or not kit_spec(fmt):
+        record.error = (
+            "no post was built, so there is no kit" if not order else no_kit_format([fmt])
+        )
         return
     out_file = result.outdir / f"{name}{suffix_of(fmt)}"
     config_path = inputs.config_path(posts[order[0]].path)
@@ -221,6 +222,8 @@ def make_other_kit(
         record.inputs, record.pages, record.sha256 = key, earlier.get("pages"), earlier["sha256"]
         report.note(f"kit {out_file.name} unchanged")
         return
+    writer = kit_for(fmt)  # imported only now: an unchanged kit costs its check alone
+    assert writer is not None
     job = _kit_job(result, name, out_file, pool, posts, inputs, timeout, report, order, now, fmt)
     # the writer reports a failure in result.kit_error (the first kit's): borrowed, and given back
     first_error, result.kit_error = result.kit_error, None
