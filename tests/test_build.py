@@ -772,7 +772,8 @@ def test_the_kit_is_made_by_the_first_format_whose_backend_makes_one():
     from presskit.output.docxkit import DocxKit
     from presskit.output.pdfkit import PdfKit
 
-    assert kit_format(("pdf", "docx")) == "pdf" and kit_format(("docx", "pdf")) == "docx"
+    assert kit_format(("pdf", "docx")) == "pdf" and kit_format(("docx", "pdf")) == "pdf"
+    assert kit_format(("docx",)) == "docx"
     assert isinstance(kit_for("docx"), DocxKit)
     assert isinstance(kit_for("pdf"), PdfKit)
     assert no_kit_format(("txt",)) == (
@@ -789,7 +790,8 @@ def test_the_kit_is_made_by_the_first_format_whose_backend_makes_one():
     try:
         assert kit_format(("txt",)) is None
         text.kit = "presskit.output.pdfkit:PdfKit"  # a backend names its kit writer
-        assert kit_format(("txt", "docx", "pdf")) == "txt"
+        assert kit_format(("txt", "docx")) == "txt"
+        assert kit_format(("txt", "pdf")) == "pdf"  # the PDF kit keeps the manifest's key
         assert isinstance(kit_for("txt"), PdfKit)
     finally:
         backends._loaded.pop("txt")

@@ -332,3 +332,15 @@ def test_an_unchanged_word_kit_is_checked_without_loading_word(kit):
     )
     assert done.returncode == 0, done.stderr
     assert "loaded: []" in done.stdout
+
+
+def test_docx_before_pdf_makes_the_same_two_kits(tmp_path):
+    root = tmp_path / "content"
+    post(root, "en/a/index.md", "A", "2024-01-01", "Words.")
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="k", formats="docx,pdf", jobs=1)
+    assert result.ok and result.kit_format == "pdf" and set(result.kits) == {"docx"}
+    record = json.loads((out / "manifest.json").read_text("utf-8"))["kit"]
+    assert record["pdf"] == "k.pdf" and record["formats"]["docx"]["file"] == "k.docx"
+    assert result.kit_sections_rendered == 1  # laid out beside its post, as with pdf,docx
+    assert Docx.open(out / "k.docx").styled("Title") == ["A"]

@@ -285,7 +285,7 @@ def build(
         # With an assembled kit, the worker rendering a post's PDF also lays out its section.
         kit_parts = None
         laid_out: set[str] = set()  # sections laid out beside their posts
-        kit_fmt = kit_format(wanted) if kit else None  # the first format that makes a kit
+        kit_fmt = kit_format(wanted) if kit else None  # PDF, else the first that makes one
         if kit_fmt and todo and runner == DEFAULT_RUNNER:
             from presskit.batch.kit import section_plan
 

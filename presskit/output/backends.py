@@ -155,13 +155,17 @@ def output_paths(out: str | Path, formats: Iterable[str]) -> dict[str, Path]:
 
 
 def kit_format(formats: Iterable[str]) -> str | None:
-    """The kit's first format: the first of `formats` whose backend makes a kit (its kit
-    has the manifest's "pdf" key and the zip; the others' kits are made beside it).
+    """The kit's first format: PDF when it is asked for, else the first of `formats` whose
+    backend makes a kit. Its kit has the manifest's "pdf" key (the name it had when the kit
+    was a PDF alone), the zip, and the sections laid out beside their posts; the kits in the
+    other formats are made beside it (`--formats docx,pdf` makes the same two kits as
+    `pdf,docx`).
 
     A backend without a kit writer adds its files to the kit's zip and nothing else; a kit
     asked of such formats alone is an error naming the one to add, rather than a build that
     quietly makes no kit, or one in a format nobody asked for."""
-    return next((fmt for fmt in formats if kit_spec(fmt)), None)
+    makers = [fmt for fmt in formats if kit_spec(fmt)]
+    return "pdf" if "pdf" in makers else next(iter(makers), None)
 
 
 def no_kit_format(formats: Iterable[str]) -> str:
