@@ -237,6 +237,46 @@ def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:
     assert set(pdf_images(kit)) - {(3, 3)} == allowed
 
 
+def _docx_images(path: Path) -> list[tuple[int, int]]:
+    """The (width, height) of every PNG in a Word file's media."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        media = [archive.read(n) for n in archive.namelist() if n.startswith("word/media/")]
+    return [struct.unpack(">II", data[16:24]) for data in media if data[:4] == b"\x89PNG"]
+
+
+def test_the_word_kit_reads_only_what_each_post_may(tmp_path) -> None:
+    """The Word kit (`--formats pdf,docx --kit`) holds the pictures the post's own .docx
+    holds: not the file beside the logo, not another post's, not a file: URL."""
+    site = make_site(tmp_path)
+    (site.site / "private.png").write_bytes(png(7, 5))
+    other = site.bundle.parent / "other"
+    other.mkdir()
+    (other / "index.md").write_text(FM + "Other.\n", "utf-8")
+    (other / "draft.png").write_bytes(png(7, 5))
+    (site.bundle / "own.png").write_bytes(png(13, 2))
+    site.post.write_text(
+        FM
+        + "![a](../../../../private.png)\n\n![b](../other/draft.png)\n\n"
+        + f"![c](file://{site.site / 'private.png'})\n\n![d](own.png)\n\n![e](/img/ok.png)\n",
+        "utf-8",
+    )
+    out = tmp_path / "built"
+    done = run(
+        "build", str(site.site / "content"), "-o", str(out), "--formats", "pdf,docx",
+        "--kit", "kit", "-q",
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr
+    single = next(out.rglob("case*.docx"))
+    kit = out / "kit.docx"
+    assert kit.is_file(), done.stderr
+    allowed = {(13, 2), (11, 3)}
+    assert set(_docx_images(single)) == allowed
+    assert set(_docx_images(kit)) == allowed
+
+
 # --------------------------------------------------------------------------- symlinks
 
 
