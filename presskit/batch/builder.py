@@ -347,7 +347,7 @@ def build(
                 if kit_parts is not None and kit_row and section and data:
                     # filed under the post's inputs as the manifest records them
                     own = doc.lang or kit_parts.site_lang
-                    key = kit_parts.section_key(doc.inputs, own)
+                    key = kit_parts.section_key(doc, own)
                     kit_parts.put(key, section, data)
                     laid_out.add(key)
             save()

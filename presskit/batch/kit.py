@@ -365,8 +365,11 @@ class PartCache:
         text = f"{kind}\n{self.shared}{json.dumps(what, sort_keys=True, ensure_ascii=False)}"
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def section_key(self, post_inputs: str | None, own: str) -> str:
-        return self.key("section", [post_inputs, self.section_args(own)])
+    def section_key(self, doc: Document, own: str) -> str:
+        """A post's section: its inputs, and its place. Two posts of the same text in two
+        folders are two sections (their relative links and anchors are their own; one shared
+        part was joined twice, and the second post's links led into the first)."""
+        return self.key("section", [doc.inputs, doc.source, self.section_args(own)])
 
     def pdf(self, key: str) -> Path:
         return self.folder / f"{key}{PART}"
@@ -542,7 +545,7 @@ def lay_out_sections(job: KitJob, writer: KitWriter, laid_out: set[str]) -> bool
     lang_of.update({i: result.documents[i].lang or job.config.lang for i in order})
     section_keys = job.section_keys
     section_keys.update(
-        {i: store.section_key(result.documents[i].inputs, lang_of[i]) for i in order}
+        {i: store.section_key(result.documents[i], lang_of[i]) for i in order}
     )
     sections = job.sections
     todo: list[tuple[str, Task]] = []
