@@ -544,9 +544,7 @@ def lay_out_sections(job: KitJob, writer: KitWriter, laid_out: set[str]) -> bool
     lang_of = job.lang_of
     lang_of.update({i: result.documents[i].lang or job.config.lang for i in order})
     section_keys = job.section_keys
-    section_keys.update(
-        {i: store.section_key(result.documents[i], lang_of[i]) for i in order}
-    )
+    section_keys.update({i: store.section_key(result.documents[i], lang_of[i]) for i in order})
     sections = job.sections
     todo: list[tuple[str, Task]] = []
     queued: set[str] = set()
