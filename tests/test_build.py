@@ -560,7 +560,9 @@ def test_workers_stay_warm_across_posts(site, tmp_path, render_log):
 def test_workers_are_forked_from_one_server_that_stops_with_the_pool(site, tmp_path, render_log):
     # The fork server imports and warms up once; each worker is forked from it, so the
     # workers share a parent that is not this process. It stops when the pool closes.
-    for name in ("one", "two", "three", "four"):
+    # "slow" posts (0.6 s each in the fake renderer): a worker that is ready first would
+    # otherwise render all four before the second one says it is ready
+    for name in ("slow-one", "slow-two", "slow-three", "slow-four"):
         post(site, f"en/more/{name}/index.md", name.title())
     run(site, tmp_path / "out", jobs=2)
     lines = [line.split("\t") for line in render_log.read_text("utf-8").splitlines()]
