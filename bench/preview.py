@@ -100,7 +100,7 @@ def latency(saves: int) -> dict:
             first = time.monotonic() - started
             driver.execute_script("window.presskitUpdated = {version: 'loaded', at: 0};")
             mark = "loaded"
-            worker = next(pid for pid in children(os.getpid()) if b"spawn_main" in cmdline(pid))
+            worker = render_worker(os.getpid())
             for n in range(saves + 2):
                 time.sleep(0.4)  # a writer between saves; the watcher settles
                 cpu_worker, cpu_self = cpu_seconds(worker), own_cpu_seconds()
@@ -164,6 +164,27 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def render_worker(pid: int) -> int:
+    """The session's render worker: a spawned child (`spawn_main`), or on Linux a child of the
+    fork server that is this process's child (`presskit.batch.workers`)."""
+    for child in children(pid):
+        line = cmdline(child)
+        if b"spawn_main" in line:
+            return child
+        if b"forkserver" in line:
+            forked = children(child)
+            if forked:
+                return forked[0]
+    raise LookupError("no render worker among this process's children")
+
+
+def descendants(pid: int) -> list[int]:
+    found = children(pid)
+    for child in list(found):
+        found += descendants(child)
+    return found
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -209,7 +230,7 @@ def memory(saves: int) -> dict:
                 edit(post, original, n % 7)  # the text changes, its length stays bounded
                 mark = updated(driver, mark)["version"]
                 if n == 1 or n % 20 == 0:
-                    workers = children(process.pid)
+                    workers = descendants(process.pid)  # forked workers: the server's
                     main = rss_kb(process.pid) / 1024
                     worker = max((rss_kb(pid) for pid in workers), default=0) / 1024
                     samples.append((n, main, worker))

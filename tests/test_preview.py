@@ -593,6 +593,7 @@ def test_preview_command_prints_its_url_and_stops_cleanly_on_ctrl_c(tmp_path, sp
     assert port != 0
     _read_until(process, r"rendered  launch\.pdf", lines)
     workers = _children(process.pid)
+    workers |= {pid for child in workers for pid in _children(child)}  # forked from its server
     assert workers and list(temp.glob("presskit-preview-*"))
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", "/post/launch")
