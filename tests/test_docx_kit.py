@@ -22,6 +22,14 @@ from presskit.errors import PresskitError
 
 QUOTE = '{{{{< quote caption="{who}" >}}}}\n{words}\n{{{{< /quote >}}}}'
 
+# a build making the PDF kit and the Word kit beside it
+KIT_OPTIONS: dict[str, Any] = {
+    "config": EXAMPLE_CONFIG,
+    "kit": "press-kit",
+    "formats": "pdf,docx",
+    "jobs": 1,
+}
+
 
 def post(root: Path, rel: str, title: str, date: str, body: str) -> Path:
     path = root / rel
@@ -144,12 +152,7 @@ def test_an_unchanged_word_kit_is_not_rewritten_and_an_edit_rewrites_it(tmp_path
         def note(self, text: str) -> None:
             self.lines.append(text)
 
-    options: dict[str, Any] = {
-        "config": EXAMPLE_CONFIG,
-        "kit": "press-kit",
-        "formats": "pdf,docx",
-        "jobs": 1,
-    }
+    options = dict(KIT_OPTIONS)
     assert build([root], out, **options).ok
     kit = out / "press-kit.docx"
     first = kit.read_bytes()
@@ -174,12 +177,7 @@ def test_a_word_kit_that_fails_leaves_the_older_file_and_fails_alone(tmp_path, m
     root = tmp_path / "content"
     three_posts(root)
     out = tmp_path / "out"
-    options: dict[str, Any] = {
-        "config": EXAMPLE_CONFIG,
-        "kit": "press-kit",
-        "formats": "pdf,docx",
-        "jobs": 1,
-    }
+    options = dict(KIT_OPTIONS)
     assert build([root], out, **options).ok
     older = (out / "press-kit.docx").read_bytes()
     post(root, "en/blog/2024/new/index.md", "Another", "2024-07-01", "Text.")

@@ -287,6 +287,13 @@ PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
+# what the missing `missing.png` of MISSING_IMAGES leaves, Markdown image or raw <img>
+MISSING_PLACEHOLDER = (
+    '<figure class="image missing">\n'
+    '<div class="image-placeholder">\n'
+    "<p>Image not available: missing.png</p>\n"
+    '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
+)
 MISSING_IMAGES = """---
 title: Images
 ---
@@ -313,12 +320,7 @@ def test_a_missing_markdown_image_leaves_a_placeholder_with_its_alt_text(tmp_pat
     done = run_presskit("html", str(post))
     assert done.returncode == 0, done.stderr
     html = done.stdout
-    assert (
-        '<figure class="image missing">\n'
-        '<div class="image-placeholder">\n'
-        "<p>Image not available: missing.png</p>\n"
-        '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
-    ) in html
+    assert MISSING_PLACEHOLDER in html
     assert "<p>Image not available: gone away.png</p>\n</div>\n</figure>" in html
     assert ('<span class="placeholder image-missing"><em>the logo</em></span> here') in html
     assert '<img src="here.png"' in html  # a file that is there is untouched
@@ -368,12 +370,7 @@ def test_a_missing_raw_html_image_leaves_the_same_placeholder(tmp_path, unsafe):
         assert "Image not available" not in html
         assert "raw HTML not rendered: <img src=" in done.stderr
         return
-    assert (
-        '<figure class="image missing">\n'
-        '<div class="image-placeholder">\n'
-        "<p>Image not available: missing.png</p>\n"
-        '<div class="image-alt">\n<p>A diagram of the mesh</p>\n</div>\n</div>\n</figure>'
-    ) in html
+    assert MISSING_PLACEHOLDER in html
     assert ('<span class="placeholder image-missing"><em>the logo</em></span> here') in html
     assert '<img src="here.png" alt="kept">' in html  # a file that is there is untouched
     assert '<img src="../outside.png"' in html  # the fetcher's to refuse

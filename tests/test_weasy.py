@@ -62,20 +62,24 @@ def test_readme_shows_every_patch():
 
 
 UNTESTED = """
-import json, sys
+import atexit, json, sys
 import presskit.weasy
 presskit.weasy.installed_version = lambda: "71.0"
 sys.argv = ["presskit", *sys.argv[1:]]
 from presskit.cli import main
+
+def report():  # at exit: `presskit render` ends the process itself (presskit.quickexit)
+    from presskit.weasy.engine import ACTIVE
+    from weasyprint.pdf import fonts
+    from weasyprint.css import CSS
+    print(json.dumps({
+        "active": ACTIVE,
+        "own_subset": not hasattr(fonts.Font._harfbuzz_subset, "original"),
+        "own_css": not hasattr(CSS, "original"),
+    }))
+
+atexit.register(report)
 main()
-from presskit.weasy.engine import ACTIVE
-from weasyprint.pdf import fonts
-from weasyprint.css import CSS
-print(json.dumps({
-    "active": ACTIVE,
-    "own_subset": not hasattr(fonts.Font._harfbuzz_subset, "original"),
-    "own_css": not hasattr(CSS, "original"),
-}))
 """
 
 

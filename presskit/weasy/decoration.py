@@ -17,9 +17,10 @@ from `max_x` (or starts its children at the content edge) removes it.
 
 from __future__ import annotations
 
-import inspect
 from types import ModuleType
 from typing import Any
+
+from presskit.weasy.wrap import wrap_state
 
 # The parameters the patch reads, by position, in WeasyPrint 70's signature.
 _SIGNATURE = ("context", "box", "position_x", "max_x", "bottom_space", "skip_stack")
@@ -42,14 +43,10 @@ def install(weasyprint: ModuleType) -> bool:
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
 
-    original = getattr(inline, "split_inline_box", None)
-    if original is None:
-        return False
-    if getattr(original, "original", None) is not None:
-        return True
-    names = tuple(inspect.signature(original).parameters)[: len(_SIGNATURE)]
-    if names != _SIGNATURE:
-        return False
+    original: Any = getattr(inline, "split_inline_box", None)
+    state = wrap_state(original, _SIGNATURE, prefix=True)
+    if state != "wrap":
+        return state == "wrapped"
 
     def split_inline_box(
         context: Any,

@@ -17,9 +17,10 @@ against WeasyPrint 70 (`hanging_space_fit` in `presskit.weasy.PATCHES`); upstrea
 
 from __future__ import annotations
 
-import inspect
 from types import ModuleType
 from typing import Any
+
+from presskit.weasy.wrap import wrap_state
 
 _SIGNATURE = (
     "text",
@@ -47,13 +48,10 @@ def install(weasyprint: ModuleType) -> bool:
     from weasyprint.layout import inline, preferred
     from weasyprint.text import line_break
 
-    original = getattr(line_break, "split_first_line", None)
-    if original is None:
-        return False
-    if getattr(original, "original", None) is not None:
-        return True
-    if tuple(inspect.signature(original).parameters) != _SIGNATURE:
-        return False
+    original: Any = getattr(line_break, "split_first_line", None)
+    state = wrap_state(original, _SIGNATURE)
+    if state != "wrap":
+        return state == "wrapped"
 
     def split_first_line(
         text: str,

@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, pdftotext
 from hostile_kit import (
     SECRET,
+    Site,
     assert_nothing_leaked,
     assert_well_behaved,
     make_site,
@@ -207,12 +208,9 @@ def test_a_missing_named_file_is_still_an_error(tmp_path) -> None:
 # --------------------------------------------------------------------------- kit reads
 
 
-def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:
-    site = make_site(tmp_path)
-    logo = site.site / "logo.png"
-    logo.write_bytes(png(3, 3))
-    site.config.write_text('[brand]\nlogo = "logo.png"\n', "utf-8")
-    # beside the logo (the site root), in another post's folder, in the post's own folder
+def reach_out_for_pictures(site: Site) -> None:
+    """The post asks for a picture beside the logo (the site root), one in another post's
+    folder, a file: URL, its own, and the site's static one."""
     (site.site / "private.png").write_bytes(png(7, 5))
     other = site.bundle.parent / "other"
     other.mkdir()
@@ -225,6 +223,15 @@ def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:
         + f"![c](file://{site.site / 'private.png'})\n\n![d](own.png)\n\n![e](/img/ok.png)\n",
         "utf-8",
     )
+
+
+def test_the_kit_reads_only_what_each_post_may(tmp_path) -> None:
+    site = make_site(tmp_path)
+    logo = site.site / "logo.png"
+    logo.write_bytes(png(3, 3))
+    site.config.write_text('[brand]\nlogo = "logo.png"\n', "utf-8")
+    # beside the logo (the site root), in another post's folder, in the post's own folder
+    reach_out_for_pictures(site)
     out = tmp_path / "built"
     done = run("build", str(site.site / "content"), "-o", str(out), "--kit", "kit", "-q")
     assert "Traceback" not in done.stderr
@@ -251,18 +258,7 @@ def test_the_word_kit_reads_only_what_each_post_may(tmp_path) -> None:
     """The Word kit (`--formats pdf,docx --kit`) holds the pictures the post's own .docx
     holds: not the file beside the logo, not another post's, not a file: URL."""
     site = make_site(tmp_path)
-    (site.site / "private.png").write_bytes(png(7, 5))
-    other = site.bundle.parent / "other"
-    other.mkdir()
-    (other / "index.md").write_text(FM + "Other.\n", "utf-8")
-    (other / "draft.png").write_bytes(png(7, 5))
-    (site.bundle / "own.png").write_bytes(png(13, 2))
-    site.post.write_text(
-        FM
-        + "![a](../../../../private.png)\n\n![b](../other/draft.png)\n\n"
-        + f"![c](file://{site.site / 'private.png'})\n\n![d](own.png)\n\n![e](/img/ok.png)\n",
-        "utf-8",
-    )
+    reach_out_for_pictures(site)
     out = tmp_path / "built"
     done = run(
         "build", str(site.site / "content"), "-o", str(out), "--formats", "pdf,docx",
