@@ -805,3 +805,19 @@ def test_open_without_a_browser_says_so_and_keeps_serving(tmp_path, spawn) -> No
     process.send_signal(signal.SIGINT)
     assert process.wait(60) == 0
     assert not log.exists()  # no terminal browser was started
+
+
+def test_a_client_that_leaves_mid_answer_prints_no_traceback(capsys) -> None:
+    # socketserver prints the traceback of a handler's error; a reset connection (a closed
+    # tab) is the client's doing, a bug is still shown
+    server = object.__new__(PreviewServer)
+    try:
+        raise ConnectionResetError(104, "Connection reset by peer")
+    except ConnectionResetError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: a bug" in capsys.readouterr().err

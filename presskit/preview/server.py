@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -42,6 +43,13 @@ class PreviewServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         super().__init__((host, port), Handler)
         self.loopback = is_loopback(host)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that leaves while its answer is being sent (a closed tab, a reset
+        connection) is no error of the preview: socketserver would print a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
