@@ -574,6 +574,31 @@ def test_workers_are_forked_from_one_server_that_stops_with_the_pool(site, tmp_p
         os.kill(servers.pop(), 0)
 
 
+def test_a_tmpdir_too_long_for_the_fork_servers_socket_spawns_the_workers(tmp_path):
+    # The fork server listens on a Unix socket under TMPDIR; past 107 bytes of path it cannot
+    # start (`AF_UNIX path too long`: the preview failed so under pytest's long tmp paths)
+    root = tmp_path / "content"
+    for name in ("one", "two"):
+        post(root, f"en/news/{name}/index.md", name.title())
+    long = tmp_path / ("t" * 60) / ("u" * 60)
+    long.mkdir(parents=True)
+    script = (
+        "import sys; from presskit.batch.builder import build; "
+        "r = build([sys.argv[1]], sys.argv[2], runner=sys.argv[3], jobs=2); "
+        "print(r.count('built'), r.ok)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(root), str(tmp_path / "out"), FAKE],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(long), "PYTHONPATH": str(ROOT / "tests")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "True"]
+
+
 def test_a_forked_worker_has_the_environment_of_its_start(site, tmp_path, monkeypatch):
     # The fork server keeps the environment it started with: a worker forked from it later
     # takes the parent's, as a spawned worker does.

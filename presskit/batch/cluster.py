@@ -155,8 +155,7 @@ class DaskExecutor(Executor):
         if self.scheduler is None and workers.can_fork():
             # First: the server imports while this process imports Dask. Each worker is a fork
             # of it (a single-threaded process: this one's threads are not copied), warm.
-            workers.hold_fork_server(FORK_PRELOAD)
-            self._forking = True
+            self._forking = workers.hold_fork_server(FORK_PRELOAD)
         import dask
         from distributed import Client, LocalCluster
 

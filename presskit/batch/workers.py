@@ -69,8 +69,8 @@ class Pool(Executor):
         """Start the fork server if it is not running: it imports and warms up while the
         caller goes on (a worker's start waits for it)."""
         if self.forks and not self.serving:
-            hold_fork_server()
-            self.serving = True
+            self.serving = hold_fork_server()
+            self.forks = self.serving
 
     def _start(self) -> _Worker:
         import multiprocessing  # here, not on a no-change build's path
@@ -216,10 +216,12 @@ def can_fork() -> bool:
     return sys.platform == "linux"
 
 
-def hold_fork_server(preload: Sequence[str] = ()) -> None:
+def hold_fork_server(preload: Sequence[str] = ()) -> bool:
     """Start the fork server unless it runs: it imports and warms up while the caller goes on
     (starting a worker waits for it). `preload`: modules it imports first (the Dask executor's
-    workers also need `distributed`); a server already running keeps what it has."""
+    workers also need `distributed`); a server already running keeps what it has. False when
+    it cannot start: its socket lives under TMPDIR, and a long TMPDIR makes a path longer than
+    a Unix socket's 107 bytes (`AF_UNIX path too long`); the caller spawns its workers then."""
     global _serving_pools, _started_server
     from multiprocessing import forkserver
 
@@ -228,8 +230,12 @@ def hold_fork_server(preload: Sequence[str] = ()) -> None:
         if _serving_pools == 0:
             _started_server = getattr(server, "_forkserver_pid", None) is None
         forkserver.set_forkserver_preload([*preload, PRELOAD])
-        forkserver.ensure_running()
+        try:
+            forkserver.ensure_running()
+        except OSError:
+            return False
         _serving_pools += 1
+        return True
 
 
 def release_fork_server() -> None:
