@@ -628,10 +628,8 @@ def test_preview_warns_when_listening_beyond_loopback(tmp_path, spawn) -> None:
     assert process.wait(60) == 0
 
 
-def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, spawn) -> None:
-    root = site(tmp_path)
-    write_post(root / "content/en/news/other", "Other news")
-    out = tmp_path / "out"
+def _build_watch(root: Path, out: Path, spawn: list) -> tuple[subprocess.Popen, list[str]]:
+    """`presskit build --watch` on the site's content, its first build's lines read."""
     process = subprocess.Popen(
         [sys.executable, "-m", "presskit", "build", str(root / "content"), "-o", str(out),
          "--watch", "-j", "1"],
@@ -642,6 +640,13 @@ def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, s
     spawn.append(process)
     lines: list[str] = []
     _read_until(process, r"watching for changes", lines)
+    return process, lines
+
+
+def test_build_watch_rebuilds_what_changed_with_the_lines_of_a_build(tmp_path, spawn) -> None:
+    root = site(tmp_path)
+    write_post(root / "content/en/news/other", "Other news")
+    process, lines = _build_watch(root, tmp_path / "out", spawn)
     first = "".join(lines)
     assert "2 posts, 2 to render" in first and "built 2, unchanged 0, failed 0" in first
     lines.clear()
@@ -659,17 +664,7 @@ def test_build_watch_rebuilds_a_post_when_its_embargo_lifts(tmp_path, spawn) -> 
     lifts = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=8)
     root = _embargoed_site(tmp_path, lifts).parents[4]
     write_post(root / "content/en/news/other", "Other news")
-    out = tmp_path / "out"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "presskit", "build", str(root / "content"), "-o", str(out),
-         "--watch", "-j", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
-    spawn.append(process)
-    lines: list[str] = []
-    _read_until(process, r"watching for changes", lines)
+    process, lines = _build_watch(root, tmp_path / "out", spawn)
     assert "built 2, unchanged 0" in "".join(lines)
     lines.clear()
     _read_until(process, r"watching for changes", lines)  # nobody saved
