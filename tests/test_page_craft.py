@@ -7,6 +7,7 @@ stylesheet's text: what is checked is what is printed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from conftest import EXAMPLE_CONFIG, pdftotext, run_presskit
 
 from presskit.brand import load_config
+from presskit.output import paper
 from presskit.output.page import build_page
 from presskit.pipeline import prepare
 from presskit.source.post import parse_post
@@ -455,11 +457,50 @@ def test_wrapped_code_hangs_its_continuation_and_marks_it(tmp_path):
         for row in rest:  # continuation lines hang 2em in
             shift = row.children[0].position_x - first.children[0].position_x
             assert shift == pytest.approx(2 * em, abs=0.5)
-        # the ↪ marks: layers one line apart, from the second line on, clipped to the line
+        # the ↪ marks: layers one line apart, from the second line on, clipped to the line;
+        # one for each continuation line at least
         layers = line.style["background_image"]
-        assert len(layers) >= 10 and all(kind == "url" for kind, _ in layers)
+        assert len(layers) >= len(rest) and all(kind == "url" for kind, _ in layers)
         tops = [position[3].value for position in line.style["background_position"]]
         assert tops[0] > line.children[0].height * 0.9  # none on the first line
         assert tops == sorted(tops)
     for line in (short_bash, short_plain):
         assert len(line.children) == 1
+        # no marks to lay out and draw where nothing wraps
+        assert [kind for kind, _ in line.style["background_image"]] == ["none"]
+
+
+def test_only_a_code_line_that_can_wrap_gets_room_for_marks():
+    """A mark is a background layer WeasyPrint lays out and draws even where it is clipped
+    away: a line gets as many as it can have continuation lines at WRAP_COLUMNS a line."""
+    cols = paper.WRAP_COLUMNS
+
+    def plain(*lines: str) -> list[str]:
+        html = paper.code_lines("<pre><code>" + "\n".join(lines) + "\n</code></pre>")
+        return re.findall(r'<span class="([^"]*)">', html)
+
+    assert plain("x" * cols, "x" * (cols + 1), "x" * (2 * cols + 1)) == [
+        "line",
+        "line marks-1",
+        "line marks-2",
+    ]
+    assert plain("x" * (4 * cols), "x" * (4 * cols + 1), "x" * (100 * cols)) == [
+        "line marks-4",
+        "line marks-4",
+        "line marks-12",
+    ]
+    # a wide character takes two columns, an entity one, a tag none
+    assert plain("字" * (cols // 2 + 1), "&lt;" * cols, "<b>" + "x" * cols + "</b>") == [
+        "line marks-1",
+        "line",
+        "line",
+    ]
+    highlighted = paper.code_lines(
+        '<pre class="sourceCode"><code class="sourceCode">'
+        f'<span id="cb1-1"><a href="#cb1-1"></a><span class="fu">{"y" * (cols + 5)}</span></span>\n'
+        '<span id="cb1-2"><a href="#cb1-2"></a><span class="kw">short</span></span>'
+        "</code></pre>"
+    )
+    assert '<span class="marks-1" id="cb1-1">' in highlighted
+    assert '<span id="cb1-2">' in highlighted
+    assert "\n" not in highlighted  # a kept newline is a blank line

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from unicodedata import east_asian_width
 
 from markupsafe import Markup, escape
 
@@ -343,25 +344,58 @@ def typographic_quotes(text: str) -> str:
 
 
 CODE_BLOCK = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)(.*?)(</code>\s*</pre>)", re.S)
-CODE_LINE_BREAK = re.compile(r'</span>\n(?=<span id="cb)')
+CODE_LINE = re.compile(r'<span id="cb[^"]*">(.*?)</span>\n?(?=<span id="cb|$)', re.S)
+TAG = re.compile(r"<[^>]*>")
+
+# The fewest columns a code line is assumed to hold (the default theme's A4 measure holds about
+# 85): a line of N columns wraps onto at most ceil(N / WRAP_COLUMNS) lines, and only a line that
+# can wrap carries ↪ marks. Each mark is a background layer WeasyPrint lays out and draws as an
+# SVG on every line that has it, wrapped or not: twelve on every line were 17 % of a corpus
+# post's render.
+WRAP_COLUMNS = 40
+# How many marks a line gets, rounded up to one of these (each has its rule in press.css).
+MARK_TIERS = (1, 2, 4, 12)
 
 
 def code_lines(fragment: str) -> str:
     """Each line of a code block as its own `span` (pandoc's highlighter already makes one per
     line; plain blocks get `span.line`), with no newline between them: the theme sets each as a
-    block that hangs its continuation lines and marks them with ↪ when a long line wraps."""
+    block that hangs its continuation lines and marks them with ↪ when a long line wraps.
+    A line long enough to wrap gets class `marks-K`: room for K marks (see WRAP_COLUMNS)."""
 
     def lines(match: re.Match[str]) -> str:
         start, code, end = match.groups()
         if '<span id="cb' in code:
-            code = CODE_LINE_BREAK.sub("</span>", code)
+            code = CODE_LINE.sub(
+                lambda line: _line(line.group(0).rstrip("\n"), line.group(1), highlighted=True),
+                code,
+            )
         else:
             code = "".join(
-                f'<span class="line">{line}</span>' for line in code.rstrip("\n").split("\n")
+                _line(line, line, highlighted=False) for line in code.rstrip("\n").split("\n")
             )
         return start + code + end
 
     return CODE_BLOCK.sub(lines, fragment)
+
+
+def _line(whole: str, inner: str, *, highlighted: bool) -> str:
+    marks = _marks(inner)
+    if highlighted:
+        return whole if not marks else whole.replace("<span ", f'<span class="{marks}" ', 1)
+    classes = f"line {marks}" if marks else "line"
+    return f'<span class="{classes}">{whole}</span>'
+
+
+def _marks(inner: str) -> str:
+    """`marks-K` for a line of code (its HTML) that may wrap, or ""."""
+    text = html.unescape(TAG.sub("", inner))
+    columns = sum(8 if c == "\t" else 2 if east_asian_width(c) in "WF" else 1 for c in text)
+    wanted = -(-columns // WRAP_COLUMNS) - 1  # continuation lines, at most
+    if wanted <= 0:
+        return ""
+    tier = next((t for t in MARK_TIERS if t >= wanted), MARK_TIERS[-1])
+    return f"marks-{tier}"
 
 
 def latin_apostrophes_html(text: str) -> Markup:
