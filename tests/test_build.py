@@ -493,6 +493,24 @@ def test_real_render_records_warnings_not_failures(tmp_path):
     assert build([root], tmp_path / "out", jobs=1, runner=FAKE).count("built") == 1
 
 
+def test_a_missing_image_beside_a_loose_post_counts_when_the_folder_is_relative(
+    tmp_path, monkeypatch
+):
+    """`presskit build content -o out`, as the README writes it: the conversion named the
+    absent image by a relative path, which the batch (comparing with the post's resolved
+    folder) dropped. A loose post has no bundle listing to notice the image either, so it
+    stayed 'unchanged', placeholder and all, once the image was added; and a Dask build
+    (which resolves every path) recorded another manifest than the local one (audit14)."""
+    monkeypatch.chdir(tmp_path)
+    post(tmp_path / "c", "en/news/pic.md", "Picture", body="![A chart](chart.png)\n\nText.\n")
+    result = build(["c"], "out", jobs=1)
+    [doc] = result.documents
+    assert doc.status == "built", doc.error
+    assert doc.depends == ["chart.png"]
+    (tmp_path / "c/en/news/chart.png").write_bytes(b"now it exists")
+    assert build(["c"], "out", jobs=1, runner=FAKE).count("built") == 1
+
+
 def test_a_missing_image_is_a_dependency_of_the_word_file_too(tmp_path):
     """The conversion reports the files it named that were not there (Conversion.absent), for
     the Word backend as for the PDF one: adding the image rebuilt the PDF but left the .docx

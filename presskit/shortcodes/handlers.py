@@ -136,10 +136,13 @@ class Context:
     def note_absent(self, link: str) -> None:
         """`link` names a file of the post's folder that is not there yet: the conversion
         reports it (`Conversion.absent`), so a batch rebuilds the post when it appears, as
-        it does when a file the renderer read changes."""
+        it does when a file the renderer read changes. Named from the resolved folder, as
+        the renderer names the files it read: a relative `presskit build content` path was
+        otherwise no file of the post's folder to the batch, which dropped it."""
         if not link or self.resource_root is None:
             return
-        path = os.path.normpath(self.resource_root / unquote(urlsplit(link).path))
+        root = self.resource_root.resolve()
+        path = os.path.normpath(root / unquote(urlsplit(link).path))
         if Path(path) not in self.absent:
             self.absent.append(Path(path))
 
