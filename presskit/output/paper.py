@@ -165,9 +165,10 @@ def breakable_paths(fragment: str, *, cjk: bool = False) -> str:
     of a line of URLs; Chinese and Japanese typesetting breaks a long Latin run anywhere
     rather than letter-space the line (Word's and WPS's "allow Latin text to wrap in the
     middle of a word"). Inline code, in any language, keeps its identifiers' words whole but
-    breaks at its punctuation, after a scheme's `://` and between the words of a camel-case
-    name (`Service|Scope`), `/` or not: an unbreakable `httpbin.foo:*`, `kubernetes://istio`
-    or `AuthorizationPolicy` left the line before it with word spaces of one or two ems.
+    breaks at its punctuation, after a scheme's `:` and its `//` and between the words of a
+    camel-case name (`Service|Scope`), `/` or not: an unbreakable `httpbin.foo:*`,
+    `kubernetes://istio` or `AuthorizationPolicy` left the line before it with word spaces of
+    one or two ems.
     Text between tags only, not in `<pre>`, `<style>` or `<title>`; in running text, a run
     without a `/` inside it (an English hyphenated word, a version) is left alone."""
     parts = _TAG_OR_TEXT.split(fragment)
@@ -215,13 +216,15 @@ def _path_breaks(match: re.Match[str]) -> str:
 
 _CODE_RUN = re.compile(r"[!-;=?-~]{10,}")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")
-# After a scheme's `://` (the Chicago Manual's "after a double slash"): in a note the URL has
-# a line of its own, in running code `kubernetes://istio` is otherwise one unbreakable word.
+# After a scheme's colon and after its `//` (the Chicago Manual's "after a colon or a double
+# slash"): in a note the URL has a line of its own, in running code `kubernetes://istio` is
+# otherwise one unbreakable word, and `kubernetes://` alone did not fit the room the egress
+# post's Chinese list item had left (word spaces of 1.4 em; `kubernetes:` fits).
 _SCHEME_END = re.compile(r"(?<=\w)://(?=[^/\s])")
 
 
 def _code_breaks(match: re.Match[str]) -> str:
-    run = _SCHEME_END.sub("://" + ZWSP, match.group())
+    run = _SCHEME_END.sub(":" + ZWSP + "//" + ZWSP, match.group())
     return _CAMEL.sub(ZWSP, _DOT_BREAK.sub(ZWSP + ".", url_breaks(run)))
 
 
