@@ -272,6 +272,26 @@ def test_a_mixed_kit_labels_each_part_in_its_language(kit):
     assert "新闻稿" in pages[zh_page] and "PRESS RELEASE" in pages[en_page]
 
 
+def test_a_mixed_kit_cover_label_has_room_for_every_language(kit):
+    """`PUBLISHED · 发布日期` is wider than the cover's 32 mm label column: its last character
+    went down a line and the rest ran into the date (the corpus's zh/ folder, which holds two
+    English posts). In a mixed kit the label stands above the date."""
+    import pdfplumber
+
+    _, out, _ = kit
+    with pdfplumber.open(out / "press-kit.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    text = "".join(c["text"] for c in chars)
+    assert "发布日期" in text and "2023" in text
+    label = [c for c in chars if abs(c["size"] - 8) < 0.1 and c["text"].strip()]
+    value = [c for c in chars if abs(c["size"] - 10) < 0.1 and c["text"].strip()]
+    assert "".join(c["text"] for c in label) == "PUBLISHED·发布日期"
+    assert len({round(c["top"]) for c in label}) == 1  # one line
+    assert value
+    label_right, label_bottom = max(c["x1"] for c in label), max(c["bottom"] for c in label)
+    assert all(c["x0"] >= label_right + 2 or c["top"] >= label_bottom for c in value)
+
+
 # --------------------------------------------------------------------------- the kit assembled
 
 
