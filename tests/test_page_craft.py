@@ -384,6 +384,63 @@ def test_a_missing_raw_html_image_leaves_the_same_placeholder(tmp_path, unsafe):
     assert "outside.png: file not found" not in done.stderr
 
 
+RAW_BLOCK_IMAGES = """---
+title: Raw images in blocks
+---
+
+Text.
+
+<p><img src="missing.png" alt="A diagram of the mesh"></p>
+
+<figure class="wide">
+  <img src="chart.png" alt="The chart">
+  <figcaption>Requests a second</figcaption>
+</figure>
+
+<div class="row"><img src="here.png" alt="kept"><!-- <img src="old.png"> --></div>
+
+<p>Some words <img src="nologo.png" alt="the logo"> and more.</p>
+"""
+
+
+def test_a_missing_image_inside_a_raw_html_block_leaves_the_placeholder(tmp_path):
+    """goldmark passes an HTML block (`<p>`, `<figure>`, `<div>` … up to a blank line) as one
+    raw chunk: an absent `<img>` inside it printed WeasyPrint's alt text, with no box and no
+    warning (only an `<img>` alone in its chunk was read as an image). Alone in its block it
+    gets the box (a `<p>` around it is dropped; a figure keeps its caption), among words the
+    alt text set apart; a file that is there, or an image in a comment, is untouched."""
+    site = tmp_path / "content/en/news/rawblock"
+    site.mkdir(parents=True)
+    post = site / "index.md"
+    post.write_text(RAW_BLOCK_IMAGES, encoding="utf-8")
+    (site / "here.png").write_bytes(PIXEL)
+    config = tmp_path / "presskit.toml"
+    config.write_text("unsafe_html = true\n")
+    done = run_presskit("html", str(post), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    html = done.stdout
+    body = html[html.index('<div id="pk-release">') :]
+    assert "<p>Text.</p>\n" + MISSING_PLACEHOLDER in body  # no paragraph left around it
+    assert "<p></p>" not in body
+    figure = body[body.index('<figure class="wide">') :]
+    assert figure.index("Image not available: chart.png") < figure.index("<p>The chart</p>")
+    assert figure.index("<p>The chart</p>") < figure.index("<figcaption>Requests a second")
+    assert '<div class="row"><img src="here.png" alt="kept">' in body
+    assert "old.png" not in done.stderr
+    assert (
+        '<p>Some words <span class="placeholder image-missing"><em>the logo</em></span>'
+        " and more.</p>"
+    ) in body
+    assert prepare(post, config).absent == tuple(
+        site / name for name in ("missing.png", "chart.png", "nologo.png")
+    )
+    warnings = done.stderr.splitlines()
+    for line, url in ((7, "missing.png"), (10, "chart.png"), (16, "nologo.png")):
+        expected = f"rawblock/index.md:{line}: image {url}: file not found; a placeholder"
+        assert sum(expected in w for w in warnings) == 1, done.stderr
+    assert len(warnings) == 3, done.stderr
+
+
 LONG_URL = (
     "https://example.org/blog/2024/a-very-long-post-slug-that-keeps-going-on-and-on"
     "/and-a-second-segment-with-more-words-in-it-than-fit/final-page-name-here-at-last"

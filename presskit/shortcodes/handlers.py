@@ -15,6 +15,7 @@ Shortcodes of one site (Istio's release notes and bulletins) are an extension, n
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -682,9 +683,11 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
     if pf.Image not in kinds and not (ctx.raw_html and kinds & {pf.RawInline, pf.RawBlock}):
         return  # nothing to look at: spare the three walks (each rebuilds the whole tree)
 
-    def raw(elem: pf.Element, _doc: pf.Doc) -> pf.Element | None:
+    def raw(elem: pf.Element, _doc: pf.Doc) -> pf.Element | list[pf.Element] | None:
         if not isinstance(elem, pf.RawInline | pf.RawBlock) or elem.format.lower() != "html":
             return None
+        if isinstance(elem, pf.RawBlock) and not _LONE_IMG.fullmatch(elem.text):
+            return raw_block_images(elem.text, ctx)
         found = raw_image(elem.text)
         if found is None or _markdown_image_absent(found[0], ctx) != "file not found":
             return None  # there, refused or outside the folder: WeasyPrint and the fetcher's
@@ -728,6 +731,59 @@ def missing_images(doc: pf.Doc, ctx: Context) -> None:
 
 
 _LONE_IMG = re.compile(r"\s*<img\b[^<>]*>\s*", re.I)
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.I)
+_NOT_TEXT = re.compile(r"<!--.*?-->|<[^<>]*>", re.S)
+_CAPTION = re.compile(r"<figcaption\b.*?</figcaption\s*>", re.I | re.S)
+_OPEN_P = re.compile(r"<p\b[^<>]*>\s*\Z", re.I)
+_CLOSE_P = re.compile(r"\A\s*</p\s*>", re.I)
+
+
+def raw_block_images(text: str, ctx: Context) -> list[pf.Element] | None:
+    """A raw HTML block (`<figure>`, `<p>`, `<div>` … up to its blank line, as goldmark reads
+    it) cut around each `<img>` whose file is absent, the image made the Markdown image it
+    means, for `missing_images`'s walks to give it the same placeholder, warning and
+    dependency; None when it has none. An image that is the block's only content (no words
+    outside its tags but a caption's) becomes a paragraph of its own, so it gets the box (a
+    `<p>` around it only is dropped: a box cannot sit in a paragraph); an image among words
+    stays in their line and gets the alt text set apart. An `<img>` in a comment, and a block
+    holding `<script>`, `<style>`, `<pre>` or `<textarea>`, are left as they are."""
+    if re.search(r"<(?:script|style|pre|textarea)\b", text, re.I):
+        return None
+    comments = [m.span() for m in re.finditer(r"<!--.*?-->", text, re.S)]
+    cuts: list[tuple[int, int, pf.Image]] = []
+    for match in _IMG_TAG.finditer(text):
+        if any(start <= match.start() < end for start, end in comments):
+            continue
+        found = raw_image(match.group())
+        if found is None or _markdown_image_absent(found[0], ctx) != "file not found":
+            continue
+        cuts.append((*match.span(), pf.Image(*text_inlines(found[1]), url=found[0])))
+    if not cuts:
+        return None
+    # the text between the images: segments[i] before cuts[i], segments[-1] after the last
+    bounds = [0, *(edge for start, end, _ in cuts for edge in (start, end)), len(text)]
+    segments = [text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
+    images = [img for _, _, img in cuts]
+    if not _NOT_TEXT.sub("", _CAPTION.sub("", text)).strip():  # the images alone: a box each
+        for number in range(len(images)):
+            before, after = segments[number], segments[number + 1]
+            if _OPEN_P.search(before) and _CLOSE_P.match(after):
+                segments[number] = _OPEN_P.sub("", before)
+                segments[number + 1] = _CLOSE_P.sub("", after, count=1)
+        blocks: list[pf.Element] = []
+        for segment, img in itertools.zip_longest(segments, images):
+            if segment.strip():
+                blocks.append(pf.RawBlock(segment, format="html"))
+            if img is not None:
+                blocks.append(pf.Para(img))
+        return blocks
+    inlines: list[pf.Inline] = []
+    for segment, img in itertools.zip_longest(segments, images):
+        if segment:
+            inlines.append(pf.RawInline(segment, format="html"))
+        if img is not None:
+            inlines.append(img)
+    return [pf.Plain(*inlines)]
 
 
 def raw_image(text: str) -> tuple[str, str] | None:
