@@ -7,6 +7,7 @@ file; usage errors exit 2 (click's convention).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -422,6 +423,15 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
     Only posts whose inputs changed since the last build are rendered again. Exits 1 when
     any post failed (all the others are still built).
     """
+    if options["watch"]:
+        _build(paths, outdir, options)
+        return
+    with _renderers_ahead(outdir, options):  # before the batch's own imports
+        ok = _build(paths, outdir, options)
+    sys.exit(0 if ok else 1)
+
+
+def _build(paths: tuple[Path, ...], outdir: Path, options: dict[str, Any]) -> bool:
     from presskit.batch.builder import KIT_NAME, cpu_count
     from presskit.batch.builder import build as build_all
     from presskit.batch.progress import reporter_for
@@ -462,13 +472,34 @@ def build(paths: tuple[Path, ...], outdir: Path, **options: Any) -> None:
             theme=options["theme"],
             outdir=outdir,
         )
-        return
+        return True
     try:
         result = build_all(paths, outdir, reporter=reporter_for(sys.stderr, quiet=quiet), **options)
     except PresskitError as error:
         fail(error)
-        return
-    sys.exit(0 if result.ok else 1)
+        return False
+    return result.ok
+
+
+def _renderers_ahead(
+    outdir: Path, options: dict[str, Any]
+) -> contextlib.AbstractContextManager[None]:
+    """The local pool's fork server started before the batch is imported and examined, when
+    every post will render (`--force`, or no manifest yet): its warm-up, not the batch's
+    start, is what the first render waits for. An incremental build starts it only once a
+    post proves stale, so that a no-change build starts no renderer."""
+    from presskit.batch.executors import choose
+    from presskit.batch.manifest import MANIFEST
+
+    try:
+        local = choose(options["executor"], options["scheduler"])[0] == "local"
+    except PresskitError:  # the batch says so, in its own words
+        local = False
+    if local and (options["force"] or not (outdir / MANIFEST).exists()):
+        from presskit.batch.workers import fork_server_ahead
+
+        return fork_server_ahead()
+    return contextlib.nullcontext()
 
 
 @cli.command()

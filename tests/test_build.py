@@ -672,6 +672,72 @@ def test_the_no_change_check_loads_no_renderer(site, tmp_path):
     assert "heavy: []" in done.stdout
 
 
+AHEAD = textwrap.dedent(
+    """
+    import sys
+    from presskit.batch import workers
+    real = workers.hold_fork_server
+    def hold(*args, **kwargs):
+        print("hold, batch imported:", "presskit.batch.builder" in sys.modules, flush=True)
+        return real(*args, **kwargs)
+    workers.hold_fork_server = hold
+    sys.argv = ["presskit", *sys.argv[1:]]
+    from presskit.cli import main
+    main()
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_the_command_starts_the_fork_server_ahead_when_every_post_renders(tmp_path):
+    # No manifest yet, or --force: every post renders, so the renderer's warm-up starts
+    # before the batch is imported and examined; a no-change build starts none at all.
+    root = tmp_path / "content"
+    post(root, "en/news/one/index.md", "One")
+
+    def holds(*options: str) -> list[str]:
+        command = ["build", str(root), "-o", str(tmp_path / "out"), "--jobs", "1", *options]
+        done = subprocess.run(
+            [sys.executable, "-c", AHEAD, *command],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    first = holds()
+    assert first[0] == "hold, batch imported: False" and (tmp_path / "out/en/news/one.pdf").exists()
+    assert holds() == []  # nothing changed
+    assert holds("--force")[0] == "hold, batch imported: False"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_batch_that_fails_ends_the_fork_server_started_ahead(tmp_path):
+    (tmp_path / "empty").mkdir()
+    script = AHEAD.replace(
+        "return real(*args, **kwargs)",
+        "held = real(*args, **kwargs)\n"
+        "    from multiprocessing import forkserver\n"
+        "    print('server', forkserver._forkserver._forkserver_pid, flush=True)\n"
+        "    return held",
+    )
+    command = ["build", str(tmp_path / "empty"), "-o", str(tmp_path / "out"), "--force"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 1 and done.stderr.endswith("empty: no Markdown files found\n")
+    assert len(done.stderr.splitlines()) == 1
+    server = int(done.stdout.splitlines()[1].split()[1])
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
+
+
 def test_build_help():
     done = run_presskit("build", "--help")
     assert done.returncode == 0 and "--kit NAME" in done.stdout and "--timeout" in done.stdout

@@ -13,11 +13,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presskit import __version__
 from presskit.output.files import write_atomic
-from presskit.source.post import Post
+
+if TYPE_CHECKING:
+    from presskit.source.post import Post
 
 MANIFEST = "manifest.json"
 STATUSES = ("built", "unchanged", "failed", "skipped")
