@@ -571,13 +571,21 @@ def _zone_id_towns() -> dict[str, str]:
     }
 
 
-def place_zone(place: str) -> str | None:
+def place_zone(place: str, lang: str | None = None) -> str | None:
     """The IANA zone of a dateline's place (`SHANGHAI`, `上海`, `東京`, `San Francisco`), or
-    None when presskit does not know the place. presskit's own towns come first, then each
-    CLDR locale in turn, then the zone ids' cities: the first that knows the place wins."""
+    None when presskit does not know the place. presskit's own towns come first, then the
+    cities of the post's own language `lang` (a Ukrainian release datelined `Київ`, a Polish
+    one `Warszawa`: CLDR spells them so in those languages only), then each CLDR locale in
+    turn, then the zone ids' cities: the first that knows the place wins."""
     key = " ".join(place.split()).casefold()
     if key in _own_towns():
         return _own_towns()[key]
+    if lang is not None:
+        own = locale(lang)
+        code = "_".join(part for part in (own.language, own.script) if part)
+        zone = _cldr_towns(code).get(key)
+        if zone is not None:
+            return zone
     latin = _has_latin_letter(key)
     for code in DATELINE_LOCALES:
         if _LATIN_CITIES[code] != latin:

@@ -362,6 +362,22 @@ def test_dateline_is_dated_at_its_place(front, dateline):
     assert release.warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("lang_dir", "place", "dateline"),
+    [
+        ("uk", "Київ", "Київ, 13 липня 2023\u202fр. —"),
+        ("pl", "Warszawa", "Warszawa, 13 lipca 2023 —"),
+    ],
+)
+def test_dateline_in_the_posts_own_language_is_located(lang_dir, place, dateline):
+    """CLDR spells Kyiv `Київ` in Ukrainian only, Warsaw `Warszawa` in Polish only: a release
+    in those languages datelined there was dated in the embargo's zone (the 12th: 21:00 in
+    Los Angeles is the 13th in Kyiv and Warsaw), with a warning."""
+    release = release_of(f"embargo: 2023-07-12T21:00:00-07:00\ndateline: {place}\n", lang_dir)
+    assert release.dateline == dateline
+    assert release.warnings == ()
+
+
 def test_dateline_at_an_unknown_place_warns_and_keeps_the_embargo_date(tmp_path):
     post = tmp_path / "content/en/news/x/index.md"
     post.parent.mkdir(parents=True)

@@ -109,7 +109,7 @@ def _zone(post: Post, key: str) -> ZoneInfo | None:
 
 
 def _dateline_day(
-    place: str, day: dt.date | dt.datetime, post: Post
+    place: str, day: dt.date | dt.datetime, post: Post, lang: str
 ) -> tuple[dt.date | dt.datetime, str | None]:
     """The date at the dateline's place: 09:00 in Los Angeles is already tomorrow in Shanghai.
     A place presskit cannot locate keeps the moment's own date, and says so."""
@@ -117,7 +117,7 @@ def _dateline_day(
         return day, None  # a calendar date is the same date everywhere it is quoted
     zone = _zone(post, "dateline_zone")
     if zone is None:
-        name = i18n.place_zone(place)
+        name = i18n.place_zone(place, lang)
         if name is None:
             return day, (
                 f"dateline {place!r}: no time zone known for this place; dated as in "
@@ -233,7 +233,7 @@ def release_for(
     if place and place.strip() and day is not None:
         if embargo is None:  # the date is shown in the dateline town's zone: it must have one
             _within_calendar(day, post, "date" if post.line_of("date") else "publishDate")
-        day, warning = _dateline_day(place.strip(), day, post)
+        day, warning = _dateline_day(place.strip(), day, post, lang)
         warnings += [warning] if warning else []
         dateline = i18n.label(
             lang, "dateline", place=place.strip(), date=i18n.format_date(day, lang)
