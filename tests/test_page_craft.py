@@ -159,6 +159,30 @@ def test_the_ending_is_never_split_from_the_release(tmp_path, filler_mm):
     assert page_of("contacts") == page_of("about")
 
 
+@pytest.mark.parametrize("filler_mm", range(214, 246, 4))
+def test_a_lead_in_is_laid_out_on_the_page_of_what_it_introduces(tmp_path, filler_mm):
+    """The markup tests check the `lead-in` class; this one lays the page out: wherever the
+    page breaks, "Run this:" shares the page of its command, of its figure and of its quote."""
+    config = load_config(EXAMPLE_CONFIG)
+    theme = load_theme("default", config.root)
+    post = parse_post("---\ntitle: t\n---\n", tmp_path / "content/en/news/x/index.md")
+    kinds = {
+        "code": '<div class="sourceCode"><pre><code>$ istioctl install</code></pre></div>',
+        "figure": '<figure class="image"><div style="height: 30mm"></div>'
+        "<figcaption>The mesh</figcaption></figure>",
+        "quote": '<figure class="quote"><blockquote><p>It works.</p></blockquote>'
+        "<figcaption>A user</figcaption></figure>",
+    }
+    for kind, block in kinds.items():
+        body = paper.keep_lead_ins(
+            f'<div style="height: {filler_mm}mm"></div><p>Run this:</p>{block}<p>After.</p>'
+        )
+        laid = list(boxes(layout(build_page(post, body, config, theme).html(), tmp_path)))
+        lead = next(n for n, b in laid if "lead-in" in classes(b))
+        follows = next(n for n, b in laid if b.element_tag in ("pre", "figure") and n >= lead)
+        assert lead == follows, (kind, lead, follows)
+
+
 ENGLISH = (
     "Istio 1.2 rotates the root certificate of the mesh. Operators of older releases must "
     "upgrade their sidecars before the old root expires, or traffic between services fails."
