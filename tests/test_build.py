@@ -637,7 +637,8 @@ NO_CHANGE = textwrap.dedent(
     result = build([sys.argv[1]], sys.argv[2])
     assert result.count("built") == 0, result.summary()
     # the render's stack; the PDF stage (sockets, TLS); package metadata and the worker pool,
-    # which a build that renders nothing has no use for
+    # which a build that renders nothing has no use for; time zones (no post or site names
+    # one) and the MIME table (the theme's logo is an SVG)
     heavy = [
         m
         for m in (
@@ -650,6 +651,9 @@ NO_CHANGE = textwrap.dedent(
             "presskit.output.pdf",
             "importlib.metadata",
             "multiprocessing",
+            "presskit.batch.workers",
+            "zoneinfo",
+            "mimetypes",
         )
         if m in sys.modules
     ]

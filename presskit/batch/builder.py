@@ -207,12 +207,21 @@ def build(
     # Shortcodes this process declared (a script calling build) reach the workers by module.
     declared = extensions.declared_modules()
 
-    # Workers start only if there is work, as soon as there is: they import while the
-    # remaining posts are examined.
-    # A pool the caller opened stays open (it is the caller's to close).
-    chosen = pool if pool is not None else make_executor(kind, jobs or cpu_count(), scheduler)
     # each folder listed once to tell content from the folders above it, not once per post
-    with contextlib.nullcontext(chosen) if pool is not None else chosen as work, one_listing():
+    with contextlib.ExitStack() as closing, one_listing():
+        # The executor is made when the batch first needs it (a build that renders nothing
+        # does not import it), and its workers start as soon as there is work: they import
+        # while the remaining posts are examined. A pool the caller opened stays open (it is
+        # the caller's to close).
+        chosen: Executor | None = pool
+
+        def renderers() -> Executor:
+            nonlocal chosen
+            if chosen is None:
+                made = make_executor(kind, jobs or cpu_count(), scheduler)
+                chosen = closing.enter_context(made)
+            return chosen
+
         documents: list[Document] = []
         posts: dict[int, Post] = {}
         # a post to render: the index of its first row → the rows (formats) it must write
@@ -244,7 +253,7 @@ def build(
                 if _pending(doc, source, outputs, inputs, previous, out):
                     todo.setdefault(head, []).append(index)
             if head in todo:
-                work.warm(len(todo))  # the first posts' workers import while the rest is examined
+                renderers().warm(len(todo))  # its workers import while the rest is examined
         _link_translations(documents, posts)
 
         finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}
@@ -327,7 +336,7 @@ def build(
                     post_files(posts[i].path, _depends(documents, todo[i]), inputs),
                     bool(section_args(i)),
                 )
-                if work.remote
+                if renderers().remote
                 else TaskFiles(),
             )
             for i in order
@@ -359,7 +368,7 @@ def build(
         result = BuildResult(documents, out, 0.0, next_lift=lift)
         if todo:
             try:
-                work.run(tasks, done)
+                renderers().run(tasks, done)
             except PresskitError:
                 save()  # what finished is on record before the one line goes out
                 raise
@@ -375,7 +384,7 @@ def build(
             make_kit(
                 result,
                 kit,
-                work,
+                renderers(),
                 kit_posts,
                 inputs,
                 timeout,
@@ -390,7 +399,16 @@ def build(
                 if other != kit_fmt:
                     mine = {i: p for i, p in posts.items() if documents[i].format == other}
                     make_other_kit(
-                        result, kit, work, mine, inputs, timeout, report, previous_kit, now, other
+                        result,
+                        kit,
+                        renderers(),
+                        mine,
+                        inputs,
+                        timeout,
+                        report,
+                        previous_kit,
+                        now,
+                        other,
                     )
 
     write_manifest(out, documents + kept, kit_record(result, kit))

@@ -7,7 +7,6 @@ one `path:line: reason` each, are always printed.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -86,7 +85,7 @@ class BarReporter(Reporter):
 
     def draw(self, current: str) -> None:
         done = sum(self.counts.values())
-        width = shutil.get_terminal_size((80, 20)).columns
+        width = _terminal_width()
         bar_width = 24
         filled = bar_width * done // max(self.total, 1)
         bar = "#" * filled + "-" * (bar_width - filled)
@@ -99,7 +98,7 @@ class BarReporter(Reporter):
         self.draw(message)
 
     def finish(self, result: BuildResult) -> None:
-        self.stream.write("\r" + " " * (shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
+        self.stream.write("\r" + " " * (_terminal_width() - 1) + "\r")
         summarize(result, lambda text: print(printable(text, newlines=False), file=self.stream))
 
 
@@ -123,3 +122,10 @@ def reporter_for(stream: TextIO, *, quiet: bool) -> Reporter:
     if not quiet and stream.isatty():
         return BarReporter(stream)
     return LineReporter(stream, quiet=quiet)
+
+
+def _terminal_width() -> int:
+    """shutil's answer, imported only when a progress line is drawn (`--quiet` draws none)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 20)).columns

@@ -16,8 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from presskit import i18n
 from presskit.brand import Config, Contact, contacts_from
@@ -29,6 +28,9 @@ from presskit.source.post import (
     shorten,
     shortened_warning,
 )
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 CONTENT_DIR = "content"
 
@@ -100,6 +102,8 @@ def _zone(post: Post, key: str) -> ZoneInfo | None:
             post.path,
             line=post.line_of(key),
         )
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only for a post that names a zone
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -123,6 +127,8 @@ def _dateline_day(
                 f"dateline {place!r}: no time zone known for this place; dated as in "
                 f"{i18n.zone_name(day)} (add `dateline_zone: Area/City` to the front matter)"
             )
+        from zoneinfo import ZoneInfo
+
         zone = ZoneInfo(name)
     return day.astimezone(zone), None
 

@@ -6,8 +6,6 @@ the wheel alike; a user's copy is any folder with the same files.
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +32,13 @@ class Theme:
 
 def data_uri(path: Path) -> str:
     """Assets go inline, so the HTML is self-contained and WeasyPrint fetches nothing."""
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    import base64
+
+    kind = "image/svg+xml" if path.suffix.lower() == ".svg" else None
+    if kind is None:  # an SVG logo (every theme's) without reading the system's MIME table
+        import mimetypes
+
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
