@@ -114,6 +114,7 @@ class DaskExecutor(Executor):
         self._start_error: BaseException | None = None
         self._log_levels: dict[logging.Logger, int] = {}
         self._forking = False  # holding the fork server our LocalCluster's workers fork from
+        self._refusing: set[str] = set()  # workers of another presskit version
 
     @property
     def remote(self) -> bool:
@@ -310,8 +311,11 @@ class DaskExecutor(Executor):
 
         key = f"presskit-{task.id}-{uuid.uuid4().hex[:8]}"
         # Never pinned to a worker: a pinned task skips the scheduler's queue and would wait
-        # on a busy worker, and die with it, beside the post that kills it.
-        item.future = client.submit(remote_call, payload, key=key, pure=False)
+        # on a busy worker, and die with it, beside the post that kills it. Only once a worker
+        # of another presskit version has refused a post are tasks kept to the others: it
+        # refuses at once, so it would be free first and take post after post.
+        others = self._others(client) if self._refusing else None
+        item.future = client.submit(remote_call, payload, key=key, pure=False, workers=others)
         item.started = item.worker = None
         running[key] = item
 
@@ -347,6 +351,12 @@ class DaskExecutor(Executor):
             done(task, Result.failure(message))
             return
         payload = future.result()
+        refused = payload.pop("refused_by", None)
+        if refused is not None:  # a worker of another presskit version: not this post's fault
+            self._refusing.add(refused)
+            if self._others(client):
+                self._submit(client, item, running)
+                return
         extra = self._on_demand(task.files, payload.get("files", ()), item.shipped)
         if extra and item.attempts < 2:
             item.shipped = {**item.shipped, **extra}
@@ -365,6 +375,14 @@ class DaskExecutor(Executor):
         elif output:
             payload = _written(payload, Path(task.args[output]))
         done(task, Result.from_dict(payload))
+
+    def _others(self, client: Any) -> list[str]:
+        """The workers that have not refused a post for their presskit version."""
+        try:
+            workers = client.scheduler_info()["workers"]
+        except Exception:  # noqa: BLE001 - a scheduler going away: `run` says so next round
+            workers = {}
+        return [w for w in workers if w not in self._refusing]
 
     @staticmethod
     def _on_demand(files: TaskFiles, asked: Iterable[str], shipped: dict[str, bytes]) -> dict:

@@ -17,7 +17,6 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from presskit import __version__
-from presskit.errors import PresskitError
 
 
 class WarmUp(WorkerPlugin):
@@ -30,9 +29,10 @@ class WarmUp(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         if self.version != __version__:
-            raise PresskitError(
-                f"this Dask worker runs presskit {__version__}, the build {self.version}"
-            )
+            # Nothing to warm: it refuses each task (`remote_call`) and the build sends the
+            # post to another worker. Raising here failed the whole build when this worker
+            # was there before it, and did nothing when it joined later.
+            return
         from presskit.batch.workers import warm_up
 
         warm_up()
@@ -74,10 +74,12 @@ def remote_call(payload: dict[str, Any]) -> dict[str, Any]:
 
     if payload["version"] != __version__:
         where = payload["args"].get("path", "task")
+        where = payload["originals"].get(where, where)
         return {
             "ok": False,
             "error": f"{where}: the Dask worker runs presskit {__version__}, "
             f"the build {payload['version']}",
+            "refused_by": get_worker().address,  # for the build: send it elsewhere
         }
     cache = _cache_folder(get_worker())
     with _RENDER_LOCK:
