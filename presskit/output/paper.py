@@ -350,12 +350,13 @@ CODE_BLOCK = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)(.*?)(</code>\s*</pre>)"
 CODE_LINE = re.compile(r'<span id="cb[^"]*">(.*?)</span>\n?(?=<span id="cb|$)', re.S)
 TAG = re.compile(r"<[^>]*>")
 
-# The fewest columns a code line is assumed to hold (the default theme's A4 measure holds about
-# 85): a line of N columns wraps onto at most ceil(N / WRAP_COLUMNS) lines, and only a line that
-# can wrap carries ↪ marks. Each mark is a background layer WeasyPrint lays out and draws as an
+# The fewest columns a code line is assumed to hold: the default theme's A4 measure holds about
+# 85, an A5 page's about 52, and A5 inside a quote and three nested lists about 42. A line of N
+# columns wraps onto at most ceil(N / WRAP_COLUMNS) lines, and only a line that can wrap carries
+# ↪ marks. Each mark is a background layer WeasyPrint lays out and draws as an
 # SVG on every line that has it, wrapped or not: twelve on every line were 17 % of a corpus
 # post's render.
-WRAP_COLUMNS = 40
+WRAP_COLUMNS = 32
 # How many marks a line gets, rounded up to one of these (each has its rule in press.css).
 MARK_TIERS = (1, 2, 4, 12)
 
