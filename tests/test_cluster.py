@@ -457,6 +457,32 @@ def test_a_lost_scheduler_fails_the_build_in_one_line_after_saving_the_manifest(
         assert (out / source.replace("/index.md", ".pdf")).is_file()
 
 
+def test_symlinks_in_a_bundle_render_on_dask_as_here_and_only_inside_the_tree_travel(tmp_path):
+    """A bundle's `link.png -> real.png` (one picture for two names): the task shipped the
+    file under its target's name only, so the worker printed a placeholder where the local
+    render drew the picture. A link out of the tree (`secret.png -> ../../../outside.png`),
+    which the local render refuses to read, sent the outside file's bytes to the worker."""
+    from presskit.batch.inputs import Inputs, Settings, post_files
+
+    content = tmp_path / "content"
+    bundle = content / "en/news/pics"
+    write(bundle / "index.md", "---\ntitle: Pics\ndate: 2024-05-01\n---\n\n![l](link.png)\n")
+    (bundle / "real.png").write_bytes(PNG)
+    (bundle / "link.png").symlink_to("real.png")
+    (tmp_path / "outside.png").write_bytes(PNG)
+    (bundle / "secret.png").symlink_to(tmp_path / "outside.png")
+    files = post_files(bundle / "index.md", [], Inputs(Settings(None, None, True)))
+    assert bundle.resolve() / "link.png" in files.own
+    assert not [f for f in files.own if f.resolve() == (tmp_path / "outside.png").resolve()]
+
+    local = build([content], tmp_path / "local", jobs=1, offline=True)
+    dask = build([content], tmp_path / "dask", jobs=1, offline=True, executor="dask-local")
+    assert local.ok and dask.ok, [d.error for d in local.failed + dask.failed]
+    assert not dask.documents[0].warnings, dask.documents[0].warnings
+    pdf = "en/news/pics.pdf"
+    assert (tmp_path / "local" / pdf).read_bytes() == (tmp_path / "dask" / pdf).read_bytes()
+
+
 def test_dask_local_writes_every_format_as_the_local_pool_does(tmp_path):
     """One task per post carries both formats; each comes back as bytes with its own record."""
     content = tmp_path / "content"

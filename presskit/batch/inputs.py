@@ -344,11 +344,21 @@ def post_files(post: Path, depends: Iterable[str], inputs: Inputs) -> TaskFiles:
     # the site's config, data, templates and the post's boilerplates: a worker elsewhere
     # finds the site around the post as it is here
     from_site = [f.resolve() for f in inputs.site_files(post) if f.is_file()]
+    readable = (folder.resolve(), *site)
+    # Each file under the name the post uses (its folder resolved, as the worker's tree
+    # mirrors resolved paths), with the bytes of what it leads to: a bundle's link.png ->
+    # real.png is read as link.png here too. A link that leads out of the tree is not sent:
+    # the render here refuses to read it, and its target is no file of the post's.
+    named = [post.resolve()]  # as the task's `path` names it
+    for file in own[1:]:
+        target = file.resolve()
+        if any(target.is_relative_to(root) for root in readable):
+            named.append(file.parent.resolve() / file.name)
     return TaskFiles(
         paths=("path", "out", "config", "theme"),
         output="out",
-        own=tuple(dict.fromkeys(f.resolve() for f in own)),
+        own=tuple(dict.fromkeys(named)),
         shared=tuple(dict.fromkeys([*inputs.shared_files(inputs.config_path(post)), *from_site])),
-        readable=(folder.resolve(), *site),
+        readable=readable,
         site=site,
     )
