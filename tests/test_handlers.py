@@ -41,7 +41,8 @@ def test_quote_caption_is_text(tmp_path: Path) -> None:
     body = '{{< quote caption="A <b>&amp; *x* \\"q\\"" >}}\nSaid **this**.\n{{< /quote >}}\n'
     html, _ = render(tmp_path, body)
     assert '<figure class="quote">' in html
-    assert '<figcaption>A &lt;b&gt;&amp;amp; *x* "q"</figcaption>' in html
+    # text, never markup; its straight quotes made typographic, as the body's are
+    assert "<figcaption>A &lt;b&gt;&amp;amp; *x* “q”</figcaption>" in html
     assert "<strong>this</strong>" in html
 
 

@@ -229,7 +229,7 @@ def test_title_apostrophes_are_escaped_first():
     ],
 )
 def test_typed_quotes_made_typographic(typed, printed):
-    from presskit.output.paper import typographic_quotes
+    from presskit.shortcodes.typography import typographic_quotes
 
     assert typographic_quotes(typed) == printed
 
@@ -259,3 +259,26 @@ def pixel(image: Any, x: int, y: int) -> int:
     value = image.getpixel((x, y))
     assert isinstance(value, int)
     return value
+
+
+def test_shortcode_captions_and_speakers_get_typographic_quotes(tmp_path):
+    """A shortcode's words are text, never Markdown: pandoc's `smart` extension did not see
+    them, and `caption="Istio's 4th Birthday!"` (corpus istio-4th-birthday) printed a straight
+    apostrophe under a body of `Istio’s`."""
+    post = tmp_path / "content/en/news/x/index.md"
+    post.parent.mkdir(parents=True)
+    (post.parent / "1.png").write_bytes(b"")
+    post.write_text(
+        "---\ntitle: T\n---\n\nIstio's birthday.\n\n"
+        '{{< image link="./gone.png" caption="Istio\'s 4th Birthday!" alt="The \'cake\'" >}}\n\n'
+        "{{< quote caption=\"Pat O'Brien, 'the' CTO\" >}}\nIt works.\n{{< /quote >}}\n",
+        encoding="utf-8",
+    )
+    done = run_presskit("html", str(post))
+    assert done.returncode == 0, done.stderr
+    html = done.stdout[done.stdout.index("<main") :]
+    assert "Istio’s birthday." in html
+    assert "<figcaption>Istio’s 4th Birthday!</figcaption>" in html
+    assert "The ‘cake’" in html
+    assert "Pat O’Brien, ‘the’ CTO" in html
+    assert "O'Brien" not in html and "Istio's" not in html

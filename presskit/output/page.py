@@ -29,6 +29,7 @@ from presskit.output import paper
 from presskit.output.fonts import FontStacks, stacks_for
 from presskit.output.release import QRTooLong, Release, qr_svg_uri, release_for
 from presskit.shortcodes.declare import REGISTRY
+from presskit.shortcodes.typography import typographic_quotes
 from presskit.source.post import Post
 from presskit.themes import Theme, data_uri
 
@@ -191,7 +192,7 @@ class Options:
 def typographic_front_matter(post: Post) -> Post:
     """The post with typographic quotes in what the page prints from its front matter (title,
     subtitle, summary, authors): the body has them from pandoc, the cover had `Istio's`."""
-    smart = paper.typographic_quotes
+    smart = typographic_quotes
     return replace(
         post,
         title=smart(post.title),

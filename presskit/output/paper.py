@@ -309,43 +309,6 @@ def keep_lead_ins(fragment: str) -> str:
     return QUOTE_LEAD_IN.sub(r'<p class="lead-in">\1</p>\2', fragment)
 
 
-def _latin(char: str) -> bool:
-    return (char.isascii() and char.isalnum()) or "\u00c0" <= char <= "\u024f"
-
-
-def typographic_quotes(text: str) -> str:
-    """Straight quotes typed in front matter made typographic, as pandoc's `smart` extension
-    makes them in the body: `Istio's "ambient" mode` → `Istio’s “ambient” mode`, and
-    `的"环境"模式` → `的“环境”模式`. Double quotes pair up in turn; `'` after a Latin letter
-    or digit is an apostrophe (or a closing quote: both are ’), and so is one before a
-    year's digits (`'90s`); any other `'` opens, or closes a quote it opened."""
-    if "'" not in text and '"' not in text:
-        return text
-    out = []
-    double_open = single_open = False
-    for index, char in enumerate(text):
-        if char == '"':
-            out.append("”" if double_open else "“")
-            double_open = not double_open
-        elif char == "'":
-            before = text[index - 1] if index else ""
-            after = text[index + 1 : index + 4]
-            year = after[:2].isdigit() and not after[2:].isdigit()
-            if _latin(before) or year:
-                out.append("’")
-                if not _latin(after[:1]):  # not inside a word: it closes the open quote
-                    single_open = False
-            elif single_open:
-                out.append("’")
-                single_open = False
-            else:
-                out.append("‘")
-                single_open = True
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 CODE_BLOCK = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)(.*?)(</code>\s*</pre>)", re.S)
 CODE_LINE = re.compile(r'<span id="cb[^"]*">(.*?)</span>\n?(?=<span id="cb|$)', re.S)
 TAG = re.compile(r"<[^>]*>")

@@ -32,6 +32,7 @@ from presskit.shortcodes import markers
 from presskit.shortcodes.declare import REGISTRY, Declaration, Param, kind_of, shortcode
 from presskit.shortcodes.expand import text_language
 from presskit.shortcodes.tree import descendants
+from presskit.shortcodes.typography import typographic_quotes
 from presskit.shortcodes.unparse import unparse_blocks, unparse_inlines
 from presskit.source.lexer import Text, parse
 
@@ -243,6 +244,13 @@ class Call:
         value = self.param(key, position)
         return "" if value is None else str(value)
 
+    def words(self, key: str, position: int | None = None) -> str:
+        """A parameter the page prints as words (a caption, a speaker, a title), its straight
+        quotes made typographic as the body's are: `caption="Pat O'Brien"` printed `O'Brien`
+        beside a body of `O’Brien`s (the value is text, never Markdown, so pandoc's `smart`
+        extension does not see it)."""
+        return typographic_quotes(self.text_param(key, position))
+
     def label(self, ctx: Context, key: str, **values: str) -> str:
         """One of the declaration's words in the document's language."""
         if self.declaration is None:
@@ -402,7 +410,7 @@ def quote(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     if not call.is_block:
         # An inline quote cannot hold a figure: keep it a quotation in the running text.
         return pf.Quoted(*call.inlines())
-    caption = call.text_param("caption")
+    caption = call.words("caption")
     parts: list[pf.Element] = [pf.BlockQuote(*call.blocks())]
     if caption:
         dash = CAPTION_DASHES.get(i18n.html_lang(ctx.lang).split("-")[0])
@@ -421,7 +429,7 @@ def quote_html(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     """`figure.quote`: the block quote with its caption as `figcaption`."""
     if not call.is_block:
         return pf.Quoted(*call.inlines())
-    caption = call.text_param("caption")
+    caption = call.words("caption")
     figure_caption = pf.Caption(pf.Plain(*text_inlines(caption))) if caption else None
     return pf.Figure(pf.BlockQuote(*call.blocks()), caption=figure_caption, classes=["quote"])
 
@@ -478,12 +486,12 @@ def text(call: Call, ctx: Context) -> pf.Element:
 @shortcode("gloss", params=[Param("term", 0)])
 def gloss(call: Call, ctx: Context) -> pf.Element:
     """The term as written; the glossary entry it points to lives on the website."""
-    return pf.Span(*(call.inlines() or text_inlines(call.text_param("term"))))
+    return pf.Span(*(call.inlines() or text_inlines(call.words("term"))))
 
 
 @gloss.renderer("html")
 def gloss_html(call: Call, ctx: Context) -> pf.Element:
-    return pf.Span(*(call.inlines() or text_inlines(call.text_param("term"))), classes=["gloss"])
+    return pf.Span(*(call.inlines() or text_inlines(call.words("term"))), classes=["gloss"])
 
 
 def _wrapped(call: Call, css_class: str) -> pf.Element:
@@ -501,8 +509,8 @@ def tabset(call: Call, ctx: Context) -> pf.Element:
 @shortcode("tab", params=[Param("name", 0), Param("description")])
 def tab(call: Call, ctx: Context) -> pf.Element:
     """A tab becomes a titled section: paper cannot switch tabs, so all of them print."""
-    name = call.text_param("name")
-    description = call.text_param("description")
+    name = call.words("name")
+    description = call.words("description")
     head: list[pf.Block] = []
     if name:
         head.append(pf.Div(pf.Para(pf.Strong(*text_inlines(name))), classes=["tab-title"]))
@@ -579,9 +587,9 @@ def boilerplate(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
 def image(call: Call, ctx: Context) -> pf.Element:
     """Istio's figure: `link`, `caption`, `alt`/`title` falling back to the caption, `width`."""
     link = call.text_param("link")
-    caption = call.text_param("caption")
-    title = call.text_param("title") or caption
-    alt = call.text_param("alt") or title
+    caption = call.words("caption")
+    title = call.words("title") or caption
+    alt = call.words("alt") or title
     width = call.text_param("width")
     figure_caption = pf.Caption(pf.Plain(*text_inlines(caption))) if caption else None
     problem = _image_problem(link, ctx)
@@ -618,7 +626,7 @@ def video(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     link = pf.Link(pf.Str(url), url=url)
     if not call.is_block:
         return link
-    words = call.text_param("title") or i18n.label(ctx.lang, "view_online")
+    words = call.words("title") or i18n.label(ctx.lang, "view_online")
     return pf.Para(pf.Strong(*text_inlines(words)), pf.LineBreak(), link)
 
 
@@ -631,7 +639,7 @@ def video_html(call: Call, ctx: Context) -> pf.Element | list[pf.Element]:
     if url is None:
         return []
     return embed(
-        url, call.is_block, ctx.lang, call.text_param("title"), lambda m: ctx.warn(m, *call.pos)
+        url, call.is_block, ctx.lang, call.words("title"), lambda m: ctx.warn(m, *call.pos)
     )
 
 
