@@ -127,3 +127,32 @@ def test_the_kit_is_written_while_its_sections_are_joined(sections, monkeypatch)
     written = [at for at, _ in seen]
     assert len(seen) == 4  # the three sections, then the one the information comes from
     assert written[0] < written[1] < written[2] < written[3] < len(out.getvalue())
+
+
+def test_a_join_that_fails_leaves_the_kit_there_was(tmp_path, monkeypatch):
+    from conftest import EXAMPLE_CONFIG
+
+    from presskit.batch.builder import build
+    from presskit.errors import PresskitError
+
+    root = tmp_path / "content"
+    for name, text in (("a", "Text of A."), ("b", "Text of B.")):
+        (root / f"en/news/{name}").mkdir(parents=True)
+        (root / f"en/news/{name}/index.md").write_text(
+            f"---\ntitle: Post {name}\ndate: 2024-03-01\n---\n\n{text}\n", "utf-8"
+        )
+    out = tmp_path / "out"
+    assert build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1).ok
+    before = (out / "kit.pdf").read_bytes()
+    (root / "en/news/b/index.md").write_text(
+        "---\ntitle: Post b\ndate: 2024-03-01\n---\n\nText of B, corrected.\n", "utf-8"
+    )
+
+    def finish(*args: Any) -> None:  # the kit written but for its cross-reference stream
+        raise PresskitError("disk full")
+
+    monkeypatch.setattr(pdfjoin._Writer, "finish", finish)
+    with pytest.raises(PresskitError, match="disk full"):  # the build's one-line error
+        build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1)
+    assert (out / "kit.pdf").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".kit.pdf")) == []
