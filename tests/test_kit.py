@@ -292,6 +292,39 @@ def test_a_mixed_kit_cover_label_has_room_for_every_language(kit):
     assert all(c["x0"] >= label_right + 2 or c["top"] >= label_bottom for c in value)
 
 
+def _title_fonts(pdf: Path, titles: tuple[str, ...]) -> dict[str, set[str]]:
+    """The faces each title is set in, on any page, from its glyphs of 14 pt or more."""
+    import pdfplumber
+
+    found: dict[str, set[str]] = {title: set() for title in titles}
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            big = [c for c in page.chars if c["size"] >= 14]
+            text = "".join(c["text"] for c in big)
+            for title in titles:
+                at = text.find(title)
+                if at >= 0:
+                    found[title] |= {c["fontname"].split("+")[-1] for c in big[at : at + 4]}
+    return found
+
+
+def test_a_formal_kit_sets_its_headings_in_the_theme_serif(kit, tmp_path):
+    """The formal theme sets headings in its serif (`body h1 { font-family: inherit }`); the
+    kit's per-language rule `.lang-1 h1` outweighed it, so a formal kit had sans post titles
+    and a sans `Contents` over serif text, unlike the same posts' own PDFs."""
+    _, _, root = kit
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="press-kit", jobs=2, theme="formal")
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    titles = ("Launch day", "发布日", "Contents")
+    for title, faces in _title_fonts(out / "press-kit.pdf", titles).items():
+        assert faces and all("Serif" in face for face in faces), (title, faces)
+    # the default theme's headings stay in its sans
+    _, default_out, _ = kit
+    for title, faces in _title_fonts(default_out / "press-kit.pdf", titles).items():
+        assert faces and all("Sans" in face for face in faces), (title, faces)
+
+
 # --------------------------------------------------------------------------- the kit assembled
 
 
