@@ -97,6 +97,10 @@ def test_the_rule_leaves_markup_alone() -> None:
     assert break_long_words(done) == done  # once is enough: no second pass adds breaks
     short = "<p>" + "x" * 256 + "</p>"
     assert break_long_words(short) == short
+    # a long attribute (the logo's data: URI) and long text split by a tag: nothing to break
+    text = f"{'x' * 200}<b>{'x' * 200}</b>&nbsp;{ZWSP.join(['y' * 200] * 3)}"
+    logo = f'<img src="{uri}"><p>{text}</p>'
+    assert break_long_words(logo) is logo
 
 
 def test_a_50000_character_title_renders(tmp_path) -> None:
