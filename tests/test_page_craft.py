@@ -585,3 +585,34 @@ def test_only_a_code_line_that_can_wrap_gets_room_for_marks():
     assert '<span class="marks-1" id="cb1-1">' in highlighted
     assert '<span id="cb1-2">' in highlighted
     assert "\n" not in highlighted  # a kept newline is a blank line
+
+
+def test_pandocs_line_anchors_are_left_out_of_code_on_paper():
+    """pandoc links each highlighted line to itself for the web; on paper that is boxes, links
+    and destinations to lay out and write for nothing. An empty line keeps its empty link (it
+    is what gives the line its height); a line the post links to keeps its id."""
+
+    def line(n: int, inner: str) -> str:
+        anchor = f'<a href="#cb1-{n}" aria-hidden="true" tabindex="-1"></a>'
+        return f'<span id="cb1-{n}">{anchor}{inner}</span>'
+
+    block = (
+        '<pre class="sourceCode yaml"><code class="sourceCode yaml">'
+        + "\n".join(
+            [
+                line(1, '<span class="fu">kind</span><span class="kw">:</span>'),
+                line(2, ""),
+                line(3, '<span class="fu">' + "y" * (paper.WRAP_COLUMNS + 5) + "</span>"),
+                line(4, '<span class="at">  spec</span>'),
+            ]
+        )
+        + "</code></pre>"
+    )
+    done = paper.code_lines('<p>See <a href="#cb1-4">line 4</a>.</p>' + block)
+    assert re.findall(r"<code[^>]*>(<span[^>]*>)", done) == ["<span>"]
+    assert 'aria-hidden="true"' not in done.replace(line(2, ""), "")
+    assert line(2, "") in done  # the empty line, as pandoc wrote it
+    assert '<span class="marks-1"><span class="fu">yyy' in done
+    assert '<span id="cb1-4"><span class="at">  spec</span></span>' in done
+    assert 'id="cb1-1"' not in done and 'id="cb1-3"' not in done
+    assert "\n" not in done

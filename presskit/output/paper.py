@@ -325,6 +325,11 @@ def keep_lead_ins(fragment: str) -> str:
 CODE_BLOCK = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)(.*?)(</code>\s*</pre>)", re.S)
 CODE_LINE = re.compile(r'<span id="cb[^"]*">(.*?)</span>\n?(?=<span id="cb|$)', re.S)
 TAG = re.compile(r"<[^>]*>")
+# pandoc's anchor on each highlighted line: the line's id, and an empty link to it.
+LINE_ANCHOR = re.compile(
+    r'<span id="(cb[^"]*)"><a href="#\1" aria-hidden="true" tabindex="-1"></a>'
+)
+LINKED_LINE = re.compile(r'href="#(cb[^"]*)"')
 
 # The fewest columns a code line is assumed to hold: the default theme's A4 measure holds about
 # 85, an A5 page's about 52, and A5 inside a quote and three nested lists about 42. A line of N
@@ -341,13 +346,20 @@ def code_lines(fragment: str) -> str:
     """Each line of a code block as its own `span` (pandoc's highlighter already makes one per
     line; plain blocks get `span.line`), with no newline between them: the theme sets each as a
     block that hangs its continuation lines and marks them with ↪ when a long line wraps.
-    A line long enough to wrap gets class `marks-K`: room for K marks (see WRAP_COLUMNS)."""
+    A line long enough to wrap gets class `marks-K`: room for K marks (see WRAP_COLUMNS).
+
+    pandoc anchors each highlighted line for the web (`<span id="cb1-3"><a href="#cb1-3" …>`,
+    a link from the line to itself). On paper there is nothing to click, yet each is a box
+    WeasyPrint lays out, a link and a named destination it writes, and the id gives the line,
+    and every token in it, a style of its own: a quarter of the body render of a post with
+    135 lines of code. They are left out; a line the post links to keeps its id."""
+    linked = set(LINKED_LINE.findall(LINE_ANCHOR.sub("", fragment)))
 
     def lines(match: re.Match[str]) -> str:
         start, code, end = match.groups()
         if '<span id="cb' in code:
             code = CODE_LINE.sub(
-                lambda line: _line(line.group(0).rstrip("\n"), line.group(1), highlighted=True),
+                lambda line: _highlighted(line.group(0).rstrip("\n"), line.group(1), linked),
                 code,
             )
         else:
@@ -357,6 +369,19 @@ def code_lines(fragment: str) -> str:
         return start + code + end
 
     return CODE_BLOCK.sub(lines, fragment)
+
+
+def _highlighted(whole: str, inner: str, linked: set[str]) -> str:
+    anchor = LINE_ANCHOR.match(whole)
+    if anchor is None or whole[anchor.end() :] == "</span>":
+        # an empty line's empty link is what gives it a line's height: kept, with its target
+        return _line(whole, inner, highlighted=True)
+    marks = _marks(inner)
+    ident = anchor.group(1)
+    attributes = (f' class="{marks}"' if marks else "") + (
+        f' id="{ident}"' if ident in linked else ""
+    )
+    return f"<span{attributes}>{whole[anchor.end() :]}"
 
 
 def _line(whole: str, inner: str, *, highlighted: bool) -> str:
