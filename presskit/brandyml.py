@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from presskit.errors import PresskitError
 
 BRAND_YML_NAMES = ("_brand.yml", "_brand.yaml")
@@ -73,6 +71,8 @@ def read_text(path: Path, what: str) -> str:
 
 def read_brand_yml(path: Path) -> dict[str, Any]:
     """The `[brand]` table that the brand.yml file amounts to (absolute logo path)."""
+    import yaml  # only with a brand file: the batch's no-change path never reads one
+
     text = read_text(path, "brand file")
     try:
         data = yaml.safe_load(text)

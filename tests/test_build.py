@@ -638,7 +638,8 @@ NO_CHANGE = textwrap.dedent(
     assert result.count("built") == 0, result.summary()
     # the render's stack; the PDF stage (sockets, TLS); package metadata and the worker pool,
     # which a build that renders nothing has no use for; time zones (no post or site names
-    # one) and the MIME table (the theme's logo is an SVG)
+    # one) and the MIME table (the theme's logo is an SVG); PyYAML (the front matter is
+    # remembered from the first build)
     heavy = [
         m
         for m in (
@@ -654,6 +655,7 @@ NO_CHANGE = textwrap.dedent(
             "presskit.batch.workers",
             "zoneinfo",
             "mimetypes",
+            "yaml",
         )
         if m in sys.modules
     ]

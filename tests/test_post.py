@@ -6,6 +6,8 @@ Error cases compare the whole one-line message, because that line is what the us
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -757,3 +759,108 @@ def test_load_post_relative_path_uses_location_for_lang(monkeypatch: pytest.Monk
     monkeypatch.chdir(FIXTURES / "zh" / CNCF.parent)
     post = load_post("index.md")
     assert (post.path, post.lang) == (Path("index.md"), "zh")
+
+
+# --------------------------------------------------------------------------- the batch's memo
+
+MEMORABLE = {
+    "yaml": (
+        "---\ntitle: 1.10\ndate: 2023-07-12T09:00:00-07:00\npublishdate: 2023-07-12\n"
+        "draft: false\nweight: 3\nratio: 0.5\nnothing: ~\ntags: [a, 1, 2024-01-02]\n"
+        "params:\n  nested: {k: [x, {deep: yes}]}\ntitle: again\n---\n\nText.\n"
+    ),
+    "toml": (
+        '+++\ntitle = "T"\ndate = 2023-07-12T09:00:00+08:00\nday = 2023-07-12\n'
+        "[params]\nlist = [1, 2.5, true]\n+++\n\nText.\n"
+    ),
+    "json": (
+        '{\n  "title": "J",\n  "date": "2023-07-12",\n  "params": {"a": [null, 1]}\n}\n\nText.\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(MEMORABLE))
+def test_remembered_front_matter_reads_back_as_parsed(fmt, tmp_path, monkeypatch):
+    # What the batch's memo hands back is the parser's own result, types, lines, plain texts
+    # and warnings (the duplicate `title`) included, and the parser is not called for it.
+    import presskit.source.post as post_module
+    from presskit.source.post import FrontMatterMemo, remembering
+
+    path = tmp_path / "post.md"
+    path.write_text(MEMORABLE[fmt], encoding="utf-8")
+    first = FrontMatterMemo()
+    with remembering(first):
+        parsed = load_post(path)
+    assert len(first.used) == 1
+    first.save(tmp_path)
+
+    def no_parse(split, path):  # the memo must answer
+        raise AssertionError(f"{fmt} parsed again")
+
+    monkeypatch.setitem(post_module._PARSERS, fmt, no_parse)
+    again = FrontMatterMemo.load(tmp_path)
+    with remembering(again):
+        remembered = load_post(path)
+    assert remembered == parsed and repr(remembered.meta) == repr(parsed.meta)
+    assert again.used == first.used
+
+
+def test_an_edited_front_matter_is_parsed_again_whatever_its_size_and_time(tmp_path):
+    from presskit.source.post import FrontMatterMemo, remembering
+
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: Launch\n---\n\nText.\n", encoding="utf-8")
+    before = path.stat()
+    memo = FrontMatterMemo()
+    with remembering(memo):
+        assert load_post(path).title == "Launch"
+    path.write_text("---\ntitle: Rocket\n---\n\nText.\n", encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    later = FrontMatterMemo(memo.used)
+    with remembering(later):
+        assert load_post(path).title == "Rocket"
+
+
+def test_a_memo_that_is_not_ours_is_ignored(tmp_path):
+    from presskit.source.post import FrontMatterMemo, remembering
+
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: Kept\n---\n\nText.\n", encoding="utf-8")
+    memo = FrontMatterMemo()
+    with remembering(memo):
+        load_post(path)
+    (key,) = memo.used
+    for broken in (
+        "{not json",
+        '{"version": "0.0.0 1", "entries": {}}',
+        json.dumps({"version": memo_version(), "entries": {key: {"meta": {"x": 1}}}}),
+        json.dumps(
+            {
+                "version": memo_version(),
+                "entries": {
+                    key: {"meta": {"q": 1}, "lines": {}, "plain": {"m": {}}, "warnings": []}
+                },
+            }
+        ),
+    ):
+        (tmp_path / FrontMatterMemo.FILE).write_text(broken, encoding="utf-8")
+        with remembering(FrontMatterMemo.load(tmp_path)):
+            assert load_post(path).title == "Kept"
+
+
+def test_broken_front_matter_is_not_remembered(tmp_path):
+    from presskit.source.post import FrontMatterMemo, remembering
+
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: [oops\n---\n\nText.\n", encoding="utf-8")
+    memo = FrontMatterMemo()
+    for _ in range(2):
+        with remembering(memo), pytest.raises(PresskitError, match=r"post\.md:3: invalid YAML"):
+            load_post(path)
+    assert memo.used == {}
+
+
+def memo_version() -> str:
+    from presskit.source.post import _MEMO_VERSION
+
+    return _MEMO_VERSION

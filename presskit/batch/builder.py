@@ -66,7 +66,7 @@ from presskit.output.backends import (
     suffix_of,
 )
 from presskit.output.release import canonical_url, embargo_moment
-from presskit.source.post import Post, load_post
+from presskit.source.post import FrontMatterMemo, Post, load_post, remembering
 from presskit.source.site import one_listing
 from presskit.source.verdict import effective_front_matter, hugo_verdict
 
@@ -203,6 +203,7 @@ def build(
         raise PresskitError(f"cannot create output folder: {error.strerror}", out) from None
     remove_stale_temp_files(out)
     previous, previous_kit = ({}, {}) if force else read_manifest(out)
+    memo = FrontMatterMemo() if force else FrontMatterMemo.load(out)
 
     # Shortcodes this process declared (a script calling build) reach the workers by module.
     declared = extensions.declared_modules()
@@ -236,7 +237,10 @@ def build(
             by_source.setdefault(row.source, []).append(row)
         kept: list[Document] = []
         for source in sources:
-            first, post = _examine(source, inputs, langs, include, exclude, drafts, expired, now)
+            with remembering(memo):  # front matter parsed by the previous build, by its text
+                first, post = _examine(
+                    source, inputs, langs, include, exclude, drafts, expired, now
+                )
             if first is None:
                 kept += by_source.get(source.display, [])
                 continue
@@ -254,6 +258,7 @@ def build(
                     todo.setdefault(head, []).append(index)
             if head in todo:
                 renderers().warm(len(todo))  # its workers import while the rest is examined
+        memo.save(out)
         _link_translations(documents, posts)
 
         finished: set[int] = {i for i, doc in enumerate(documents) if doc.status != "pending"}

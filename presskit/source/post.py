@@ -18,12 +18,13 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from presskit import __version__
 from presskit.errors import Diagnostic, PresskitError, toml_problem
 
 __all__ = [
@@ -32,11 +33,13 @@ __all__ = [
     "MAX_NESTING",
     "MAX_POST_BYTES",
     "MAX_YAML_VALUES",
+    "FrontMatterMemo",
     "Post",
     "detect_lang_from_path",
     "load_post",
     "normalize_lang",
     "parse_post",
+    "remembering",
 ]
 
 # Real front matter is a few hundred bytes; anything near these limits is an accident or an attack.
@@ -465,125 +468,6 @@ def _parse_date(text: str) -> dt.date | dt.datetime:
     return dt.datetime(year, month, day, int(match["h"]), int(match["mi"]), second, micro, tzinfo)
 
 
-# --------------------------------------------------------------------------- YAML
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, mark: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.mark = mark
-
-
-class _YamlLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 core-schema scalars and without anchors, aliases or deep nesting.
-
-    YAML 1.1's `no`/`on`/`yes` booleans turn titles and language codes (`no` is Norwegian) into
-    bools; 1.2 keeps them strings. Aliases are refused outright because expanding them is how
-    a few hundred bytes become gigabytes.
-    """
-
-    # A class-level table PyYAML fills per class (typeshed's stubs call it an instance attribute)
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-        self.values = 0
-        self.duplicates: list[tuple[str, int]] = []
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused("YAML aliases are not allowed", event.start_mark)
-        self.values += 1
-        if self.values > MAX_YAML_VALUES:
-            raise _Refused(f"front matter has more than {MAX_YAML_VALUES} values", event.start_mark)
-        nests = isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent)
-        if nests:
-            self.depth += 1
-            if self.depth > MAX_NESTING:
-                raise _Refused(
-                    f"front matter is nested deeper than {MAX_NESTING} levels", event.start_mark
-                )
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            if nests:
-                self.depth -= 1
-
-    def note_duplicates(self, node: yaml.MappingNode) -> None:
-        seen: set[tuple[str, str]] = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                ident = (key_node.tag, key_node.value)
-                if ident in seen:
-                    self.duplicates.append((key_node.value, key_node.start_mark.line))
-                seen.add(ident)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            self.note_duplicates(node)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_int(loader: _YamlLoader, node: yaml.ScalarNode) -> int:
-    value = str(loader.construct_scalar(node))
-    text = value.replace("_", "")
-    sign = -1 if text.startswith("-") else 1
-    text = text.lstrip("+-")
-    try:
-        if text[:2] in ("0o", "0x"):
-            return sign * int(text[2:], 8 if text[1] == "o" else 16)
-        return sign * int(text, 10)  # YAML 1.2: a leading 0 is not octal
-    except ValueError:
-        shown = (
-            value if len(value) <= 40 else f"{value[:20]}…{value[-8:]} ({len(value)} characters)"
-        )
-        raise yaml.constructor.ConstructorError(
-            None, None, f"invalid integer {shown!r}", node.start_mark
-        ) from None
-
-
-def _construct_timestamp(loader: _YamlLoader, node: yaml.ScalarNode) -> Any:
-    value = str(loader.construct_scalar(node))
-    try:
-        return _parse_date(value)
-    except ValueError:
-        # Keep the text: only the date fields complain (with the reason), a title may be anything.
-        return value
-
-
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
-_YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:timestamp",
-    re.compile(f"^(?:{_DATE.pattern})$", re.VERBOSE),
-    list("0123456789"),
-)
-_YamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-
-
 @dataclass
 class _Parsed:
     meta: dict[Any, Any]
@@ -615,78 +499,11 @@ def _kind(value: object) -> str:
 
 
 def _parse_yaml(split: _Split, path: Path) -> _Parsed:
-    offset = split.front_line
-    loader = None
-    try:
-        try:
-            loader = _YamlLoader(split.front)  # the reader already rejects control characters
-            root = loader.get_single_node()
-            if root is None:
-                return _Parsed({}, {}, {}, [])
-            if not isinstance(root, yaml.MappingNode):
-                kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-                raise PresskitError(
-                    f"front matter must be a mapping of keys to values, got {kind}",
-                    path,
-                    line=offset + root.start_mark.line,
-                )
-            loader.note_duplicates(root)
-            meta: dict[Any, Any] = {}
-            lines: dict[str, int] = {}
-            plain: dict[str, Any] = {}
-            for key_node, value_node in root.value:
-                key = loader.construct_object(key_node, deep=True)
-                try:
-                    hash(key)
-                except TypeError:
-                    raise PresskitError(
-                        f"front matter keys must be strings, got {_kind(key)}",
-                        path,
-                        line=offset + key_node.start_mark.line,
-                    ) from None
-                meta[key] = loader.construct_object(value_node, deep=True)
-                if isinstance(key, str):
-                    lines.setdefault(key, offset + key_node.start_mark.line)
-                    plain[key] = _plain_text(value_node)
-        except _Refused as exc:
-            raise PresskitError(exc.message, path, line=offset + exc.mark.line) from None
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = offset + mark.line if mark is not None else split.open_line
-            message = exc.problem or exc.context or "syntax error"
-            raise PresskitError(f"invalid YAML front matter: {message}", path, line=line) from None
-        except yaml.reader.ReaderError as exc:
-            line = offset + split.front.count("\n", 0, exc.position)
-            char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-            raise PresskitError(
-                f"invalid YAML front matter: unacceptable character #x{char:04x}: {exc.reason}",
-                path,
-                line=line,
-            ) from None
-        except yaml.YAMLError as exc:
-            message = str(exc).splitlines()[0] if str(exc) else "syntax error"
-            raise PresskitError(
-                f"invalid YAML front matter: {message}", path, line=split.open_line
-            ) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    dups = [
-        (f"duplicate key `{key}`; the last one wins", offset + line)
-        for key, line in loader.duplicates
-    ]
-    return _Parsed(meta, lines, plain, dups)
+    """YAML's parser (PyYAML) is imported with the first YAML front matter read: a build
+    whose posts were all read before (`FrontMatterMemo`) never imports it."""
+    from presskit.source.frontyaml import parse_yaml
 
-
-def _plain_text(node: Any) -> Any:
-    """Source text of plain scalars: a title `1.10` must not become `1.1`."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.style is None else None
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _plain_text(item) if isinstance(item, yaml.ScalarNode) else None for item in node.value
-        ]
-    return None
+    return parse_yaml(split, path)
 
 
 # --------------------------------------------------------------------------- TOML and JSON
@@ -1035,13 +852,152 @@ def _replace_surrogates(value: Any) -> Any:
     return value
 
 
+class FrontMatterMemo:
+    """Front matter parsed by earlier builds, by its text: an unchanged post is not parsed
+    again, and PyYAML is not even imported (together a sixth of a no-change build's CPU).
+
+    The key is the front matter's own text, with its format, its place in the file and the
+    presskit version, hashed: an edit anywhere in it is a new key, whatever the file's size
+    or time says. An entry is what the parser returned (values, key lines, plain texts,
+    warnings), written as tagged JSON only when it reads back exactly (`repr`-equal): dates,
+    times with their zones, numbers and strings; anything else is parsed each time. Errors
+    are never remembered: a broken post fails with its line on every build. The memo is
+    consulted only within `remembering` (the batch's examination), never by a render."""
+
+    FILE = ".presskit-front-matter.json"  # beside the manifest in the output folder
+
+    def __init__(self, known: dict[str, Any] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[str, Any] = {}  # what this batch read: the next memo
+
+    @classmethod
+    def load(cls, folder: Path) -> FrontMatterMemo:
+        """The memo an earlier build left in `folder`; empty when there is none (or it is
+        unreadable, or of another presskit version)."""
+        try:
+            data = json.loads((folder / cls.FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != _MEMO_VERSION:
+            return cls()
+        known = data.get("entries")
+        return cls(known if isinstance(known, dict) else None)
+
+    def save(self, folder: Path) -> None:
+        """Write what this batch read, when that differs from what it found (atomically; a
+        memo that cannot be written is only a slower next build)."""
+        from presskit.output.files import write_atomic
+
+        if self.used == self.known:
+            return
+        data = json.dumps({"version": _MEMO_VERSION, "entries": self.used}, ensure_ascii=False)
+        with contextlib.suppress(OSError, PresskitError):
+            write_atomic(folder / self.FILE, data, durable=False)
+
+    def parse(self, split: _Split, path: Path) -> _Parsed:
+        import hashlib
+
+        ident = [
+            _MEMO_VERSION,
+            split.fmt,
+            split.front,
+            split.front_line,
+            split.open_line,
+            split.json_keys,
+        ]
+        key = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
+        entry = self.known.get(key)
+        if entry is not None:
+            try:
+                parsed = _Parsed(
+                    _unmemo(entry["meta"]),
+                    {str(k): int(v) for k, v in entry["lines"].items()},
+                    _unmemo(entry["plain"]),
+                    [(str(m), int(n)) for m, n in entry["warnings"]],
+                )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                pass  # not what this version writes: parsed again
+            else:
+                self.used[key] = entry
+                return parsed
+        parsed = _PARSERS[str(split.fmt)](split, path)
+        try:
+            entry = {
+                "meta": _memo(parsed.meta),
+                "lines": parsed.lines,
+                "plain": _memo(parsed.plain),
+                "warnings": [[message, line] for message, line in parsed.warnings],
+            }
+        except _NotMemorable:
+            return parsed
+        if repr(_unmemo(entry["meta"])) == repr(parsed.meta) and repr(
+            _unmemo(entry["plain"])
+        ) == repr(parsed.plain):
+            self.used[key] = entry
+        return parsed
+
+
+_MEMO_VERSION = f"{__version__} 1"  # the second part: the entries' shape
+_memo_in_use: ContextVar[FrontMatterMemo | None] = ContextVar("_memo_in_use", default=None)
+
+
+@contextlib.contextmanager
+def remembering(memo: FrontMatterMemo) -> Iterator[None]:
+    """Within it, `load_post` takes front matter it has parsed before from `memo`."""
+    token = _memo_in_use.set(memo)
+    try:
+        yield
+    finally:
+        _memo_in_use.reset(token)
+
+
+class _NotMemorable(Exception):
+    pass
+
+
+def _memo(value: Any) -> Any:
+    """A front matter value as JSON, every container and date tagged (`{"m": …}` a mapping,
+    `{"l": …}` a list, `{"t": …}` a date-time, `{"d": …}` a date), so that it reads back as
+    the same types."""
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float and value == value and value not in (float("inf"), float("-inf")):
+        return value
+    if kind is list:
+        return {"l": [_memo(v) for v in value]}
+    if kind is dict and all(type(k) is str for k in value):
+        return {"m": {k: _memo(v) for k, v in value.items()}}
+    if kind is dt.datetime:
+        return {"t": value.isoformat()}
+    if kind is dt.date:
+        return {"d": value.isoformat()}
+    raise _NotMemorable
+
+
+def _unmemo(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    ((tag, inner),) = value.items()
+    if tag == "l":
+        return [_unmemo(v) for v in inner]
+    if tag == "m":
+        return {k: _unmemo(v) for k, v in inner.items()}
+    if tag == "t":
+        return dt.datetime.fromisoformat(inner)
+    if tag == "d":
+        return dt.date.fromisoformat(inner)
+    raise ValueError(f"unknown tag {tag!r}")
+
+
 def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | None) -> Post:
     text = _decode(source, path)
     split = _split(text, path)
+    memo = _memo_in_use.get()
     if split.fmt is None:
         parsed = _Parsed({}, {}, {}, [])
     else:
-        parsed = _PARSERS[split.fmt](split, path)
+        parsed = memo.parse(split, path) if memo is not None else _PARSERS[split.fmt](split, path)
         if not isinstance(parsed.meta, dict):
             raise PresskitError(
                 f"front matter must be a mapping of keys to values, got {_kind(parsed.meta)}",

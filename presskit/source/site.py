@@ -32,8 +32,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-import yaml
-
 from presskit.errors import PresskitError, toml_problem
 
 __all__ = [
@@ -83,6 +81,8 @@ def read_structured(path: Path, what: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PresskitError(f"{what} is not valid UTF-8", path) from None
+    import yaml  # a site's config: no-change builds of posts outside a site never import it
+
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
