@@ -617,6 +617,39 @@ def test_a_tmpdir_too_long_for_the_fork_servers_socket_spawns_the_workers(tmp_pa
     assert done.stdout.split() == ["2", "True"]
 
 
+PRELOAD_INTERRUPTED = textwrap.dedent(
+    """
+    import importlib.abc, os, signal, sys
+
+    class Interrupt(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "presskit.batch.workers":  # in the middle of the server's imports
+                os.kill(os.getpid(), signal.SIGINT)
+            return None
+
+    sys.meta_path.insert(0, Interrupt())
+    import presskit.batch.preload
+    print("warm", presskit.batch.workers._warm, signal.getsignal(signal.SIGINT).__name__)
+    """
+)
+
+
+def test_ctrl_c_during_the_fork_servers_imports_is_the_parents_to_handle():
+    # Ctrl-C reaches the whole process group: the server, still importing, printed its own
+    # KeyboardInterrupt traceback under the parent's one-line error. It now lets the parent
+    # stop it, and hands the usual handler on to the workers forked from it.
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_INTERRUPTED],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["warm", "True", "default_int_handler"]
+    assert "Traceback" not in done.stderr
+
+
 def test_a_forked_worker_has_the_environment_of_its_start(site, tmp_path, monkeypatch):
     # The fork server keeps the environment it started with: a worker forked from it later
     # takes the parent's, as a spawned worker does.
