@@ -848,6 +848,23 @@ def test_a_memo_that_is_not_ours_is_ignored(tmp_path):
             assert load_post(path).title == "Kept"
 
 
+def test_a_lone_surrogate_is_remembered_and_still_replaced(tmp_path):
+    # `"\ud800"` in YAML is a lone surrogate: the memo (UTF-8 on disk) must hold it, and the
+    # post read back from it is the one parsed (the surrogate shown as U+FFFD, with a warning)
+    from presskit.source.post import FrontMatterMemo, remembering
+
+    path = tmp_path / "post.md"
+    path.write_text('---\ntitle: "A \\ud800 B"\n---\n\nText.\n', encoding="utf-8")
+    memo = FrontMatterMemo()
+    with remembering(memo):
+        parsed = load_post(path)
+    memo.save(tmp_path)
+    with remembering(FrontMatterMemo.load(tmp_path)):
+        remembered = load_post(path)
+    assert remembered == parsed and remembered.title == "A \ufffd B"
+    assert any("surrogate" in w.message for w in remembered.warnings)
+
+
 def test_broken_front_matter_is_not_remembered(tmp_path):
     from presskit.source.post import FrontMatterMemo, remembering
 

@@ -890,7 +890,8 @@ class FrontMatterMemo:
 
         if self.used == self.known:
             return
-        data = json.dumps({"version": _MEMO_VERSION, "entries": self.used}, ensure_ascii=False)
+        # ASCII: a value may hold a lone surrogate (`"\ud800"` in YAML), which UTF-8 cannot
+        data = json.dumps({"version": _MEMO_VERSION, "entries": self.used})
         with contextlib.suppress(OSError, PresskitError):
             write_atomic(folder / self.FILE, data, durable=False)
 
@@ -905,7 +906,7 @@ class FrontMatterMemo:
             split.open_line,
             split.json_keys,
         ]
-        key = hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(ident).encode()).hexdigest()
         entry = self.known.get(key)
         if entry is not None:
             try:
