@@ -837,6 +837,13 @@ def test_a_memo_that_is_not_ours_is_ignored(tmp_path):
         json.dumps(
             {
                 "version": memo_version(),
+                "entries": {key: {"meta": 3, "lines": {}, "plain": {"m": {}}, "warnings": []}},
+            }
+        ),
+        '{"version": "' + memo_version() + '", "entries": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps(
+            {
+                "version": memo_version(),
                 "entries": {
                     key: {"meta": {"q": 1}, "lines": {}, "plain": {"m": {}}, "warnings": []}
                 },

@@ -876,7 +876,7 @@ class FrontMatterMemo:
         unreadable, or of another presskit version)."""
         try:
             data = json.loads((folder / cls.FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return cls()
         if not isinstance(data, dict) or data.get("version") != _MEMO_VERSION:
             return cls()
@@ -916,7 +916,9 @@ class FrontMatterMemo:
                     _unmemo(entry["plain"]),
                     [(str(m), int(n)) for m, n in entry["warnings"]],
                 )
-            except (KeyError, TypeError, ValueError, AttributeError):
+                if not isinstance(parsed.meta, dict) or not isinstance(parsed.plain, dict):
+                    raise TypeError("not a mapping")
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
                 pass  # not what this version writes: parsed again
             else:
                 self.used[key] = entry
