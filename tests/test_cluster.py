@@ -279,7 +279,9 @@ class Cluster:
         self.env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(TESTS), os.environ.get("PYTHONPATH")])
         )
+        # the scheduler as README "Beyond one machine" sets it up
         self.env["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
+        self.env["DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION"] = "1.0"
 
     def _spawn(self, *args: str, log: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         stream = open(self.tmp / log, "wb")  # noqa: SIM115 - closed with the process
@@ -385,6 +387,42 @@ def test_a_real_cluster_finishes_the_build_when_a_worker_is_killed(cluster, tmp_
     assert all(doc["status"] == "built" for doc in manifest(tmp_path / "out").values())
     for name in names:  # the parent wrote every PDF
         assert (tmp_path / "out" / f"{name}.pdf").read_bytes().startswith(b"%PDF-1.7 fake")
+
+
+def test_on_a_real_cluster_a_crashing_post_fails_alone(cluster, tmp_path):
+    """A worker holds one post at a time (README: `worker-saturation` 1.0), so a post that
+    kills its worker takes no other post with it. With Dask's default (1.1: two posts on a
+    worker of one thread), the post waiting behind it died with it, twice, and failed as
+    'its worker died while rendering it (tried twice)' in about half the runs (audit14)."""
+    cluster.start(workers=2)
+    names = [f"slow-{n:02d}" for n in range(10)]
+    root = fake_posts(tmp_path / "c", [*names, "slow-crash"])
+    result = build([root], tmp_path / "out", runner=FAKE, scheduler=cluster.address)
+    docs = {doc.source: doc for doc in result.documents}
+    assert [s for s, d in docs.items() if d.status == "failed"] == ["slow-crash/index.md"], [
+        d.error for d in result.failed
+    ]
+    assert "its worker died while rendering it (tried twice)" in (
+        docs["slow-crash/index.md"].error or ""
+    )
+
+
+def test_a_cluster_left_without_workers_ends_the_build_in_one_line(cluster, tmp_path):
+    """Workers without a nanny do not come back: a post that killed the last one left the
+    build waiting for a worker forever, without a word (audit14). It waits as long as a post
+    may take (`--timeout`), then ends as for a lost scheduler."""
+    cluster.start(workers=1)
+    root = fake_posts(tmp_path / "c", ["a-crash", "b", "c"])
+    out = tmp_path / "out"
+    started = time.monotonic()
+    with pytest.raises(PresskitError) as caught:
+        build([root], out, runner=FAKE, scheduler=cluster.address, timeout=3)
+    assert time.monotonic() - started < 60
+    assert str(caught.value) == (
+        f"the Dask scheduler at {cluster.address} has had no worker for 3 s; "
+        "3 posts not rendered (the manifest lists what finished)"
+    )
+    assert (out / "manifest.json").is_file()
 
 
 def test_a_worker_of_another_presskit_version_leaves_the_posts_to_the_others(

@@ -240,6 +240,7 @@ class DaskExecutor(Executor):
             item = _Running(task, _read_own(task.files))
             self._submit(client, item, running)
         lost_since: float | None = None
+        alone_since: float | None = None  # since when the scheduler has had no worker
         while running:
             futures = [item.future for item in running.values()]
             broken = False
@@ -267,7 +268,20 @@ class DaskExecutor(Executor):
                 time.sleep(POLL)
                 continue
             lost_since = None
-            self._check_time_limits(client, running, done)
+            if self._check_time_limits(client, running, done) != 0 or not running:
+                alone_since = None
+                continue
+            # No worker to render what is left (the last one died, or none ever came): as
+            # long as a post may take on a worker, then the build ends, as for a lost scheduler.
+            alone_since = alone_since or time.monotonic()
+            limit = max(item.task.timeout for item in running.values())
+            if time.monotonic() - alone_since >= limit:
+                count = len(running)
+                raise PresskitError(
+                    f"the Dask scheduler at {self.where} has had no worker for {limit:g} s; "
+                    f"{count} post{'' if count == 1 else 's'} not rendered "
+                    "(the manifest lists what finished)"
+                )
 
     def _share(self, tasks: list[Task]) -> None:
         """Send the shared files the workers do not hold yet, in one plugin per new set."""
@@ -407,12 +421,16 @@ class DaskExecutor(Executor):
                 break
         return extra
 
-    def _check_time_limits(self, client: Any, running: dict[str, _Running], done: Done) -> None:
+    def _check_time_limits(
+        self, client: Any, running: dict[str, _Running], done: Done
+    ) -> int | None:
+        """Fail the posts past their time limit; how many workers the scheduler has (None:
+        it did not answer)."""
         now = time.monotonic()
         try:
-            processing = client.processing()
+            processing = client.processing()  # every worker, idle ones too
         except Exception:  # noqa: BLE001 - a scheduler going away: `run` notices next round
-            return
+            return None
         where = {str(key): worker for worker, keys in processing.items() for key in keys}
         for key, item in running.items():
             worker = where.get(key)
@@ -434,6 +452,7 @@ class DaskExecutor(Executor):
             item.future.cancel()
             where = item.task.args.get("path", "task")
             done(item.task, Result.failure(f"{where}: timed out after {item.task.timeout:g} s"))
+        return len(processing)
 
 
 def _read_own(files: TaskFiles) -> dict[str, bytes]:
