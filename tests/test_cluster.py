@@ -387,6 +387,14 @@ def test_a_real_cluster_finishes_the_build_when_a_worker_is_killed(cluster, tmp_
     assert all(doc["status"] == "built" for doc in manifest(tmp_path / "out").values())
     for name in names:  # the parent wrote every PDF
         assert (tmp_path / "out" / f"{name}.pdf").read_bytes().startswith(b"%PDF-1.7 fake")
+    # README: presskit leaves the cluster as it found it (the warm-up plugin stayed, audit14)
+    from distributed import Client
+
+    with Client(cluster.address, timeout=30) as client:
+        plugins = client.run_on_scheduler(
+            lambda dask_scheduler: list(dask_scheduler.worker_plugins)
+        )
+    assert not [name for name in plugins if name.startswith("presskit")], plugins
 
 
 def test_on_a_real_cluster_a_crashing_post_fails_alone(cluster, tmp_path):

@@ -210,6 +210,7 @@ class DaskExecutor(Executor):
             if self.client is not None and self.scheduler is not None:
                 for name in self.shared.registered:
                     self.client.unregister_worker_plugin(f"presskit-files-{name}")
+                self.client.unregister_worker_plugin(PLUGIN)  # (the workers stay warm)
         if self.client is not None:
             with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
