@@ -474,7 +474,9 @@ def test_the_assembled_kit_looks_like_the_kit_laid_out_as_one_document(kit, tmp_
         assert ImageChops.difference(a, b).getbbox() is None, shot.name
 
 
-def test_a_pdf_variant_kit_is_one_document_and_says_so(tmp_path):
+@pytest.mark.parametrize("variant", ["pdf/ua-1", "pdf/a-3b"])
+def test_a_pdf_variant_kit_is_one_document_and_says_so(tmp_path, variant):
+    """Both variants the issue names (the archival one was not tested for kits)."""
     import pypdf
 
     root = tmp_path / "content"
@@ -492,15 +494,20 @@ def test_a_pdf_variant_kit_is_one_document_and_says_so(tmp_path):
         config=EXAMPLE_CONFIG,
         kit="kit",
         jobs=1,
-        pdf_variant="pdf/ua-1",
+        pdf_variant=variant,
         reporter=Listen(),
     )
     assert result.ok, (result.kit_error, [d.error for d in result.failed])
-    assert "kit kit.pdf: --pdf-variant pdf/ua-1: laid out as one document" in notes
+    assert f"kit kit.pdf: --pdf-variant {variant}: laid out as one document" in notes
     assert result.kit_sections_rendered == 0 and not (out / ".presskit-kit").exists()
     for pdf in (out / "kit.pdf", out / "en/news/a.pdf"):
         root_obj: Any = pypdf.PdfReader(pdf).trailer["/Root"]  # a dictionary object (pypdf)
         assert "/StructTreeRoot" in root_obj and root_obj["/MarkInfo"]["/Marked"], pdf
+        xmp = root_obj["/Metadata"].get_object().get_data().decode("utf-8")
+        if variant == "pdf/a-3b":  # an archival claim, with the colours it prints in
+            assert re.search(r"pdfaid:part[^0-9]*3", xmp) and root_obj["/OutputIntents"], pdf
+        else:
+            assert re.search(r"pdfuaid:part[^0-9]*1", xmp), pdf
     text = pdftotext(out / "kit.pdf", layout=False)
     assert "Text of A." in text and "Page 2 of" in text
 
