@@ -373,8 +373,8 @@ def code_lines(fragment: str) -> str:
 
 def _highlighted(whole: str, inner: str, linked: set[str]) -> str:
     anchor = LINE_ANCHOR.match(whole)
-    if anchor is None or whole[anchor.end() :] == "</span>":
-        # an empty line's empty link is what gives it a line's height: kept, with its target
+    if anchor is None or not TAG.sub("", whole[anchor.end() :]).strip():
+        # a blank line's empty link is what gives it a line's height: kept, with its target
         return _line(whole, inner, highlighted=True)
     marks = _marks(inner)
     ident = anchor.group(1)
