@@ -257,7 +257,7 @@ _rendered = False
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="HTML file to write (default: standard output).",
+    help="HTML file to write (default, or `-`: standard output).",
 )
 @CONFIG
 @THEME
@@ -276,6 +276,8 @@ def html(
     from presskit.pipeline import prepare, render_html
 
     options = options_from(ignore_embargo, as_of, quotes_sheet, link_notes)
+    if output is not None and str(output) == "-":
+        output = None
     try:
         if output is None:
             prepared = prepare(post, config, theme=theme, options=options)

@@ -89,6 +89,16 @@ def test_unwritable_output_is_a_one_line_error(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_html_to_dash_is_standard_output(tmp_path):
+    """`-o -` is the terminal, as for most Unix tools: not a file named `-`."""
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Dash\n---\nHello.\n", encoding="utf-8")
+    done = run_presskit("html", str(post), "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "<html" in done.stdout and "Hello." in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["post.md"]
+
+
 def test_default_output_name_follows_the_bundle(tmp_path):
     bundle = tmp_path / "my-news"
     bundle.mkdir()
