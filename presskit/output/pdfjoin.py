@@ -7,10 +7,11 @@ pypdf does all of this in pure Python, several times slower on a kit of 500 page
 
 The kit is not one pikepdf `Pdf` saved at the end: qpdf keeps every copied object, and the
 source each copied stream is read from, until the save, so the join's memory grew with the
-kit (1725 pages: 290 MB). `_Writer` writes it object by object instead, one part's file open
-at a time (the chrome's and the footers' stay open: they are small and shared): objects
-packed by a hundred into object streams as qpdf packs them, streams as they are in their
-file, a cross-reference stream at the end.
+kit (the 10x corpus kit, 1741 pages: 275 MB for the join, 0.16 MB a page). `_Writer` writes
+it object by object instead, one part's file open at a time (the chrome's and the footers'
+stay open: they are small and shared): objects packed by a hundred into object streams as
+qpdf packs them, streams as they are in their file, a cross-reference stream at the end. The
+same kit: 27 MB for the join, in 2.3 s of CPU instead of 4.2.
 
 Each part's PDF begins with a blank page that is never copied (see `presskit.output.pdfkit`).
 
@@ -174,10 +175,8 @@ def assemble(
 
     The kit is written as it is joined (`_Writer`): a post's section is opened, its pages
     changed where they lie (links renamed, footers drawn over), its objects written under the
-    kit's numbers, and it is closed before the next one. pikepdf's `pages.append` kept every
-    copied object, and every source Pdf its streams come from, until the one `save` at the
-    end: the join's memory grew with the kit (1725 pages: 290 MB, a 10x corpus kit's parent
-    at 790 MB). Now it holds one section, the chrome and the footers' specimens at a time."""
+    kit's numbers, and it is closed before the next one. The chrome's parts share one file,
+    which stays open, so its fonts are written once; so do the footers' files."""
     writer = _Writer(out)
     pages_number = writer.reserve()
     total = sum(part.count for part in parts)
