@@ -74,7 +74,7 @@ def remote_call(payload: dict[str, Any]) -> dict[str, Any]:
 
     if payload["version"] != __version__:
         where = payload["args"].get("path", "task")
-        where = payload["originals"].get(where, where)
+        where = payload.get("originals", {}).get(where, where)  # (a build of any version)
         return {
             "ok": False,
             "error": f"{where}: the Dask worker runs presskit {__version__}, "
