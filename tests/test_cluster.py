@@ -418,7 +418,8 @@ def test_on_a_real_cluster_a_crashing_post_fails_alone(cluster, tmp_path):
 def test_a_cluster_left_without_workers_ends_the_build_in_one_line(cluster, tmp_path):
     """Workers without a nanny do not come back: a post that killed the last one left the
     build waiting for a worker forever, without a word (audit14). It waits as long as a post
-    may take (`--timeout`), then ends as for a lost scheduler."""
+    may take (`--timeout`, at least 10 s: a nanny's restart), then ends as for a lost
+    scheduler."""
     cluster.start(workers=1)
     root = fake_posts(tmp_path / "c", ["a-crash", "b", "c"])
     out = tmp_path / "out"
@@ -427,7 +428,7 @@ def test_a_cluster_left_without_workers_ends_the_build_in_one_line(cluster, tmp_
         build([root], out, runner=FAKE, scheduler=cluster.address, timeout=3)
     assert time.monotonic() - started < 60
     assert str(caught.value) == (
-        f"the Dask scheduler at {cluster.address} has had no worker for 3 s; "
+        f"the Dask scheduler at {cluster.address} has had no worker for 10 s; "
         "3 posts not rendered (the manifest lists what finished)"
     )
     assert (out / "manifest.json").is_file()

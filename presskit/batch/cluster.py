@@ -273,9 +273,10 @@ class DaskExecutor(Executor):
                 alone_since = None
                 continue
             # No worker to render what is left (the last one died, or none ever came): as
-            # long as a post may take on a worker, then the build ends, as for a lost scheduler.
+            # long as a post may take on a worker (and never less than a nanny may take to
+            # restart one), then the build ends, as for a lost scheduler.
             alone_since = alone_since or time.monotonic()
-            limit = max(item.task.timeout for item in running.values())
+            limit = max(LOST_AFTER, *(item.task.timeout for item in running.values()))
             if time.monotonic() - alone_since >= limit:
                 count = len(running)
                 raise PresskitError(
