@@ -15,14 +15,14 @@ from typing import Any
 import yaml
 
 from presskit.errors import PresskitError
-from presskit.source.post import (
-    _DATE,
+from presskit.source.frontparts import (
+    DATE,
     MAX_NESTING,
     MAX_YAML_VALUES,
-    _kind,
-    _parse_date,
-    _Parsed,
-    _Split,
+    Parsed,
+    Split,
+    parse_date,
+    value_kind,
 )
 
 
@@ -106,7 +106,7 @@ def _construct_int(loader: _YamlLoader, node: yaml.ScalarNode) -> int:
 def _construct_timestamp(loader: _YamlLoader, node: yaml.ScalarNode) -> Any:
     value = str(loader.construct_scalar(node))
     try:
-        return _parse_date(value)
+        return parse_date(value)
     except ValueError:
         # Keep the text: only the date fields complain (with the reason), a title may be anything.
         return value
@@ -135,14 +135,14 @@ _YamlLoader.add_implicit_resolver(
 )
 _YamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:timestamp",
-    re.compile(f"^(?:{_DATE.pattern})$", re.VERBOSE),
+    re.compile(f"^(?:{DATE.pattern})$", re.VERBOSE),
     list("0123456789"),
 )
 _YamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
-def parse_yaml(split: _Split, path: Path) -> _Parsed:
+def parse_yaml(split: Split, path: Path) -> Parsed:
     offset = split.front_line
     loader = None
     try:
@@ -150,7 +150,7 @@ def parse_yaml(split: _Split, path: Path) -> _Parsed:
             loader = _YamlLoader(split.front)  # the reader already rejects control characters
             root = loader.get_single_node()
             if root is None:
-                return _Parsed({}, {}, {}, [])
+                return Parsed({}, {}, {}, [])
             if not isinstance(root, yaml.MappingNode):
                 kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
                 raise PresskitError(
@@ -168,7 +168,7 @@ def parse_yaml(split: _Split, path: Path) -> _Parsed:
                     hash(key)
                 except TypeError:
                     raise PresskitError(
-                        f"front matter keys must be strings, got {_kind(key)}",
+                        f"front matter keys must be strings, got {value_kind(key)}",
                         path,
                         line=offset + key_node.start_mark.line,
                     ) from None
@@ -203,7 +203,7 @@ def parse_yaml(split: _Split, path: Path) -> _Parsed:
         (f"duplicate key `{key}`; the last one wins", offset + line)
         for key, line in loader.duplicates
     ]
-    return _Parsed(meta, lines, plain, dups)
+    return Parsed(meta, lines, plain, dups)
 
 
 def _plain_text(node: Any) -> Any:

@@ -26,6 +26,16 @@ from typing import Any
 
 from presskit import __version__
 from presskit.errors import Diagnostic, PresskitError, toml_problem
+from presskit.source.frontparts import (
+    DATE_SHAPE,
+    MAX_NESTING,
+    MAX_YAML_VALUES,
+    NotADate,
+    Parsed,
+    Split,
+    parse_date,
+    value_kind,
+)
 
 __all__ = [
     "LANGUAGE_TREE_SECTIONS",
@@ -45,9 +55,6 @@ __all__ = [
 # Real front matter is a few hundred bytes; anything near these limits is an accident or an attack.
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_POST_BYTES = 16 * 1024 * 1024  # the longest real posts are ~100 KiB
-MAX_NESTING = 50  # containers, counting the top-level mapping as 1
-# PyYAML is pure Python (~25 µs a value); this keeps the worst 256 KiB under half a second.
-MAX_YAML_VALUES = 20_000
 
 
 @dataclass
@@ -290,17 +297,6 @@ def _reject_nul(text: str, path: Path) -> str:
 # --------------------------------------------------------------------------- splitting
 
 
-@dataclass
-class _Split:
-    fmt: str | None
-    front: str  # the front matter text (for JSON: the object itself)
-    front_line: int  # file line where `front` starts
-    open_line: int  # file line of the opening delimiter
-    body: str
-    body_line: int
-    json_keys: dict[str, int] = field(default_factory=dict)
-
-
 _LEADING_SPACE = re.compile(r"[ \t\n]*")
 
 
@@ -310,7 +306,7 @@ def _skip_space(text: str, pos: int = 0) -> int:
     return found.end() if found else pos
 
 
-def _split(text: str, path: Path) -> _Split:
+def _split(text: str, path: Path) -> Split:
     start = _skip_space(text)
     # Hugo skips blank lines before the front matter; so do we, and line numbers stay exact.
     if text.startswith("{", start) and not text.startswith("{{", start):
@@ -319,7 +315,7 @@ def _split(text: str, path: Path) -> _Split:
     line_end = text.find("\n", line_start)
     first = text[line_start : len(text) if line_end < 0 else line_end].rstrip(" \t")
     if first not in ("---", "+++"):
-        return _Split(None, "", 1, 1, text, 1)
+        return Split(None, "", 1, 1, text, 1)
     open_line = _text_line(text, line_start)
     closing = None
     if line_end >= 0:
@@ -332,7 +328,7 @@ def _split(text: str, path: Path) -> _Split:
     _check_size(front, path, open_line)
     close_line = _text_line(text, closing.start())
     body_start = min(closing.end() + 1, len(text))
-    return _Split(
+    return Split(
         "yaml" if first == "---" else "toml",
         front,
         open_line + 1,
@@ -355,7 +351,7 @@ _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _JSON_SPECIAL = re.compile(r'["{}\[\]]')
 
 
-def _split_json(text: str, start: int, path: Path) -> _Split:
+def _split_json(text: str, start: int, path: Path) -> Split:
     """Find the end of the leading JSON object the way Hugo does: by matching braces.
 
     Scanning first (rather than letting the decoder run) enforces the size and depth limits
@@ -412,7 +408,7 @@ def _split_json(text: str, start: int, path: Path) -> _Split:
     else:
         body_start = len(text) if line_end < 0 else line_end + 1
         body_line = end_line + 1
-    return _Split("json", front, open_line, open_line, text[body_start:], body_line, keys)
+    return Split("json", front, open_line, open_line, text[body_start:], body_line, keys)
 
 
 def _raise_json_error(front: str, front_line: int, path: Path) -> None:
@@ -427,78 +423,7 @@ def _raise_json_error(front: str, front_line: int, path: Path) -> None:
         ) from None
 
 
-# --------------------------------------------------------------------------- dates
-
-_DATE = re.compile(
-    r"""(?P<y>[0-9]{4})-(?P<mo>[0-9]{1,2})-(?P<d>[0-9]{1,2})
-    (?:(?:[Tt]|[ \t]+)(?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]*))?)?
-       (?:[ \t]*(?P<tz>[Zz]|[-+][0-9]{1,2}(?::?[0-9]{2})?))?)?""",
-    re.VERBOSE,
-)
-_DATE_SHAPE = "expected a date like 2023-07-12 or 2023-07-12T09:00:00+08:00"
-
-
-class _NotADate(ValueError):
-    """The text is not shaped like a date at all (as opposed to 2024-02-30, a wrong date)."""
-
-
-def _parse_date(text: str) -> dt.date | dt.datetime:
-    """One parser for YAML timestamps and quoted dates alike, so both behave the same.
-
-    Raises ValueError whose message says what is wrong (e.g. "day is out of range for month").
-    """
-    match = _DATE.fullmatch(text.strip())
-    if match is None:
-        raise _NotADate(_DATE_SHAPE)
-    year, month, day = int(match["y"]), int(match["mo"]), int(match["d"])
-    if match["h"] is None:
-        return dt.date(year, month, day)
-    tzinfo: dt.tzinfo | None = None
-    if match["tz"] in ("Z", "z"):
-        tzinfo = dt.UTC
-    elif match["tz"]:
-        digits = match["tz"][1:].replace(":", "")
-        hours, minutes = (
-            (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
-        )
-        offset = dt.timedelta(hours=hours, minutes=minutes)
-        tzinfo = dt.timezone(-offset if match["tz"][0] == "-" else offset)
-    micro = int((match["f"] or "")[:6].ljust(6, "0"))
-    second = int(match["s"] or 0)
-    return dt.datetime(year, month, day, int(match["h"]), int(match["mi"]), second, micro, tzinfo)
-
-
-@dataclass
-class _Parsed:
-    meta: dict[Any, Any]
-    lines: dict[str, int]  # top-level key -> file line
-    plain: dict[str, Any]  # YAML only: source text of plain scalars (str, or list per item)
-    warnings: list[tuple[str, int]]
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, set | frozenset):
-        return "a set"
-    if isinstance(value, bytes):
-        return "binary data"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dt.date):
-        return "a date"
-    if isinstance(value, dt.time):
-        return "a time"
-    if isinstance(value, str):
-        return "a string"
-    return type(value).__name__
-
-
-def _parse_yaml(split: _Split, path: Path) -> _Parsed:
+def _parse_yaml(split: Split, path: Path) -> Parsed:
     """YAML's parser (PyYAML) is imported with the first YAML front matter read: a build
     whose posts were all read before (`FrontMatterMemo`) never imports it."""
     from presskit.source.frontyaml import parse_yaml
@@ -537,7 +462,7 @@ def _too_deep(path: Path, line: int) -> PresskitError:
     )
 
 
-def _too_long_number(kind: str, split: _Split, path: Path) -> PresskitError:
+def _too_long_number(kind: str, split: Split, path: Path) -> PresskitError:
     digits = re.search(r"[0-9_]{4000,}", split.front)
     line = split.front_line + split.front.count("\n", 0, digits.start()) if digits else None
     return PresskitError(
@@ -547,7 +472,7 @@ def _too_long_number(kind: str, split: _Split, path: Path) -> PresskitError:
     )
 
 
-def _parse_toml(split: _Split, path: Path) -> _Parsed:
+def _parse_toml(split: Split, path: Path) -> Parsed:
     try:
         meta = tomllib.loads(split.front)
     except tomllib.TOMLDecodeError as exc:
@@ -560,7 +485,7 @@ def _parse_toml(split: _Split, path: Path) -> _Parsed:
         raise _too_long_number("TOML", split, path) from None
     if _depth(meta) > MAX_NESTING:
         raise _too_deep(path, split.open_line)
-    return _Parsed(meta, _toml_key_lines(split), {}, [])
+    return Parsed(meta, _toml_key_lines(split), {}, [])
 
 
 def _unquote_toml_key(key: str) -> str:
@@ -574,7 +499,7 @@ def _unquote_toml_key(key: str) -> str:
     return key
 
 
-def _toml_key_lines(split: _Split) -> dict[str, int]:
+def _toml_key_lines(split: Split) -> dict[str, int]:
     """Lines of top-level keys, by scanning: tomllib keeps no positions."""
     lines: dict[str, int] = {}
     in_root = True
@@ -589,7 +514,7 @@ def _toml_key_lines(split: _Split) -> dict[str, int]:
     return lines
 
 
-def _parse_json(split: _Split, path: Path) -> _Parsed:
+def _parse_json(split: Split, path: Path) -> Parsed:
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -611,7 +536,7 @@ def _parse_json(split: _Split, path: Path) -> _Parsed:
         (f"duplicate key `{key}`; the last one wins", split.json_keys.get(key, split.open_line))
         for key in duplicates
     ]
-    return _Parsed(meta, dict(split.json_keys), {}, warnings)
+    return Parsed(meta, dict(split.json_keys), {}, warnings)
 
 
 # --------------------------------------------------------------------------- fields
@@ -620,7 +545,7 @@ def _parse_json(split: _Split, path: Path) -> _Parsed:
 class _Fields:
     """Typed access to the front matter, with errors placed on the offending key's line."""
 
-    def __init__(self, parsed: _Parsed, path: Path, fallback_line: int) -> None:
+    def __init__(self, parsed: Parsed, path: Path, fallback_line: int) -> None:
         self.meta = parsed.meta
         self.lines = parsed.lines
         self.plain = parsed.plain
@@ -653,7 +578,7 @@ class _Fields:
             if isinstance(value, bool):
                 return "true" if value else "false"
             return str(value)
-        raise self.error(key, f"`{key}` must be a string, got {_kind(value)}")
+        raise self.error(key, f"`{key}` must be a string, got {value_kind(value)}")
 
     def string(self, *names: str) -> str | None:
         for name in names:
@@ -672,7 +597,7 @@ class _Fields:
             plains = plain if isinstance(plain, list) else [None] * len(items)
         elif isinstance(value, dict | set | frozenset | bytes):
             raise self.error(
-                key, f"`{key}` must be a string or a list of strings, got {_kind(value)}"
+                key, f"`{key}` must be a string or a list of strings, got {value_kind(value)}"
             )
         else:
             items, plains = [value], [plain]
@@ -682,7 +607,7 @@ class _Fields:
                 continue
             if isinstance(item, list | tuple | dict | set | frozenset | bytes):
                 raise self.error(
-                    key, f"`{key}` must be a list of strings, found {_kind(item)} in it"
+                    key, f"`{key}` must be a list of strings, found {value_kind(item)} in it"
                 )
             text = self.text(key, item, item_plain).strip()
             if text and text not in result:
@@ -706,13 +631,13 @@ class _Fields:
             if isinstance(value, str) and not value.strip():
                 continue
             if not isinstance(value, str | bool | int | float | dt.time):
-                raise self.error(key, f"`{key}` must be a date, got {_kind(value)}")
+                raise self.error(key, f"`{key}` must be a date, got {value_kind(value)}")
             text = self.text(key, value, self.plain.get(key))
             try:
                 if not isinstance(value, str):
-                    raise _NotADate(_DATE_SHAPE)  # a bare number or a time of day
-                return _parse_date(text)
-            except _NotADate as exc:
+                    raise NotADate(DATE_SHAPE)  # a bare number or a time of day
+                return parse_date(text)
+            except NotADate as exc:
                 message = f"ignoring `{key}: {text}`: {exc}"
                 warnings.append(Diagnostic(message, str(self.path), self.line(key)))
             except ValueError as exc:
@@ -747,7 +672,7 @@ class _Fields:
             return value
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
-        shown = f"'{value}'" if isinstance(value, str) else _kind(value)
+        shown = f"'{value}'" if isinstance(value, str) else value_kind(value)
         raise self.error(key, f"`{key}` must be true or false, got {shown}")
 
     def lang(self, warnings: list[Diagnostic]) -> str | None:
@@ -895,7 +820,7 @@ class FrontMatterMemo:
         with contextlib.suppress(OSError, PresskitError):
             write_atomic(folder / self.FILE, data, durable=False)
 
-    def parse(self, split: _Split, path: Path) -> _Parsed:
+    def parse(self, split: Split, path: Path) -> Parsed:
         import hashlib
 
         ident = [
@@ -910,7 +835,7 @@ class FrontMatterMemo:
         entry = self.known.get(key)
         if entry is not None:
             try:
-                parsed = _Parsed(
+                parsed = Parsed(
                     _unmemo(entry["meta"]),
                     {str(k): int(v) for k, v in entry["lines"].items()},
                     _unmemo(entry["plain"]),
@@ -998,12 +923,12 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
     split = _split(text, path)
     memo = _memo_in_use.get()
     if split.fmt is None:
-        parsed = _Parsed({}, {}, {}, [])
+        parsed = Parsed({}, {}, {}, [])
     else:
         parsed = memo.parse(split, path) if memo is not None else _PARSERS[split.fmt](split, path)
         if not isinstance(parsed.meta, dict):
             raise PresskitError(
-                f"front matter must be a mapping of keys to values, got {_kind(parsed.meta)}",
+                f"front matter must be a mapping of keys to values, got {value_kind(parsed.meta)}",
                 path,
                 line=split.open_line,
             )
@@ -1011,7 +936,7 @@ def _parse(source: str | bytes, path: Path, default_lang: str, lang_hint: str | 
     if _has_surrogates(parsed.meta) or _has_surrogates(parsed.plain):
         # `"\ud800"` in JSON or YAML is a lone surrogate: no UTF-8 can carry it, and pandoc,
         # the manifest and the PDF would each end in a traceback. Escaped here, at the edge.
-        parsed = _Parsed(
+        parsed = Parsed(
             _replace_surrogates(parsed.meta),
             parsed.lines,
             _replace_surrogates(parsed.plain),
