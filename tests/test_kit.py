@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from conftest import EXAMPLE_CONFIG, ROOT, pdftotext
 
 from presskit.batch.builder import build
-from presskit.batch.kit import absolute_sources
+from presskit.batch.kit import ZIP_DATE, absolute_sources, write_zip
 from presskit.batch.manifest import Reporter
 from presskit.output.pdf import FetchPolicy
 
@@ -694,3 +696,37 @@ def test_footers_whose_digits_move_are_not_stamped(tmp_path):
     assert read_stamps(tabular, {"k": (1, "12346")}) is None  # not what the last page shows
     proportional = specimen("font-family: 'Noto Sans'; font-variant-numeric: proportional-nums")
     assert read_stamps(proportional, {"k": (1, "12345")}) is None
+
+
+def test_kit_zip_is_the_same_bytes_for_the_same_files(tmp_path):
+    """Entries carry no file times (they did: each build's zip differed from the last)."""
+    out = tmp_path / "out"
+    (out / "en").mkdir(parents=True)
+    (out / "en/a.pdf").write_bytes(b"%PDF-1.7 a")
+    (out / "en/b.pdf").write_bytes(b"%PDF-1.7 b")
+    logo = tmp_path / "logo.svg"
+    logo.write_text("<svg/>", encoding="utf-8")
+    config_file = tmp_path / "presskit.toml"
+    config_file.write_text("", encoding="utf-8")
+    docs = [
+        SimpleNamespace(status="built", output="en/a.pdf"),
+        SimpleNamespace(status="failed", output="en/b.pdf"),  # not in the zip
+    ]
+    config = SimpleNamespace(brand=SimpleNamespace(logo=logo))
+    write_zip(tmp_path / "one.zip", out, docs, config, config_file, b"{}")  # type: ignore[arg-type]
+    for touched in (out / "en/a.pdf", logo, config_file):
+        os.utime(touched, (1_000_000_000, 1_000_000_000))
+    write_zip(tmp_path / "two.zip", out, docs, config, config_file, b"{}")  # type: ignore[arg-type]
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "two.zip") as archive:
+        assert archive.namelist() == [
+            "en/a.pdf",
+            "manifest.json",
+            "brand/presskit.toml",
+            "brand/logo.svg",
+        ]
+        assert archive.read("en/a.pdf") == b"%PDF-1.7 a"
+        assert {info.date_time for info in archive.infolist()} == {ZIP_DATE}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out", "logo.svg", "presskit.toml", "one.zip", "two.zip"]
+    )  # no temporary file left beside them

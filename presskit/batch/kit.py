@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import html
 import importlib
-import io
 import json
 import re
 import zipfile
@@ -43,7 +42,7 @@ from presskit.batch.manifest import (
 from presskit.brand import Config
 from presskit.errors import PresskitError
 from presskit.output.backends import kit_spec, no_kit_format, suffix_of
-from presskit.output.files import write_atomic
+from presskit.output.files import atomic_stream, write_atomic
 from presskit.source.post import Post
 
 _SRC = re.compile(r'(<(?:img|source|video|audio)\b[^>]*?\bsrc=")([^"]*)(")')
@@ -632,18 +631,46 @@ def _sha256(path: Path) -> str | None:
 def write_zip(
     archive: Path, out: Path, documents: list[Document], config: Any, path: Any, manifest: bytes
 ) -> None:
-    """The PDFs as laid out in OUTDIR, the manifest, and the brand (config and logo)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for doc in documents:
-            if doc.status in ("built", "unchanged") and doc.output:
-                bundle.write(out / doc.output, doc.output)
-        bundle.writestr(MANIFEST, manifest)
-        if path is not None:
-            bundle.write(path, f"brand/{Path(path).name}")
-        if config.brand.logo is not None:
-            bundle.write(config.brand.logo, f"brand/{config.brand.logo.name}")
-    write_atomic(archive, buffer.getvalue())
+    """The PDFs as laid out in OUTDIR, the manifest, and the brand (config and logo): streamed
+    into place, never whole in memory (a 10-copy corpus kit's zip is hundreds of MB), and the
+    same bytes for the same files (every entry dated ZIP_DATE, mode 644), as the kit PDF is."""
+    pdfs = [
+        (doc.output, out / doc.output)
+        for doc in documents
+        if doc.status in ("built", "unchanged") and doc.output
+    ]
+    brand = [(f"brand/{Path(path).name}", Path(path))] if path is not None else []
+    if config.brand.logo is not None:
+        brand.append((f"brand/{config.brand.logo.name}", config.brand.logo))
+    with (
+        atomic_stream(archive) as stream,
+        zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+    ):
+        for name, source in pdfs:
+            _add(bundle, name, source)
+        with bundle.open(_entry(MANIFEST), "w") as entry:
+            entry.write(manifest)
+        for name, source in brand:
+            _add(bundle, name, source)
+
+
+# The date of every zip entry: the earliest a zip can say (file times would make each build's
+# zip differ from the last one's).
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _add(bundle: zipfile.ZipFile, name: str, source: Path) -> None:
+    import shutil
+
+    with source.open("rb") as data, bundle.open(_entry(name), "w") as entry:
+        shutil.copyfileobj(data, entry, 1 << 20)
 
 
 # --------------------------------------------------------------------------- worker side

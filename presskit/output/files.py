@@ -6,8 +6,11 @@ that renders nothing, which must not import the PDF stage (sockets, TLS, logging
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from presskit.errors import PresskitError
 
@@ -17,9 +20,17 @@ def write_atomic(out: Path, data: bytes | str, *, durable: bool = True) -> None:
 
     `durable` also syncs the data to disk before the rename, so a crash can't leave an empty
     file under the target's name; it costs tens of milliseconds on a busy disk."""
+    with atomic_stream(out, durable=durable) as stream:
+        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextlib.contextmanager
+def atomic_stream(out: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A file to write `out` into piece by piece, put in its place once whole (see
+    `write_atomic`): a kit of thousands of pages, or its zip, is never held in memory, and a
+    writer that fails leaves the file there was."""
     import tempfile  # with shutil, bz2, lzma: 3 ms a no-change build (which writes nothing) spares
 
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = out.parent if str(out.parent) else Path()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -28,7 +39,7 @@ def write_atomic(out: Path, data: bytes | str, *, durable: bool = True) -> None:
         raise PresskitError(f"cannot write output: {error.strerror}", out) from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            yield stream
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())

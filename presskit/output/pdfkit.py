@@ -21,15 +21,12 @@ imported where they are used.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from presskit import extensions, i18n
 from presskit.batch.executors import clock_arg
@@ -46,6 +43,7 @@ from presskit.batch.kit import (
 )
 from presskit.brand import Config
 from presskit.errors import PresskitError
+from presskit.output.files import atomic_stream
 from presskit.output.pdf import write_atomic
 
 if TYPE_CHECKING:
@@ -221,7 +219,7 @@ class PdfKit(KitWriter):
             f"{result.kit_sections_rendered} new, {result.kit_sections_reused} unchanged)"
         )
         title = kit_title(job.name, cfg.brand.name, kit_label(kit_lang))
-        with _written_atomically(job.out) as stream:
+        with atomic_stream(job.out) as stream:
             assemble(
                 joined,
                 footers,
@@ -393,33 +391,6 @@ class PdfKit(KitWriter):
             result.kit_error = outcome.error or "kit failed"
             return None
         return outcome.pages
-
-
-@contextlib.contextmanager
-def _written_atomically(out: Path) -> Iterator[BinaryIO]:
-    """A file to write the kit into as it is joined, put in place of `out` once whole (as
-    `write_atomic` does with bytes): a kit of thousands of pages is not held in memory, and
-    a join that fails leaves the kit there was."""
-    import tempfile  # as `write_atomic`: not imported by a build that writes nothing
-
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as error:
-        raise PresskitError(f"cannot write output: {error.strerror}", out) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, out)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise PresskitError(f"cannot write output: {error.strerror}", out) from None
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 _MIXED = "1234567890"  # the digits of a shape's last specimen page: each beside another
