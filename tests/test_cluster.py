@@ -151,8 +151,6 @@ def test_the_local_cluster_s_workers_are_warm_and_quiet_when_it_is_up(monkeypatc
     executor = DaskExecutor(2, None)
     with executor:
         client = executor._ready()
-        executor._grow()  # (`run` starts them once the posts are queued)
-        client.wait_for_workers(2, timeout=60)
         assert set(client.run(imported, "weasyprint").values()) == {True}
         profiling = client.run(dask.config.get, "distributed.worker.profile.enabled")
         assert set(profiling.values()) == {False}
@@ -163,25 +161,6 @@ def test_the_local_cluster_s_workers_are_warm_and_quiet_when_it_is_up(monkeypatc
         assert server != os.getpid()
         assert psutil.Process(server).ppid() == os.getpid()
     assert children() <= before
-
-
-def test_workers_that_cannot_start_end_the_build_in_one_line(tmp_path, monkeypatch):
-    """The posts are queued before the workers start: a worker that cannot start (here a
-    preload module it cannot import) must end the build, not leave the posts waiting in the
-    scheduler's queue for a worker that never comes."""
-    import presskit.batch.cluster
-
-    config = presskit.batch.cluster.LOCAL_CLUSTER_CONFIG
-    broken = {**config, "distributed.worker.preload": ["presskit_test_no_such_module"]}
-    monkeypatch.setattr(presskit.batch.cluster, "LOCAL_CLUSTER_CONFIG", broken)
-    root = fake_posts(tmp_path / "c", ["one", "two"])
-    thread, outcome = build_in_thread(
-        paths=[root], outdir=tmp_path / "out", runner=FAKE, jobs=2, executor="dask-local"
-    )
-    thread.join(120)
-    assert not thread.is_alive(), "the build still waits for its workers"
-    message = str(outcome.get("error"))
-    assert message.startswith("cannot start Dask: ") and "\n" not in message, outcome
 
 
 def test_a_fork_server_already_running_is_used_and_left_running(monkeypatch):
@@ -200,8 +179,6 @@ def test_a_fork_server_already_running_is_used_and_left_running(monkeypatch):
         executor = DaskExecutor(1, None)
         with executor:
             client = executor._ready()
-            executor._grow()
-            client.wait_for_workers(1, timeout=60)
             assert set(client.run(os.getppid).values()) == {theirs}
             assert set(client.run(os.environ.get, "PRESSKIT_TEST_LATER").values()) == {"1"}
         assert server._forkserver_pid == theirs

@@ -20,8 +20,6 @@ fails and its worker is restarted when a nanny watches it.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -114,7 +112,6 @@ class DaskExecutor(Executor):
         self.shared = _Shared()
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
-        self._growing: concurrent.futures.Future | None = None  # our cluster's workers starting
         self._log_levels: dict[logging.Logger, int] = {}
         self._forking = False  # holding the fork server our LocalCluster's workers fork from
         self._refusing: set[str] = set()  # workers of another presskit version
@@ -174,18 +171,20 @@ class DaskExecutor(Executor):
         if self.scheduler is None:
             # One render at a time per worker process (WeasyPrint is not thread-safe). Each
             # worker warms up as it starts, before it joins the scheduler (`plugins`), not
-            # after the client has connected and sent the plugin, and a worker the nanny
-            # restarts warms up again the same way. No memory limit (the local pool has none):
-            # no nanny or worker samples its memory while the posts render. The workers start
-            # in `run`, once the posts wait in the scheduler's queue (`_grow`).
-            with warnings.catch_warnings(), dask.config.set(self._local_config()):
+            # after the client has connected and sent the plugin: the cluster is up when its
+            # workers can render, and a worker the nanny restarts warms up again the same way.
+            method = "forkserver" if self._forking else "spawn"
+            with (
+                warnings.catch_warnings(),
+                dask.config.set(LOCAL_CLUSTER_CONFIG),
+                dask.config.set({"distributed.worker.multiprocessing-method": method}),
+            ):
                 # (its HTTP server says so when port 8787 is taken: it takes another)
                 warnings.simplefilter("ignore")
                 self.cluster = LocalCluster(
-                    n_workers=0,
+                    n_workers=self.jobs,
                     threads_per_worker=1,
                     processes=True,
-                    memory_limit=0,
                     dashboard_address=None,
                     worker_dashboard_address=None,
                     silence_logs=logging.CRITICAL,
@@ -203,41 +202,10 @@ class DaskExecutor(Executor):
         # Workers that join later get it from the scheduler.
         self.client.register_plugin(WarmUp(__version__), name=PLUGIN)
 
-    def _local_config(self) -> dict[str, Any]:
-        method = "forkserver" if self._forking else "spawn"
-        return {**LOCAL_CLUSTER_CONFIG, "distributed.worker.multiprocessing-method": method}
-
-    def _grow(self) -> None:
-        """Start our local cluster's workers, once, without waiting for them.
-
-        Called once the posts are submitted: they wait in the scheduler's queue (no worker
-        yet: every task is queued), and each worker takes one as it joins, instead of the
-        client connecting, shipping the shared files and submitting once both have joined.
-        (Submitted while one worker had joined and the other not, a batch of a few posts
-        would all be given to the first.)"""
-        if self.cluster is None or self._growing is not None:
-            return
-        self._growing = asyncio.run_coroutine_threadsafe(
-            _scale(self.cluster, self.jobs, self._local_config()),
-            self.cluster.loop.asyncio_loop,
-        )
-
-    def _raise_if_not_grown(self) -> None:
-        """A worker of our local cluster that could not start ends the build (its posts would
-        wait in the queue for good)."""
-        growing = self._growing
-        if growing is not None and growing.done() and growing.exception() is not None:
-            error = growing.exception()
-            raise PresskitError(f"cannot start Dask: {type(error).__name__}: {error}")
-
     def close(self) -> None:
         if self._starting is not None:
             self._starting.join()
             self._starting = None
-        if self._growing is not None:  # workers still starting are closed with the cluster
-            with contextlib.suppress(Exception):
-                self._growing.result(timeout=30)
-            self._growing = None
         with contextlib.suppress(Exception):  # a scheduler already gone: nothing to undo
             if self.client is not None and self.scheduler is not None:
                 for name in self.shared.registered:
@@ -272,12 +240,9 @@ class DaskExecutor(Executor):
         for task in pending:
             item = _Running(task, _read_own(task.files))
             self._submit(client, item, running)
-        self._grow()
         lost_since: float | None = None
         alone_since: float | None = None  # since when the scheduler has had no worker
-        checked = 0.0  # when the time limits were last checked
         while running:
-            self._raise_if_not_grown()
             futures = [item.future for item in running.values()]
             broken = False
             try:
@@ -304,10 +269,6 @@ class DaskExecutor(Executor):
                 time.sleep(POLL)
                 continue
             lost_since = None
-            # a scheduler round trip: once a round, not once a finished post
-            if time.monotonic() - checked < POLL:
-                continue
-            checked = time.monotonic()
             if self._check_time_limits(client, running, done) != 0 or not running:
                 alone_since = None
                 continue
@@ -494,16 +455,6 @@ class DaskExecutor(Executor):
             where = item.task.args.get("path", "task")
             done(item.task, Result.failure(f"{where}: timed out after {item.task.timeout:g} s"))
         return len(processing)
-
-
-async def _scale(cluster: Any, workers: int, config: dict[str, Any]) -> None:
-    """Start `workers` workers under `config` (read as each nanny starts its worker), raising
-    what stops one (`scale` alone starts them in the background, where that is only logged)."""
-    import dask
-
-    with dask.config.set(config):
-        cluster.scale(workers)
-        await cluster._correct_state()  # what `scale` set off: ours to wait for
 
 
 def _read_own(files: TaskFiles) -> dict[str, bytes]:
