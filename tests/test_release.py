@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -294,6 +295,27 @@ def test_pdf_variants(tmp_path, variant):
     else:
         assert re.search(r"pdfuaid:part[^0-9]*1", xmp)
         assert root["/MarkInfo"]["/Marked"]
+        # PDF/UA: every figure says what it shows (the logo and the QR code had alt="",
+        # which WeasyPrint tags as a Figure without /Alt: it cannot make them artifacts)
+        figures = list(_struct_elements(root["/StructTreeRoot"], "/Figure"))
+        assert len(figures) >= 2 and all(figure.get("/Alt") for figure in figures), figures
+
+
+def _struct_elements(node: Any, kind: str, seen: set[int] | None = None) -> Iterator[Any]:
+    seen = set() if seen is None else seen
+    node = node.get_object()
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, pypdf.generic.DictionaryObject):
+        if node.get("/S") == kind:
+            yield node
+        kids = node.get("/K")
+        if kids is not None:
+            yield from _struct_elements(kids, kind, seen)
+    elif isinstance(node, pypdf.generic.ArrayObject):
+        for kid in node:
+            yield from _struct_elements(kid, kind, seen)
 
 
 # --------------------------------------------------------------------------- embargo zones
