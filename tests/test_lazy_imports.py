@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_python
@@ -187,3 +188,25 @@ def test_submodules_of_a_deferred_package_import_by_name():
     )
     line = last_line(code)
     assert line == "{'wght': 0.2}"
+
+
+def test_a_warm_worker_s_first_posts_import_and_load_nothing_more(tmp_path):
+    # The fork server warms up once for every worker forked from it: what a worker's first
+    # post would load on its own (modules, English hyphenation, CLDR data) each worker paid
+    # for again (0.15–0.3 s of CPU apiece; see bench/). An English post with images and a
+    # Chinese one, rendered after the warm-up, must find all of it loaded.
+    fixtures = Path(__file__).parent / "fixtures" / "posts"
+    posts = [str(p) for p in sorted(fixtures.glob("*/blog/2023/*/index.md"))]
+    assert len(posts) == 2
+    code = (
+        "import json, sys, pyphen\n"
+        "from presskit.batch.workers import warm_up, render_post\n"
+        "warm_up()\n"
+        "before, dictionaries = set(sys.modules), set(pyphen.hdcache)\n"
+        f"for i, post in enumerate({posts!r}):\n"
+        f"    assert render_post(post, {str(tmp_path)!r} + f'/{{i}}.pdf', None, None, True)['ok']\n"
+        "new = sorted(m for m in set(sys.modules) - before if not m.startswith('encodings.'))\n"
+        "print(json.dumps([new, sorted(map(str, set(pyphen.hdcache) - dictionaries))]))\n"
+    )
+    modules, dictionaries = json.loads(last_line(code))
+    assert (modules, dictionaries) == ([], [])

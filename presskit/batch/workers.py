@@ -239,14 +239,15 @@ def hold_fork_server(preload: Sequence[str] = ()) -> bool:
 
 
 @contextlib.contextmanager
-def fork_server_ahead() -> Iterator[None]:
+def fork_server_ahead(preload: Sequence[str] = ()) -> Iterator[None]:
     """Start the fork server now, before a batch that will render is even examined (`build
     --force`, or no manifest yet: every post renders), and stop it after the batch. Its
     imports and warm-up (0.35 s of CPU) are what the first render waits for: started ahead
     of the batch's own imports and discovery, the first post renders sooner. The batch's
     pool finds it running and forks its workers from it. A batch that fails stops it at
-    once, without waiting for its warm-up to end."""
-    held = can_fork() and hold_fork_server()
+    once, without waiting for its warm-up to end. `preload`: as for `hold_fork_server` (a
+    `dask-local` cluster's workers also import `distributed`)."""
+    held = can_fork() and hold_fork_server(preload)
     try:
         yield
     except BaseException:
@@ -307,13 +308,26 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    from presskit import pipeline  # noqa: F401 - imported for its side effects
+    import datetime as dt
+
+    from presskit import i18n, pipeline  # noqa: F401 - pipeline: imported for its side effects
     from presskit.output import convert
+    from presskit.source import frontyaml  # noqa: F401 - a post's front matter needs it
     from presskit.weasy.engine import HTML, font_configuration
 
     convert.pandoc_path()
-    page = "<p>warm 暖 </p>"  # no @font-face: warms the font configuration posts share
-    HTML(string=page).render(font_config=font_configuration(page))
+    # No @font-face: warms the font configuration posts share. What the first post would
+    # otherwise pay for alone in each worker (0.15–0.3 s of its render) is paid here once,
+    # in the fork server, for all of them: English hyphenation's dictionary (pyphen), the
+    # C types of font subsetting (cffi parses each on first use), the modules a fetched
+    # image brings in (WeasyPrint keeps its headers in an `email` message), CLDR's tables.
+    image = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E"
+    page = (
+        f'<p lang="en" style="hyphens: auto; width: 3em">warm considerations<img src="{image}">'
+        "</p><p>暖</p>"
+    )
+    HTML(string=page).render(font_config=font_configuration(page)).write_pdf()
+    i18n.format_date(dt.date(2020, 1, 1), "en")
     # What is alive now (modules, WeasyPrint's and fontconfig's tables) lives as long as the
     # worker: out of the collector's sight, each full collection no longer walks it again
     # (the collector's share of a corpus post, 17 → 10 ms).
