@@ -488,21 +488,28 @@ def _build(paths: tuple[Path, ...], outdir: Path, options: dict[str, Any]) -> bo
 def _renderers_ahead(
     outdir: Path, options: dict[str, Any]
 ) -> contextlib.AbstractContextManager[None]:
-    """The local pool's fork server started before the batch is imported and examined, when
-    every post will render (`--force`, or no manifest yet): its warm-up, not the batch's
-    start, is what the first render waits for. An incremental build starts it only once a
-    post proves stale, so that a no-change build starts no renderer."""
+    """The fork server that the local pool's workers (or a `dask-local` cluster's) are forked
+    from, started before the batch is imported and examined, when every post will render
+    (`--force`, or no manifest yet): its warm-up, not the batch's start, is what the first
+    render waits for. An incremental build starts it only once a post proves stale, so that
+    a no-change build starts no renderer. A cluster we only connect to forks nothing."""
     from presskit.batch.executors import choose
     from presskit.batch.manifest import MANIFEST
 
     try:
-        local = choose(options["executor"], options["scheduler"])[0] == "local"
+        executor = choose(options["executor"], options["scheduler"])[0]
     except PresskitError:  # the batch says so, in its own words
-        local = False
-    if local and (options["force"] or not (outdir / MANIFEST).exists()):
+        executor = None
+    if executor in ("local", "dask-local") and (
+        options["force"] or not (outdir / MANIFEST).exists()
+    ):
         from presskit.batch.workers import fork_server_ahead
 
-        return fork_server_ahead()
+        if executor == "local":
+            return fork_server_ahead()
+        from presskit.batch.cluster import FORK_PRELOAD
+
+        return fork_server_ahead(FORK_PRELOAD)
     return contextlib.nullcontext()
 
 

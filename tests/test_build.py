@@ -753,6 +753,29 @@ def test_the_command_starts_the_fork_server_ahead_when_every_post_renders(tmp_pa
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_dask_local_build_starts_its_fork_server_ahead(tmp_path):
+    # The LocalCluster's workers are forked from the same server, which also imports
+    # `distributed` for them: started ahead, as the local pool's is (it was started only once
+    # the batch had been imported and the cluster's start began).
+    pytest.importorskip("distributed")
+    root = tmp_path / "content"
+    post(root, "en/news/one/index.md", "One")
+    script = AHEAD.replace('print("hold, batch imported:"', 'print("hold", args, "batch imported:"')
+    command = ["build", str(root), "-o", str(tmp_path / "out"), "--jobs", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *command, "--executor", "dask-local"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out/en/news/one.pdf").exists()
+    holds = done.stdout.splitlines()
+    assert holds[0] == "hold (('distributed', 'presskit.batch.remote'),) batch imported: False"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
 def test_a_batch_that_fails_ends_the_fork_server_started_ahead(tmp_path):
     (tmp_path / "empty").mkdir()
     script = AHEAD.replace(
