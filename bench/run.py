@@ -292,11 +292,29 @@ def forced_builds(label: str, command: list, outdir: Path, n: int, times: int) -
     row = Row("corpus", label, posts=n)
     for _ in range(times):
         row.add(run([*command, "--force"]))
+    return counted(row, outdir, n)
+
+
+def counted(row: Row, outdir: Path, n: int) -> Row:
     pdfs = sorted(outdir.rglob("*.pdf"))
     row.pdf_bytes = [p.stat().st_size for p in pdfs]
     if len(pdfs) != n:
         row.note = f"{len(pdfs)} PDFs for {n} posts"
     return row
+
+
+PAIRED = 3  # at least this many runs of each of two builds whose ratio is a target
+
+
+def paired_builds(builds: list[tuple[str, list, Path]], n: int, times: int) -> list[Row]:
+    """Full builds of two executors, run in turn (a, b, a, b …), at least PAIRED times each:
+    their ratio is a target, and one run each put it on either side of the line as the
+    machine's load drifted between them."""
+    rows = [Row("corpus", label, posts=n) for label, _, _ in builds]
+    for _ in range(max(times, PAIRED)):
+        for row, (_, command, _) in zip(rows, builds, strict=True):
+            row.add(run([*command, "--force"]))
+    return [counted(row, outdir, n) for row, (_, _, outdir) in zip(rows, builds, strict=True)]
 
 
 def corpus_group(
@@ -345,24 +363,33 @@ def corpus_group(
         rows.append(Row("corpus", "presskit build, no-change rebuild", posts=n, note=note))
         return rows
     options = ["--config", config] if config else []
+    dask: tuple[str, list, Path] | None = None
+    dask_row: Row | None = None
+    if has_dask():
+        # The same posts through a Dask LocalCluster of 2 workers (its start-up included, as
+        # the local pool's is): what shipping posts and PDFs as bytes costs. Run in turn with
+        # the local pool's 2-job build: their ratio is the target.
+        outdir = work / "build-dask"
+        command = [BIN / "presskit", "build", source, "-o", outdir, *options]
+        command += ["--offline", "--quiet", "--jobs", "2", "--executor", "dask-local"]
+        dask = ("presskit build --jobs 2 --executor dask-local", command, outdir)
     for j in job_counts:
         outdir = work / f"build-{j}"
         command = [BIN / "presskit", "build", source, "-o", outdir, *options]
         command += ["--offline", "--quiet", "--jobs", str(j)]
-        rows.append(forced_builds(f"presskit build --jobs {j}", command, outdir, n, times))
+        label = f"presskit build --jobs {j}"
+        if j == 2 and dask is not None:
+            local_row, dask_row = paired_builds([(label, command, outdir), dask], n, times)
+            rows.append(local_row)
+        else:
+            rows.append(forced_builds(label, command, outdir, n, times))
         if j == jobs:
             again = Row("corpus", f"presskit build --jobs {j}, no-change rebuild", posts=n)
             for _ in range(times):
                 again.add(run(command))
             rows.append(again)
-    if has_dask():
-        # The same posts through a Dask LocalCluster of 2 workers (its start-up included, as
-        # the local pool's is): what shipping posts and PDFs as bytes costs.
-        outdir = work / "build-dask"
-        command = [BIN / "presskit", "build", source, "-o", outdir, *options]
-        command += ["--offline", "--quiet", "--jobs", "2", "--executor", "dask-local"]
-        label = "presskit build --jobs 2 --executor dask-local"
-        rows.append(forced_builds(label, command, outdir, n, times))
+    if dask_row is not None:
+        rows.append(dask_row)
     return rows
 
 
