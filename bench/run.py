@@ -409,6 +409,14 @@ def ratios(rows: list[Row]) -> dict[int, float]:
     return {id(r): base[r.group] / r.median for r in rows if r.median and base.get(r.group)}
 
 
+def failed(row: Row) -> str:
+    """Failures in one run (a per-file row counts failed posts, a build row failed builds),
+    not summed over the row's runs: the same broken post fails in each."""
+    if not row.failures:
+        return ""
+    return f" ({row.failures / max(len(row.runs), 1):g} failed a run)"
+
+
 def table(rows: list[Row]) -> str:
     ratio = ratios(rows)
     lines = [
@@ -428,7 +436,7 @@ def table(rows: list[Row]) -> str:
             f"{r.median_cpu:.2f}" if r.median_cpu is not None else "—",
             f"{r.peak_mb:.0f}" if r.peak_mb else "—",
             f"{r.pdf_kib:.0f}" if r.pdf_kib else "—",
-            (r.note + (f" ({r.failures} failed)" if r.failures else "")).strip(),
+            (r.note + failed(r)).strip(),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
