@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date}, {time} {zone}",
         "zones": "{first} / {second}",
         "languages": "Languages: {names}",
+        "embargoed_several": "Contains embargoed releases: each one’s embargo is on its pages",
     },
     "zh-CN": {
         "press_release": "新闻稿",
@@ -54,6 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date} {time}（{zone}）",
         "zones": "{first}／{second}",
         "languages": "语言：{names}",
+        "embargoed_several": "含禁发新闻稿：解禁时间见各篇",
     },
     "zh-TW": {
         "press_release": "新聞稿",
@@ -75,6 +77,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date} {time}（{zone}）",
         "zones": "{first}／{second}",
         "languages": "語言：{names}",
+        "embargoed_several": "含禁發新聞稿：解禁時間見各篇",
     },
     "ja": {
         "press_release": "プレスリリース",
@@ -96,6 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date} {time}（{zone}）",
         "zones": "{first}／{second}",
         "languages": "言語：{names}",
+        "embargoed_several": "解禁前の資料を含みます（解禁日時は各資料に記載）",
     },
     "ko": {
         "press_release": "보도자료",
@@ -117,6 +121,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date} {time} ({zone})",
         "zones": "{first} / {second}",
         "languages": "언어: {names}",
+        "embargoed_several": "엠바고 자료 포함: 해제 시각은 각 자료에 표기",
     },
     "es": {
         "press_release": "Comunicado de prensa",
@@ -138,6 +143,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date}, {time} ({zone})",
         "zones": "{first} / {second}",
         "languages": "Idiomas: {names}",
+        "embargoed_several": "Contiene comunicados bajo embargo: cada uno indica el suyo",
     },
     "fr": {
         "press_release": "Communiqué de presse",
@@ -159,6 +165,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date} à {time} ({zone})",
         "zones": "{first} / {second}",
         "languages": "Langues : {names}",
+        "embargoed_several": "Contient des communiqués sous embargo : chacun indique le sien",
     },
     "de": {
         "press_release": "Pressemitteilung",
@@ -180,6 +187,7 @@ LABELS: dict[str, dict[str, str]] = {
         "datetime": "{date}, {time} Uhr ({zone})",
         "zones": "{first} / {second}",
         "languages": "Sprachen: {names}",
+        "embargoed_several": "Enthält Mitteilungen mit Sperrfrist: jede nennt ihre",
     },
 }
 

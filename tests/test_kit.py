@@ -730,3 +730,57 @@ def test_kit_zip_is_the_same_bytes_for_the_same_files(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["out", "logo.svg", "presskit.toml", "one.zip", "two.zip"]
     )  # no temporary file left beside them
+
+
+def embargoed(root: Path, rel: str, title: str, embargo: str, body: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"---\ntitle: {title}\ndate: 2024-06-01\nembargo: {embargo}\n---\n\n{body}\n", "utf-8"
+    )
+
+
+LONG = "\n\n".join(f"Paragraph {n}: " + "words of the release " * 40 for n in range(12))
+JUNE_1 = __import__("datetime").datetime(2024, 6, 1, 12, tzinfo=__import__("datetime").UTC)
+
+
+def test_an_embargoed_release_s_embargo_is_on_the_kit_s_cover_contents_and_pages(tmp_path):
+    # A journalist reads the kit's cover first: it said nothing of an embargo, and only the
+    # release's first page did (its own PDF says it on the cover and at every page's head).
+    root = tmp_path / "content"
+    embargoed(root, "en/blog/a/index.md", "Embargoed news", "2024-06-02T09:00:00+00:00", LONG)
+    post(root, "en/blog/b/index.md", "Public news", "2024-05-01", LONG)
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1, now=JUNE_1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    pages = pdftotext(out / "kit.pdf", layout=False).split("\f")[:-1]
+    status = "Embargoed until June 2, 2024"
+    assert status.upper() in " ".join(pages[0].split())  # the cover (set in capitals)
+    contents = [line.strip() for line in pages[1].splitlines() if line.strip()]
+    title = next(i for i, line in enumerate(contents) if line.startswith("Embargoed news"))
+    assert contents[title + 1].startswith(status)  # under its entry, and only there
+    assert sum(line.startswith("Embargoed until") for line in contents) == 1
+    mine = [p for p in pages[2:] if "Paragraph" in p and "Public news" not in p]
+    others = [p for p in pages[2:] if "Public news" in p]
+    assert len(mine) >= 2 and others  # each release runs over more than one page
+    for page in mine:  # its running head, on every page, as in its own PDF
+        assert status in " ".join(page.splitlines()[0:3])
+    assert not any("Embargoed" in page for page in others)
+
+
+def test_a_kit_of_several_embargoes_sends_the_reader_to_each(tmp_path):
+    root = tmp_path / "content"
+    embargoed(root, "en/blog/a/index.md", "First", "2024-06-02T09:00:00+00:00", "Text.")
+    embargoed(root, "en/blog/b/index.md", "Second", "2024-06-03T09:00:00+00:00", "Text.")
+    out = tmp_path / "out"
+    result = build([root], out, config=EXAMPLE_CONFIG, kit="kit", jobs=1, now=JUNE_1)
+    assert result.ok, (result.kit_error, [d.error for d in result.failed])
+    cover = " ".join(pdftotext(out / "kit.pdf", layout=False).split("\f")[0].split())
+    assert "CONTAINS EMBARGOED RELEASES" in cover  # (set in capitals)
+    assert "June 2" not in cover and "June 3" not in cover
+
+
+def test_a_kit_without_an_embargo_says_none(kit):
+    _, out, _ = kit
+    text = pdftotext(out / "press-kit.pdf", layout=False)
+    assert "Embargoed" not in text and "embargoed" not in text and "禁发" not in text

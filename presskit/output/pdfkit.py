@@ -122,6 +122,7 @@ class PdfKit(KitWriter):
                     "quotes": sections[i].get("quotes", []),
                     "translations": [t["lang"] for t in result.documents[i].translations],
                     "page": starts[i],
+                    "status": sections[i].get("status", ""),
                 }
                 for i in order
             ]
@@ -524,6 +525,22 @@ def kit_html(
         key: shared({tag: i18n.label(tag, key) for tag in langs})
         for key in ("contents", "quotes_sheet", "published")
     }
+    # An embargo is the first thing an editor must see, on the kit's cover as on a release's:
+    # in the release's own words when the kit holds one embargo, else a line that sends the
+    # reader to each release (the contents and each release's pages say which, and until when).
+    embargoes = {
+        post["status"]: group["html_lang"]
+        for group in groups
+        for post in group["posts"]
+        if post.get("status")
+    }
+    embargo = None
+    if len(embargoes) == 1:
+        [(text, lang)] = embargoes.items()
+        embargo = {"text": text, "lang": lang}
+    elif embargoes:
+        several = shared({tag: i18n.label(tag, "embargoed_several") for tag in langs})
+        embargo = {"text": several, "lang": kit_lang}
     kind = kit_label(kit_lang)
     template = env.get_template(KIT_TEMPLATE)
     # Page footers that say the total first (Korean) are on pages of their own name in the kit
@@ -544,6 +561,7 @@ def kit_html(
             logo=data_uri(brand.logo) if brand.logo else (theme.default_logo_uri or ""),
             css=Markup(css),
             groups=groups,
+            embargo=embargo,
             has_quotes=any(post["quotes"] for group in groups for post in group["posts"]),
             count=len(entries),
             first=i18n.format_date(min(dates), kit_lang) if dates else "",
