@@ -289,10 +289,7 @@ def copy_posts(posts: list[Path], corpus: Path, target: Path) -> list[Path]:
 
 def forced_builds(label: str, command: list, outdir: Path, n: int, times: int) -> Row:
     """`times` full builds (`--force`) of the corpus rows, with the PDFs they wrote."""
-    row = Row("corpus", label, posts=n)
-    for _ in range(times):
-        row.add(run([*command, "--force"]))
-    return counted(row, outdir, n)
+    return paired_builds([(label, command, outdir)], n, times, at_least=1)[0]
 
 
 def counted(row: Row, outdir: Path, n: int) -> Row:
@@ -306,12 +303,14 @@ def counted(row: Row, outdir: Path, n: int) -> Row:
 PAIRED = 3  # at least this many runs of each of two builds whose ratio is a target
 
 
-def paired_builds(builds: list[tuple[str, list, Path]], n: int, times: int) -> list[Row]:
-    """Full builds of two executors, run in turn (a, b, a, b …), at least PAIRED times each:
-    their ratio is a target, and one run each put it on either side of the line as the
-    machine's load drifted between them."""
+def paired_builds(
+    builds: list[tuple[str, list, Path]], n: int, times: int, *, at_least: int = PAIRED
+) -> list[Row]:
+    """Full builds (`--force`) run in turn (a, b, a, b …), `times` times each and at least
+    `at_least`: the ratio of two executors' builds is a target, and one run each put it on
+    either side of the line as the machine's load drifted between them."""
     rows = [Row("corpus", label, posts=n) for label, _, _ in builds]
-    for _ in range(max(times, PAIRED)):
+    for _ in range(max(times, at_least)):
         for row, (_, command, _) in zip(rows, builds, strict=True):
             row.add(run([*command, "--force"]))
     return [counted(row, outdir, n) for row, (_, _, outdir) in zip(rows, builds, strict=True)]

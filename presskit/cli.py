@@ -503,13 +503,10 @@ def _renderers_ahead(
     if executor in ("local", "dask-local") and (
         options["force"] or not (outdir / MANIFEST).exists()
     ):
+        from presskit.batch.cluster import FORK_PRELOAD
         from presskit.batch.workers import fork_server_ahead
 
-        if executor == "local":
-            return fork_server_ahead()
-        from presskit.batch.cluster import FORK_PRELOAD
-
-        return fork_server_ahead(FORK_PRELOAD)
+        return fork_server_ahead(FORK_PRELOAD if executor == "dask-local" else ())
     return contextlib.nullcontext()
 
 
